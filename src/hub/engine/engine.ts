@@ -1,0 +1,68 @@
+/**
+ * The log behind one interface (DESIGN.md "Engine interface"): the embedded file engine and
+ * the clustered Redis engine both implement it and pass tests/engine/engine-suite.ts.
+ */
+import type { LogEntry } from '../../shared/domain/types';
+
+/** An entry before the engine gives it a serial. */
+export type AppendInput = Omit<LogEntry, 'serial'>;
+
+/** Per input, in order: its serial, and whether (clientId, id) was already in the log (P14). */
+export interface AppendOutcome {
+  serial: number;
+  dup: boolean;
+}
+
+export interface EventMeta {
+  eventId: string;
+  title: string;
+  joinCode: string;
+  createdAt: number;
+}
+
+export interface EventLogInfo {
+  /** P15: changes only when the log was lost and started anew. */
+  epoch: string;
+  /** Highest serial in the log; 0 when empty. */
+  lastSerial: number;
+}
+
+export interface PresenceSample {
+  node: string;
+  online: number;
+  connections: number;
+}
+
+export interface Engine {
+  /** Human-readable kind, for logs and stats. */
+  readonly kind: 'embedded' | 'redis';
+  open(): Promise<void>;
+  /** Flushes everything pending, then releases files and connections. */
+  close(): Promise<void>;
+
+  createEvent(meta: EventMeta): Promise<void>;
+  getEvent(eventId: string): Promise<EventMeta | null>;
+  findEventByCode(joinCode: string): Promise<EventMeta | null>;
+  listEvents(): Promise<EventMeta[]>;
+  info(eventId: string): Promise<EventLogInfo>;
+
+  /**
+   * Appends entries atomically in order and resolves once they are durable (P16). Entries
+   * whose (clientId, id) is already in the log are not appended again: their outcome carries
+   * the original serial and dup:true (P14), also for duplicates inside one batch. Serials are
+   * gapless from 1 (P15).
+   */
+  append(eventId: string, entries: AppendInput[]): Promise<AppendOutcome[]>;
+  /** Entries with serial >= fromSerial, in order, at most `limit`. */
+  read(eventId: string, fromSerial: number, limit: number): Promise<LogEntry[]>;
+  /**
+   * Live: calls `onEntries` with every entry from `fromSerial` on, in serial order, without
+   * gaps or repeats (first what is already stored, then new ones as they become durable).
+   * Returns a function that stops the tail.
+   */
+  tail(eventId: string, fromSerial: number, onEntries: (entries: LogEntry[]) => void): () => void;
+
+  /** Shared presence counters: each node reports its own; `presence` sums the live ones. */
+  reportPresence(eventId: string, sample: PresenceSample): Promise<void>;
+  presence(eventId: string): Promise<PresenceSample[]>;
+}

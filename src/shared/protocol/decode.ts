@@ -1,0 +1,46 @@
+/** Turning untrusted text into a frame. Never throws: every failure is a value (P2, STYLE.md 5). */
+import type { z } from 'zod';
+import { ClientFrame, CLIENT_FRAME_TYPES, HubFrame } from './frames';
+import { MAX_FRAME_BYTES } from './limits';
+import { summariseIssues } from './messages';
+
+export type DecodeError = { ok: false; code: 'malformed' | 'too_large'; message: string };
+export type Decoded<T> = { ok: true; frame: T } | DecodeError;
+
+const utf8Length = (s: string): number => {
+  // Cheap upper bound first: a UTF-16 unit is at most 3 UTF-8 bytes.
+  if (s.length * 3 <= MAX_FRAME_BYTES) return s.length;
+  return new TextEncoder().encode(s).length;
+};
+
+function parseObject(text: unknown): { ok: true; value: Record<string, unknown> } | DecodeError {
+  if (typeof text !== 'string') return { ok: false, code: 'malformed', message: 'frames are UTF-8 text holding one JSON object' };
+  if (utf8Length(text) > MAX_FRAME_BYTES) return { ok: false, code: 'too_large', message: `frame exceeds ${MAX_FRAME_BYTES} bytes` };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, code: 'malformed', message: 'not valid JSON' };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return { ok: false, code: 'malformed', message: 'a frame is one JSON object' };
+  const rec = value as Record<string, unknown>;
+  if (typeof rec.t !== 'string') return { ok: false, code: 'malformed', message: 'missing string field "t"' };
+  return { ok: true, value: rec };
+}
+
+function decodeWith<T>(schema: z.ZodType<T>, text: unknown, known?: readonly string[]): Decoded<T> {
+  const parsed = parseObject(text);
+  if (!parsed.ok) return parsed;
+  const t = parsed.value.t as string;
+  if (known && !known.includes(t)) return { ok: false, code: 'malformed', message: `unknown frame type "${t.slice(0, 32)}"` };
+  const result = schema.safeParse(parsed.value);
+  if (!result.success) return { ok: false, code: 'malformed', message: `${t}: ${summariseIssues(result.error)}` };
+  return { ok: true, frame: result.data };
+}
+
+/** A frame from a client, as the hub reads it. */
+export const decodeFrame = (text: unknown): Decoded<ClientFrame> => decodeWith(ClientFrame, text, CLIENT_FRAME_TYPES);
+
+/** A frame from the hub, as a client reads it. */
+export const decodeHubFrame = (text: unknown): Decoded<HubFrame> => decodeWith(HubFrame, text);

@@ -1,0 +1,5 @@
+export * from './limits';
+export * from './roles';
+export * from './messages';
+export * from './frames';
+export * from './decode';
