@@ -7,15 +7,15 @@ import { summariseIssues } from './messages';
 export type DecodeError = { ok: false; code: 'malformed' | 'too_large'; message: string };
 export type Decoded<T> = { ok: true; frame: T } | DecodeError;
 
-const utf8Length = (s: string): number => {
-  // Cheap upper bound first: a UTF-16 unit is at most 3 UTF-8 bytes.
-  if (s.length * 3 <= MAX_FRAME_BYTES) return s.length;
-  return new TextEncoder().encode(s).length;
-};
+// Only called when the cheap bound (a UTF-16 unit is at most 3 UTF-8 bytes) cannot decide.
+const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
 
-function parseObject(text: unknown): { ok: true; value: Record<string, unknown> } | DecodeError {
+/** P2 limits what clients send; what the hub sends (a large staff snapshot) may be bigger. */
+const MAX_HUB_FRAME_BYTES = 64 * 1024 * 1024;
+
+function parseObject(text: unknown, maxBytes: number): { ok: true; value: Record<string, unknown> } | DecodeError {
   if (typeof text !== 'string') return { ok: false, code: 'malformed', message: 'frames are UTF-8 text holding one JSON object' };
-  if (utf8Length(text) > MAX_FRAME_BYTES) return { ok: false, code: 'too_large', message: `frame exceeds ${MAX_FRAME_BYTES} bytes` };
+  if (text.length > maxBytes / 3 && utf8Length(text) > maxBytes) return { ok: false, code: 'too_large', message: `frame exceeds ${maxBytes} bytes` };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -29,8 +29,8 @@ function parseObject(text: unknown): { ok: true; value: Record<string, unknown> 
   return { ok: true, value: rec };
 }
 
-function decodeWith<T>(schema: z.ZodType<T>, text: unknown, known?: readonly string[]): Decoded<T> {
-  const parsed = parseObject(text);
+function decodeWith<T>(schema: z.ZodType<T>, text: unknown, maxBytes: number, known?: readonly string[]): Decoded<T> {
+  const parsed = parseObject(text, maxBytes);
   if (!parsed.ok) return parsed;
   const t = parsed.value.t as string;
   if (known && !known.includes(t)) return { ok: false, code: 'malformed', message: `unknown frame type "${t.slice(0, 32)}"` };
@@ -40,7 +40,7 @@ function decodeWith<T>(schema: z.ZodType<T>, text: unknown, known?: readonly str
 }
 
 /** A frame from a client, as the hub reads it. */
-export const decodeFrame = (text: unknown): Decoded<ClientFrame> => decodeWith(ClientFrame, text, CLIENT_FRAME_TYPES);
+export const decodeFrame = (text: unknown): Decoded<ClientFrame> => decodeWith(ClientFrame, text, MAX_FRAME_BYTES, CLIENT_FRAME_TYPES);
 
 /** A frame from the hub, as a client reads it. */
-export const decodeHubFrame = (text: unknown): Decoded<HubFrame> => decodeWith(HubFrame, text);
+export const decodeHubFrame = (text: unknown): Decoded<HubFrame> => decodeWith(HubFrame, text, MAX_HUB_FRAME_BYTES);

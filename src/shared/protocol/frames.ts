@@ -15,6 +15,8 @@ export const HelloFrame = z.object({
   t: z.literal('hello'),
   token: z.string().min(1).max(4096),
   client: z.object({ name: z.string().max(100), version: z.string().max(50) }).optional(),
+  /** Optional: the event the client means to join; a token for another event is refused 4003 (P8, P25). */
+  eventId: z.string().max(64).optional(),
 });
 export const PingFrame = z.object({ t: z.literal('ping'), id: z.union([z.string().max(64), z.number()]), ts: z.number() });
 export const PubFrame = z.object({ t: z.literal('pub'), id: MsgId, name: z.string().min(1).max(64), data: z.unknown() });

@@ -1,0 +1,76 @@
+/** Admin key and signed tokens (P5, P8). The signing secret is derived from the admin key, so
+ * every node of a cluster that shares the key accepts the same tokens. */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { Role } from '../shared/protocol';
+
+export interface TokenClaims {
+  clientId: string;
+  eventId: string;
+  role: Role;
+  name: string | null;
+  exp: number;
+}
+
+export type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; reason: 'expired' | 'invalid' };
+
+export interface AdminKeySource {
+  key: string;
+  /** Set when the hub created the key just now (printed once). */
+  createdAt?: string;
+}
+
+/** Loads the admin key from the data folder, or creates one there (mode 0600). */
+export function loadOrCreateAdminKey(dataDir: string, given?: string): AdminKeySource {
+  if (given) return { key: given };
+  const file = path.join(dataDir, 'admin.key');
+  if (fs.existsSync(file)) return { key: fs.readFileSync(file, 'utf8').trim() };
+  fs.mkdirSync(dataDir, { recursive: true });
+  const key = `sk_${crypto.randomBytes(24).toString('base64url')}`;
+  fs.writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  return { key, createdAt: file };
+}
+
+export const safeEqual = (a: string, b: string): boolean => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+};
+
+export class TokenAuthority {
+  private readonly secret: Uint8Array;
+
+  constructor(private readonly adminKey: string) {
+    this.secret = crypto.createHmac('sha256', adminKey).update('stagecall-token-signing-v1').digest();
+  }
+
+  isAdmin(bearer: string | undefined): boolean {
+    return typeof bearer === 'string' && safeEqual(bearer, this.adminKey);
+  }
+
+  async issue(claims: Omit<TokenClaims, 'exp'>, ttlSec: number): Promise<{ token: string; expiresAt: number }> {
+    const exp = Math.floor(Date.now() / 1000) + ttlSec;
+    const token = await new SignJWT({ evt: claims.eventId, role: claims.role, name: claims.name ?? undefined })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(claims.clientId)
+      .setIssuedAt()
+      .setExpirationTime(exp)
+      .sign(this.secret);
+    return { token, expiresAt: exp * 1000 };
+  }
+
+  async verify(token: string): Promise<VerifyResult> {
+    try {
+      const { payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'] });
+      const role = Role.safeParse(payload.role);
+      if (typeof payload.sub !== 'string' || typeof payload.evt !== 'string' || !role.success || typeof payload.exp !== 'number')
+        return { ok: false, reason: 'invalid' };
+      const name = typeof payload.name === 'string' ? payload.name : null;
+      return { ok: true, claims: { clientId: payload.sub, eventId: payload.evt, role: role.data, name, exp: payload.exp } };
+    } catch (err) {
+      return { ok: false, reason: err instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
+    }
+  }
+}

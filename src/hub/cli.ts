@@ -1,0 +1,90 @@
+/**
+ * `npm run hub -- --port 8787 --data ./data [--engine redis --redis redis://...]`.
+ * Prints `Hub ready: <url>` once listening; SIGTERM/SIGINT shut down gracefully (P11).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { parseArgs } from '../shared/cli-args';
+import { loadOrCreateAdminKey } from './auth';
+import { createEngine } from './engine/create-engine';
+import { startHub } from './hub';
+
+const spec = {
+  port: { kind: 'number', default: 8787 },
+  host: { kind: 'string', default: '127.0.0.1' },
+  data: { kind: 'string', default: './data' },
+  'admin-key': { kind: 'string' },
+  engine: { kind: 'string', default: 'embedded' },
+  redis: { kind: 'string', default: 'redis://127.0.0.1:6379' },
+  node: { kind: 'string' },
+  'sync-hz': { kind: 'number' },
+  capacity: { kind: 'number' },
+  'join-rate': { kind: 'number' },
+  help: { kind: 'boolean' },
+} as const;
+
+const USAGE = `usage: npm run hub -- [--port 8787] [--host 127.0.0.1] [--data ./data] [--admin-key KEY]
+                      [--engine embedded|redis] [--redis redis://127.0.0.1:6379] [--node NAME]
+                      [--sync-hz 10] [--capacity 5000] [--join-rate 50]
+every flag also reads STAGECALL_<FLAG> (STAGECALL_PORT, STAGECALL_DATA, STAGECALL_ADMIN_KEY, ...)`;
+
+async function main(): Promise<void> {
+  const parsed = parseArgs(spec, process.argv.slice(2), process.env);
+  if (!parsed.ok) {
+    console.error(`stagecall hub: ${parsed.error}\n${USAGE}`);
+    process.exit(2);
+  }
+  const a = parsed.args;
+  if (a.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (a.engine !== 'embedded' && a.engine !== 'redis') {
+    console.error(`stagecall hub: --engine must be embedded or redis, got "${a.engine}"`);
+    process.exit(2);
+  }
+  const logger = pino(
+    { level: process.env.STAGECALL_LOG_LEVEL ?? 'info' },
+    process.stdout.isTTY ? pino.transport({ target: 'pino-pretty', options: { destination: 2 } }) : pino.destination(2),
+  );
+  const dataDir = path.resolve(a.data ?? './data');
+  const node = a.node ?? `${os.hostname().split('.')[0]}-${process.pid}`;
+  const admin = loadOrCreateAdminKey(dataDir, a['admin-key']);
+  if (admin.createdAt) console.log(`Admin key (created, stored in ${admin.createdAt}, shown once): ${admin.key}`);
+  const engine = await createEngine(a.engine === 'redis' ? { kind: 'redis', url: a.redis ?? '', node, dataDir } : { kind: 'embedded', dataDir, node });
+  await engine.open();
+  const hub = await startHub({
+    engine,
+    adminKey: admin.key,
+    port: a.port,
+    host: a.host,
+    node,
+    logger,
+    ...(a['sync-hz'] ? { syncHz: a['sync-hz'] } : {}),
+    ...(a.capacity ? { capacity: a.capacity } : {}),
+    ...(a['join-rate'] ? { joinRatePerSec: a['join-rate'] } : {}),
+  });
+  console.log(`Hub ready: ${hub.url}`);
+  logger.info({ url: hub.url, node, engine: engine.kind, dataDir }, 'hub ready');
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    hub
+      .close()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(`stagecall hub: failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,291 @@
+/**
+ * One event on this hub node: folds the engine's log into state (DESIGN.md: state is a pure
+ * fold of the log), acks a publish only once this node's state has applied it (read your
+ * writes, P12, P16), and drives the event's views, self frames and log stream at syncHz.
+ */
+import { apply, audienceView, initialState, selfView, staffView, type EventState } from '../shared/domain';
+import type { AudienceView, LogEntry, StaffView } from '../shared/domain/types';
+import type { WireEntry } from '../shared/protocol';
+import type { AppendInput, Engine, EventMeta } from './engine/engine';
+import type { Subscriber } from './subscriber';
+import { ViewChannel } from './view-channel';
+
+export interface PublishOutcome {
+  serial: number;
+  applied: boolean;
+  reason?: string;
+  dup: boolean;
+}
+
+interface LogSub {
+  sub: Subscriber;
+  serial: number;
+  catchingUp: boolean;
+}
+
+// Entries that can change what many audience members see of themselves (rank, own question's status).
+const BROAD_SELF = new Set(['quiz.reveal', 'quiz.next', 'quiz.end', 'question.moderate', 'poll.create', 'hub.reset']);
+const PRESENCE_EVERY_MS = 1_000;
+
+export class EventRuntime {
+  private state: EventState;
+  private applied = 0;
+  private epochValue = '';
+  private readonly waiters = new Map<number, Array<() => void>>();
+  private readonly notApplied = new Map<number, string>();
+  private readonly staff: ViewChannel<StaffView>;
+  private readonly audience: ViewChannel<AudienceView>;
+  private readonly selfSubs = new Map<Subscriber, string>();
+  private readonly dirtyClients = new Set<string>();
+  private allDirty = false;
+  private readonly logSubs = new Set<LogSub>();
+  private readonly members = new Set<Subscriber>();
+  private pending: Array<{ input: AppendInput; resolve: (o: PublishOutcome) => void; reject: (e: unknown) => void }> = [];
+  private flushScheduled = false;
+  private stopTail: (() => void) | null = null;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private presenceTimer: NodeJS.Timeout | null = null;
+  private lastPresence = -1;
+  private closed = false;
+
+  private constructor(
+    private readonly engine: Engine,
+    readonly meta: EventMeta,
+    private readonly opts: { node: string; syncHz: number; onFanout?: (view: string, ms: number, sent: number) => void; onError: (err: unknown) => void },
+  ) {
+    this.state = initialState({ eventId: meta.eventId, title: meta.title, createdAt: meta.createdAt });
+    this.staff = new ViewChannel('staff', () => staffView(this.state), () => this.epochValue, () => this.applied);
+    this.audience = new ViewChannel('audience', () => audienceView(this.state), () => this.epochValue, () => this.applied);
+  }
+
+  /** Opens the event: folds its whole log (rebuilding state after a restart), then goes live. */
+  static async open(engine: Engine, meta: EventMeta, opts: EventRuntime['opts']): Promise<EventRuntime> {
+    const rt = new EventRuntime(engine, meta, opts);
+    const info = await engine.info(meta.eventId);
+    rt.epochValue = info.epoch;
+    const caughtUp = info.lastSerial > 0 ? rt.appliedAt(info.lastSerial) : Promise.resolve();
+    rt.stopTail = engine.tail(meta.eventId, 1, (entries) => rt.fold(entries));
+    await caughtUp;
+    rt.tickTimer = setInterval(() => rt.tick(), Math.max(10, Math.round(1000 / opts.syncHz)));
+    rt.tickTimer.unref();
+    rt.presenceTimer = setInterval(() => void rt.reportPresence().catch(opts.onError), PRESENCE_EVERY_MS);
+    rt.presenceTimer.unref();
+    return rt;
+  }
+
+  get epoch(): string {
+    return this.epochValue;
+  }
+  get serial(): number {
+    return this.applied;
+  }
+  get localAudience(): number {
+    let n = 0;
+    for (const m of this.members) if (m.role === 'audience') n++;
+    return n;
+  }
+  get online(): number {
+    return staffView(this.state).audience.online;
+  }
+
+  attach(sub: Subscriber): void {
+    this.members.add(sub);
+  }
+
+  detach(sub: Subscriber): void {
+    this.members.delete(sub);
+    this.staff.unsubscribe(sub);
+    this.audience.unsubscribe(sub);
+    this.selfSubs.delete(sub);
+    for (const l of this.logSubs) if (l.sub === sub) this.logSubs.delete(l);
+  }
+
+  /** P12: append (batched with whatever else arrived this turn), wait until applied here, report. */
+  publish(input: AppendInput): Promise<PublishOutcome> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ input, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flushPending());
+      }
+    });
+  }
+
+  private async flushPending(): Promise<void> {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      const outcomes = await this.engine.append(
+        this.meta.eventId,
+        batch.map((b) => b.input),
+      );
+      await Promise.all(
+        outcomes.map(async (o, i) => {
+          await this.appliedAt(o.serial);
+          const reason = this.notApplied.get(o.serial);
+          batch[i]?.resolve({ serial: o.serial, applied: reason === undefined, ...(reason ? { reason } : {}), dup: o.dup });
+        }),
+      );
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
+  }
+
+  private appliedAt(serial: number): Promise<void> {
+    if (serial <= this.applied) return Promise.resolve();
+    return new Promise((resolve) => {
+      const list = this.waiters.get(serial);
+      if (list) list.push(resolve);
+      else this.waiters.set(serial, [resolve]);
+    });
+  }
+
+  private fold(entries: LogEntry[]): void {
+    const fresh: LogEntry[] = [];
+    for (const entry of entries) {
+      if (entry.serial !== this.applied + 1) {
+        if (entry.serial <= this.applied) continue; // already folded (a tail may overlap)
+        this.opts.onError(new Error(`event ${this.meta.eventId}: gap in log, expected serial ${this.applied + 1}, got ${entry.serial}`));
+        return;
+      }
+      const r = apply(this.state, entry);
+      this.state = r.state;
+      if (!r.applied) this.notApplied.set(entry.serial, r.reason);
+      this.applied = entry.serial;
+      fresh.push(entry);
+      if (BROAD_SELF.has(entry.name)) this.allDirty = true;
+      else this.dirtyClients.add(entry.clientId);
+      const done = this.waiters.get(entry.serial);
+      if (done) {
+        this.waiters.delete(entry.serial);
+        for (const d of done) d();
+      }
+    }
+    if (fresh.length && this.logSubs.size) this.streamLog(fresh);
+  }
+
+  // ---- views ------------------------------------------------------------------------
+  subscribeView(view: 'staff' | 'audience', sub: Subscriber, since?: number, epoch?: string): void {
+    if (view === 'staff') this.staff.subscribe(sub, since, epoch);
+    else {
+      this.audience.subscribe(sub, since, epoch);
+      if (sub.role === 'audience') {
+        this.selfSubs.set(sub, '');
+        this.sendSelf(sub);
+      }
+    }
+  }
+
+  unsubscribeView(view: 'staff' | 'audience' | 'log', sub: Subscriber): void {
+    if (view === 'staff') this.staff.unsubscribe(sub);
+    else if (view === 'audience') {
+      this.audience.unsubscribe(sub);
+      this.selfSubs.delete(sub);
+    } else for (const l of this.logSubs) if (l.sub === sub) this.logSubs.delete(l);
+  }
+
+  private tick(): void {
+    if (this.closed) return;
+    const now = Date.now();
+    for (const ch of [this.staff, this.audience]) {
+      if (ch.subscriberCount === 0) continue;
+      const t0 = performance.now();
+      const r = ch.flush(now);
+      if (r.sent) this.opts.onFanout?.(ch.view, performance.now() - t0, r.sent);
+    }
+    if (this.selfSubs.size && (this.allDirty || this.dirtyClients.size)) {
+      for (const sub of this.selfSubs.keys()) if (this.allDirty || this.dirtyClients.has(sub.clientId)) this.sendSelf(sub);
+    }
+    this.allDirty = false;
+    this.dirtyClients.clear();
+  }
+
+  private sendSelf(sub: Subscriber): void {
+    const text = JSON.stringify(selfView(this.state, sub.clientId));
+    if (this.selfSubs.get(sub) === text) return;
+    this.selfSubs.set(sub, text);
+    sub.sendRaw(Buffer.from(`{"t":"self","data":${text}}`), 'self');
+  }
+
+  // ---- log stream (P17) ----------------------------------------------------------------
+  subscribeLog(sub: Subscriber, since: number): void {
+    for (const l of this.logSubs) if (l.sub === sub) this.logSubs.delete(l);
+    const ls: LogSub = { sub, serial: Math.max(0, since), catchingUp: true };
+    this.logSubs.add(ls);
+    void this.catchUpLog(ls).catch(this.opts.onError);
+  }
+
+  private async catchUpLog(ls: LogSub): Promise<void> {
+    while (this.logSubs.has(ls)) {
+      if (ls.serial >= this.applied) {
+        ls.catchingUp = false; // synchronous with the check: no entry can slip between
+        return;
+      }
+      const entries = await this.engine.read(this.meta.eventId, ls.serial + 1, 500);
+      if (!this.logSubs.has(ls)) return;
+      const fresh = entries.filter((e) => e.serial > ls.serial && e.serial <= this.applied);
+      if (fresh.length === 0) {
+        if (ls.serial >= this.applied) continue;
+        this.opts.onError(new Error(`log catch-up stalled at serial ${ls.serial}`));
+        return;
+      }
+      ls.sub.sendRaw(Buffer.from(JSON.stringify({ t: 'log', entries: fresh.map(toWire) })), 'log');
+      ls.serial = fresh[fresh.length - 1]?.serial ?? ls.serial;
+    }
+  }
+
+  private streamLog(entries: LogEntry[]): void {
+    let frame: Buffer | null = null;
+    for (const ls of this.logSubs) {
+      if (ls.catchingUp) continue;
+      const first = entries[0]?.serial ?? 0;
+      if (ls.serial + 1 !== first) continue;
+      frame ??= Buffer.from(JSON.stringify({ t: 'log', entries: entries.map(toWire) }));
+      ls.sub.sendRaw(frame, 'log');
+      ls.serial = entries[entries.length - 1]?.serial ?? ls.serial;
+    }
+  }
+
+  async history(from: number, limit: number): Promise<{ entries: WireEntry[]; next: number | null }> {
+    const entries = (await this.engine.read(this.meta.eventId, Math.max(1, from), limit)).filter((e) => e.serial <= this.applied);
+    const last = entries[entries.length - 1]?.serial;
+    const next = last !== undefined && last < this.applied ? last + 1 : null;
+    return { entries: entries.map(toWire), next };
+  }
+
+  // ---- presence ----------------------------------------------------------------------
+  private async reportPresence(): Promise<void> {
+    if (this.closed) return;
+    await this.engine.reportPresence(this.meta.eventId, { node: this.opts.node, online: this.localAudience, connections: this.members.size });
+    const samples = await this.engine.presence(this.meta.eventId);
+    const total = samples.reduce((s, p) => s + p.online, 0);
+    if (total === this.lastPresence && total === this.online) return;
+    this.lastPresence = total;
+    if (total === this.online) return;
+    // Presence lives in the log so every view stays a pure function of its serial.
+    const second = Math.floor(Date.now() / 1000);
+    await this.publish({ clientId: 'hub', id: `presence:${second}`, name: 'hub.presence', role: 'host', author: null, data: { online: total }, ts: Date.now() });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.presenceTimer) clearInterval(this.presenceTimer);
+    if (this.pending.length) await this.flushPending();
+    this.stopTail?.();
+  }
+}
+
+export const toWire = (e: LogEntry): WireEntry => ({
+  serial: e.serial,
+  clientId: e.clientId,
+  id: e.id,
+  name: e.name,
+  data: e.data,
+  ts: e.ts,
+  role: e.role,
+  author: e.author ?? null,
+  ...(e.rttMs !== undefined ? { rttMs: e.rttMs } : {}),
+});

@@ -1,0 +1,94 @@
+/** PROTOCOL.md section 2: events, tokens, join, health, metrics. */
+import type http from 'node:http';
+import { z } from 'zod';
+import { StaffRole } from '../../shared/protocol';
+import type { TokenAuthority } from '../auth';
+import type { Engine } from '../engine/engine';
+import { newClientId, newEventId, newJoinCode, normaliseJoinCode } from '../ids';
+import { KeyedLimiter } from '../rate-limit';
+import { HttpError, bearer, readBody, remoteAddress, sendJson } from './json';
+
+const CreateEventBody = z.object({ title: z.string().trim().min(1).max(200) });
+const TokenBody = z.object({ eventId: z.string().min(1).max(64), role: StaffRole, name: z.string().trim().min(1).max(60) });
+const JoinBody = z.object({ code: z.string().min(1).max(20), name: z.string().trim().max(40).optional() });
+
+export const STAFF_TOKEN_TTL_SEC = 7 * 24 * 3600;
+export const AUDIENCE_TOKEN_TTL_SEC = 24 * 3600;
+
+export interface ApiDeps {
+  engine: Engine;
+  tokens: TokenAuthority;
+  node: string;
+  startedAt: number;
+  /** Joins per second per remote address (burst 4x). */
+  joinRatePerSec?: number;
+  metricsText(): Promise<{ contentType: string; body: string }>;
+}
+
+export class HubApi {
+  private readonly joinLimiter: KeyedLimiter;
+
+  constructor(private readonly deps: ApiDeps) {
+    // P6: join is rate limited per remote address; a venue behind one NAT still joins in a burst.
+    const perSec = deps.joinRatePerSec ?? 50;
+    this.joinLimiter = new KeyedLimiter(perSec, perSec * 4);
+  }
+
+  /** Returns false when no route matched. Throws HttpError for client errors. */
+  async handle(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<boolean> {
+    const method = req.method ?? 'GET';
+    if (path === '/v1/health' && method === 'GET') {
+      sendJson(res, 200, { status: 'ok', node: this.deps.node, uptimeS: Math.round((Date.now() - this.deps.startedAt) / 1000) });
+      return true;
+    }
+    if (path === '/metrics' && method === 'GET') {
+      const m = await this.deps.metricsText();
+      res.writeHead(200, { 'content-type': m.contentType });
+      res.end(m.body);
+      return true;
+    }
+    if (path === '/v1/events' && method === 'POST') return this.createEvent(req, res);
+    if (path === '/v1/tokens' && method === 'POST') return this.issueToken(req, res);
+    if (path === '/v1/join' && method === 'POST') return this.join(req, res);
+    if (['/v1/events', '/v1/tokens', '/v1/join', '/v1/health', '/metrics'].includes(path))
+      throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${path}`);
+    return false;
+  }
+
+  private requireAdmin(req: http.IncomingMessage): void {
+    if (!this.deps.tokens.isAdmin(bearer(req))) throw new HttpError(401, 'unauthorized', 'send the admin key as Authorization: Bearer <key>');
+  }
+
+  private async createEvent(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+    this.requireAdmin(req);
+    const body = await readBody(req, CreateEventBody);
+    let joinCode = newJoinCode();
+    for (let i = 0; (await this.deps.engine.findEventByCode(joinCode)) && i < 20; i++) joinCode = newJoinCode();
+    const eventId = newEventId();
+    await this.deps.engine.createEvent({ eventId, title: body.title, joinCode, createdAt: Date.now() });
+    sendJson(res, 201, { eventId, joinCode });
+    return true;
+  }
+
+  private async issueToken(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+    this.requireAdmin(req);
+    const body = await readBody(req, TokenBody);
+    if (!(await this.deps.engine.getEvent(body.eventId))) throw new HttpError(404, 'not_found', `no event ${body.eventId}`);
+    const clientId = newClientId(body.role.slice(0, 4));
+    const t = await this.deps.tokens.issue({ clientId, eventId: body.eventId, role: body.role, name: body.name }, STAFF_TOKEN_TTL_SEC);
+    sendJson(res, 200, { token: t.token, clientId, expiresAt: t.expiresAt });
+    return true;
+  }
+
+  private async join(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+    if (!this.joinLimiter.take(remoteAddress(req), Date.now())) throw new HttpError(429, 'rate_limited', 'too many joins from this address; try again in a moment');
+    const body = await readBody(req, JoinBody);
+    const event = await this.deps.engine.findEventByCode(normaliseJoinCode(body.code));
+    if (!event) throw new HttpError(404, 'not_found', 'no event has this code');
+    const clientId = newClientId('aud');
+    const name = body.name ? body.name : null;
+    const t = await this.deps.tokens.issue({ clientId, eventId: event.eventId, role: 'audience', name }, AUDIENCE_TOKEN_TTL_SEC);
+    sendJson(res, 200, { token: t.token, clientId, eventId: event.eventId, title: event.title, expiresAt: t.expiresAt });
+    return true;
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * The hub process's wiring: HTTP API + WebSocket sessions + event runtimes + metrics, over one
+ * engine. A library function, so the console can run a hub in-process (local-event mode).
+ */
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { WebSocketServer } from 'ws';
+import { CloseCode, DEFAULT_SYNC_HZ, MAX_FRAME_BYTES, SILENT_PEER_MS, SUBPROTOCOL } from '../shared/protocol';
+import { TokenAuthority } from './auth';
+import type { Engine } from './engine/engine';
+import { EventRuntime } from './event-runtime';
+import { HubApi } from './http/api';
+import { HttpError, sendError } from './http/json';
+import { StaticFiles } from './http/static-files';
+import { newConnectionId } from './ids';
+import { HubMetrics } from './metrics';
+import { Connection, type SessionHost } from './ws/connection';
+
+export interface HubOptions {
+  engine: Engine;
+  adminKey: string;
+  port?: number;
+  /** 127.0.0.1 by default; 0.0.0.0 to be reachable on the LAN (local events). */
+  host?: string;
+  node?: string;
+  syncHz?: number;
+  /** Connections this node is sized for: `load` in stats is measured against it. */
+  capacity?: number;
+  /** The built audience app; defaults to out/audience in the project. */
+  staticDir?: string;
+  /** P6: joins per second per remote address (default 50, burst 4x). */
+  joinRatePerSec?: number;
+  logger?: pino.Logger;
+}
+
+export interface Hub {
+  readonly url: string;
+  readonly port: number;
+  readonly node: string;
+  readonly engine: Engine;
+  /** Graceful: stop accepting, flush pending appends, close every socket with 1001 (P11). */
+  close(): Promise<void>;
+}
+
+const HEARTBEAT_MS = 10_000;
+
+export async function startHub(opts: HubOptions): Promise<Hub> {
+  const node = opts.node ?? `${os.hostname().split('.')[0]}-${process.pid}`;
+  const syncHz = opts.syncHz ?? DEFAULT_SYNC_HZ;
+  const log = opts.logger ?? pino({ level: process.env.STAGECALL_LOG_LEVEL ?? 'info' });
+  const startedAt = Date.now();
+  const engine = opts.engine;
+  const tokens = new TokenAuthority(opts.adminKey);
+  const metrics = new HubMetrics(opts.capacity ?? 5_000);
+  const files = new StaticFiles(opts.staticDir ?? path.join(__dirname, '..', '..', 'out', 'audience'));
+  const runtimes = new Map<string, Promise<EventRuntime | null>>();
+  const connections = new Set<Connection>();
+  const statsSubs = new Set<Connection>();
+  let closing = false;
+
+  const runtimeFor = (eventId: string): Promise<EventRuntime | null> => {
+    let rt = runtimes.get(eventId);
+    if (!rt) {
+      rt = engine.getEvent(eventId).then((meta) =>
+        meta
+          ? EventRuntime.open(engine, meta, {
+              node,
+              syncHz,
+              onFanout: (view, ms) => metrics.fanout(view, ms),
+              onError: (err) => log.error({ err, eventId }, 'event runtime error'),
+            })
+          : null,
+      );
+      rt.catch(() => runtimes.delete(eventId));
+      runtimes.set(eventId, rt);
+    }
+    return rt;
+  };
+
+  const host: SessionHost = {
+    node,
+    syncHz,
+    verifyToken: (t) => tokens.verify(t),
+    runtimeFor,
+    onOpen: (c) => {
+      connections.add(c);
+      metrics.connectionOpened(c.role);
+    },
+    onClose: (c) => {
+      connections.delete(c);
+      statsSubs.delete(c);
+      metrics.connectionClosed(c.role);
+    },
+    subscribeStats: (c, on) => (on ? statsSubs.add(c) : statsSubs.delete(c)),
+    frameIn: () => metrics.frameIn(),
+    framesSent: (kind, n) => metrics.framesSent(kind, n),
+    ackLatency: (ms) => metrics.ack(ms),
+    log,
+  };
+
+  const api = new HubApi({
+    engine,
+    tokens,
+    node,
+    startedAt,
+    ...(opts.joinRatePerSec ? { joinRatePerSec: opts.joinRatePerSec } : {}),
+    metricsText: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+  });
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://hub');
+    api
+      .handle(req, res, url.pathname)
+      .then((handled) => {
+        if (handled) return;
+        if ((req.method === 'GET' || req.method === 'HEAD') && files.serve(url.pathname, res)) return;
+        sendError(res, new HttpError(404, 'not_found', `nothing at ${url.pathname}`));
+      })
+      .catch((err: unknown) => {
+        if (err instanceof HttpError) return sendError(res, err);
+        log.error({ err, path: url.pathname }, 'http handler failed');
+        if (!res.headersSent) sendError(res, new HttpError(500, 'internal', 'the hub failed to handle this request'));
+      });
+  });
+  server.keepAliveTimeout = 5_000;
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES, // P2: ws closes with 1009 above it
+    perMessageDeflate: false, // per-socket compression would defeat send-once fan-out
+    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://hub');
+    if (url.pathname !== '/v1/ws' || closing) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = new Connection(ws, newConnectionId(), host, url.searchParams.get('event'));
+      // Sessions not yet past hello still count for shutdown.
+      ws.once('close', () => connections.delete(conn));
+      connections.add(conn);
+    });
+  });
+
+  const heartbeat = setInterval(() => {
+    const now = Date.now();
+    for (const c of connections) c.heartbeat(now, SILENT_PEER_MS);
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  const statsTimer = setInterval(() => {
+    metrics.tick();
+    if (statsSubs.size === 0) return;
+    const snap = metrics.snapshot();
+    void (async () => {
+      const perEvent = new Map<string, { online: number; nodes: Array<{ node: string; online: number; connections: number }> }>();
+      for (const c of statsSubs) {
+        const eventId = c.eventId;
+        if (!eventId || perEvent.has(eventId)) continue;
+        const rt = await runtimeFor(eventId);
+        const nodes = await engine.presence(eventId).catch(() => []);
+        perEvent.set(eventId, { online: rt?.online ?? 0, nodes: nodes.length ? nodes : [{ node, online: rt?.localAudience ?? 0, connections: connections.size }] });
+      }
+      for (const c of statsSubs) {
+        const ev = perEvent.get(c.eventId ?? '');
+        c.send({ t: 'stats', ts: Date.now(), node, nodes: ev?.nodes ?? [], audienceOnline: ev?.online ?? 0, ...snap }, 'stats');
+      }
+    })().catch((err: unknown) => log.error({ err }, 'stats failed'));
+  }, 1_000);
+  statsTimer.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 0);
+  const shownHost = !opts.host || opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
+  const url = `http://${shownHost}:${port}`;
+
+  const close = async (): Promise<void> => {
+    if (closing) return;
+    closing = true;
+    clearInterval(heartbeat);
+    clearInterval(statsTimer);
+    server.close();
+    const rts = (await Promise.all([...runtimes.values()].map((p) => p.catch(() => null)))).filter((r): r is EventRuntime => r !== null);
+    await Promise.all(rts.map((r) => r.close()));
+    for (const c of [...connections]) c.close(CloseCode.goingAway, 'hub shutting down');
+    for (const ws of wss.clients) ws.close(CloseCode.goingAway, 'hub shutting down');
+    wss.close();
+    server.closeAllConnections();
+    await engine.close();
+    metrics.close();
+  };
+
+  return { url, port, node, engine, close };
+}

@@ -1,0 +1,140 @@
+/**
+ * The hub's own numbers: Prometheus metrics for /metrics (P7) and the per-second `stats`
+ * frame (P23). One Registry per hub so several hubs can live in one process (tests, console).
+ */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import client from 'prom-client';
+import { Histogram } from '../shared/histogram';
+import type { Role } from '../shared/protocol';
+
+export interface StatsSnapshot {
+  connections: Record<string, number>;
+  framesInPerSec: number;
+  framesOutPerSec: number;
+  ackLatencyMs: { p50: number; p99: number };
+  loopLagP99Ms: number;
+  heapMB: number;
+  rssMB: number;
+  cpuPct: number;
+  load: number;
+}
+
+export class HubMetrics {
+  readonly registry = new client.Registry();
+  private readonly connGauge: client.Gauge<'role'>;
+  private readonly framesIn: client.Counter;
+  private readonly framesOut: client.Counter<'kind'>;
+  private readonly ackHist: client.Histogram;
+  private readonly fanoutHist: client.Histogram<'view'>;
+  private readonly loop: IntervalHistogram;
+  private readonly connections: Record<Role, number> = { host: 0, moderator: 0, producer: 0, audience: 0 };
+  private inCount = 0;
+  private outCount = 0;
+  private lastIn = 0;
+  private lastOut = 0;
+  private lastAt = performance.now();
+  private lastCpu = process.cpuUsage();
+  private windowAck = new Histogram();
+  private prevWindowAck = new Histogram();
+  private rates = { framesInPerSec: 0, framesOutPerSec: 0, cpuPct: 0 };
+
+  constructor(private readonly capacity: number) {
+    client.collectDefaultMetrics({ register: this.registry, prefix: 'stagecall_' });
+    this.connGauge = new client.Gauge({ name: 'stagecall_connections', help: 'Open WebSocket sessions by role', labelNames: ['role'], registers: [this.registry] });
+    this.framesIn = new client.Counter({ name: 'stagecall_frames_in_total', help: 'Frames received from clients', registers: [this.registry] });
+    this.framesOut = new client.Counter({ name: 'stagecall_frames_out_total', help: 'Frames sent to clients', labelNames: ['kind'], registers: [this.registry] });
+    this.ackHist = new client.Histogram({
+      name: 'stagecall_ack_latency_seconds',
+      help: 'From pub received to ack sent (includes the durable append)',
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2],
+      registers: [this.registry],
+    });
+    this.fanoutHist = new client.Histogram({
+      name: 'stagecall_sync_fanout_seconds',
+      help: 'Time to write one sync tick to every subscriber of a view',
+      labelNames: ['view'],
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2],
+      registers: [this.registry],
+    });
+    this.loop = monitorEventLoopDelay({ resolution: 10 });
+    this.loop.enable();
+  }
+
+  connectionOpened(role: Role): void {
+    this.connections[role]++;
+    this.connGauge.inc({ role });
+  }
+  connectionClosed(role: Role): void {
+    this.connections[role]--;
+    this.connGauge.dec({ role });
+  }
+  get totalConnections(): number {
+    return this.connections.host + this.connections.moderator + this.connections.producer + this.connections.audience;
+  }
+  get audienceConnections(): number {
+    return this.connections.audience;
+  }
+  frameIn(): void {
+    this.inCount++;
+    this.framesIn.inc();
+  }
+  framesSent(kind: string, n: number): void {
+    this.outCount += n;
+    this.framesOut.inc({ kind }, n);
+  }
+  ack(ms: number): void {
+    this.windowAck.record(ms);
+    this.ackHist.observe(ms / 1000);
+  }
+  fanout(view: string, ms: number): void {
+    this.fanoutHist.observe({ view }, ms / 1000);
+  }
+
+  /** Call once a second: turns counters into rates and rolls the ack-latency window. */
+  tick(): void {
+    const now = performance.now();
+    const dt = Math.max(0.001, (now - this.lastAt) / 1000);
+    const cpu = process.cpuUsage(this.lastCpu);
+    this.rates = {
+      framesInPerSec: (this.inCount - this.lastIn) / dt,
+      framesOutPerSec: (this.outCount - this.lastOut) / dt,
+      cpuPct: ((cpu.user + cpu.system) / 1000 / (dt * 1000)) * 100,
+    };
+    this.lastIn = this.inCount;
+    this.lastOut = this.outCount;
+    this.lastAt = now;
+    this.lastCpu = process.cpuUsage();
+    this.prevWindowAck = this.windowAck;
+    this.windowAck = new Histogram();
+  }
+
+  snapshot(): StatsSnapshot {
+    const mem = process.memoryUsage();
+    // Ack latency over the last full window plus the current one, so a quiet second is not blank.
+    const ack = new Histogram();
+    ack.merge(this.prevWindowAck);
+    ack.merge(this.windowAck);
+    const lagP99 = this.loop.percentile(99) / 1e6;
+    this.loop.reset();
+    // Load: the larger of connection use and CPU use, each against what this node was sized for.
+    const load = Math.min(1, Math.max(this.totalConnections / this.capacity, this.rates.cpuPct / 100, lagP99 / 200));
+    return {
+      connections: { ...this.connections },
+      framesInPerSec: round(this.rates.framesInPerSec),
+      framesOutPerSec: round(this.rates.framesOutPerSec),
+      ackLatencyMs: { p50: round(ack.quantile(0.5)), p99: round(ack.quantile(0.99)) },
+      loopLagP99Ms: round(lagP99),
+      heapMB: round(mem.heapUsed / 2 ** 20),
+      rssMB: round(mem.rss / 2 ** 20),
+      cpuPct: round(this.rates.cpuPct),
+      load: round(load, 3),
+    };
+  }
+
+  close(): void {
+    this.loop.disable();
+    this.registry.clear();
+  }
+}
+
+const round = (v: number, digits = 2): number => Math.round(v * 10 ** digits) / 10 ** digits;

@@ -1,0 +1,14 @@
+import type { Role } from '../shared/protocol';
+
+/** What the event runtime needs of a connection: identity and a non-blocking, pre-encoded send. */
+export interface Subscriber {
+  readonly connectionId: string;
+  readonly clientId: string;
+  readonly role: Role;
+  /** Writes bytes that are already one JSON text frame. Returns false when the socket is gone. */
+  sendRaw(frame: Buffer, kind: string): boolean;
+  /** Bytes queued in the socket and not yet written to the network (backpressure). */
+  bufferedAmount(): number;
+  /** Closes a subscriber that stayed stuck past the backpressure bound. */
+  closeSlow(reason: string): void;
+}

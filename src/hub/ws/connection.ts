@@ -1,0 +1,319 @@
+/**
+ * One WebSocket session (PROTOCOL.md sections 1, 3, 4, 7): hello within 5 s, token check,
+ * per-connection rate limit and malformed-frame budget, and the dispatch of every frame.
+ * Rate limiting happens before parsing, so a flood costs the hub as little as possible.
+ */
+import type WebSocket from 'ws';
+import {
+  CloseCode,
+  HELLO_TIMEOUT_MS,
+  MALFORMED_LIMIT,
+  MALFORMED_WINDOW_MS,
+  MAX_FRAME_BYTES,
+  RATE,
+  checkPub,
+  decodeFrame,
+  isStaff,
+  type ClientFrame,
+  type ErrorCode,
+  type NackCode,
+  type Role,
+} from '../../shared/protocol';
+import type { TokenClaims } from '../auth';
+import type { EventRuntime } from '../event-runtime';
+import { FloodDetector, TokenBucket } from '../rate-limit';
+import type { Subscriber } from '../subscriber';
+
+/** A pub's `data` above this is refused with nack too_large (P13), well under the 64 KiB frame cap. */
+export const MAX_PUB_DATA_BYTES = 16 * 1024;
+
+export interface SessionHost {
+  readonly node: string;
+  readonly syncHz: number;
+  verifyToken(token: string): Promise<{ ok: true; claims: TokenClaims } | { ok: false; reason: string }>;
+  runtimeFor(eventId: string): Promise<EventRuntime | null>;
+  onOpen(conn: Connection): void;
+  onClose(conn: Connection): void;
+  subscribeStats(conn: Connection, on: boolean): void;
+  frameIn(): void;
+  framesSent(kind: string, n: number): void;
+  ackLatency(ms: number): void;
+  log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+type Phase = 'awaiting-hello' | 'authenticating' | 'ready' | 'closed';
+
+export class Connection implements Subscriber {
+  private phase: Phase = 'awaiting-hello';
+  private claims: TokenClaims | null = null;
+  private runtime: EventRuntime | null = null;
+  private bucket: TokenBucket | null = null;
+  private flood: FloodDetector | null = null;
+  private malformed: number[] = [];
+  private helloTimer: NodeJS.Timeout;
+  private rtts: number[] = [];
+  private pingSentAt = 0;
+  lastHeard = Date.now();
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly connectionId: string,
+    private readonly host: SessionHost,
+    private readonly requestedEvent: string | null,
+  ) {
+    this.helloTimer = setTimeout(() => this.close(CloseCode.noHello, 'no hello within 5 s'), HELLO_TIMEOUT_MS);
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('pong', () => this.onPong());
+    ws.on('close', () => this.onClosed());
+    ws.on('error', () => this.onClosed());
+  }
+
+  get clientId(): string {
+    return this.claims?.clientId ?? '';
+  }
+  get role(): Role {
+    return this.claims?.role ?? 'audience';
+  }
+  get eventId(): string | null {
+    return this.claims?.eventId ?? null;
+  }
+  get isReady(): boolean {
+    return this.phase === 'ready';
+  }
+
+  /** Median RTT of the hub's WebSocket pings: stamped on entries for quiz lag compensation. */
+  get medianRtt(): number | undefined {
+    if (this.rtts.length === 0) return undefined;
+    const sorted = [...this.rtts].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+  }
+
+  // ---- Subscriber ----------------------------------------------------------------------
+  sendRaw(frame: Buffer, kind: string): boolean {
+    if (this.phase === 'closed' || this.ws.readyState !== this.ws.OPEN) return false;
+    this.ws.send(frame, { binary: false });
+    this.host.framesSent(kind, 1);
+    return true;
+  }
+  bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+  closeSlow(reason: string): void {
+    this.host.log.warn({ connectionId: this.connectionId, reason }, 'closing slow consumer');
+    this.close(CloseCode.slowConsumer, 'too slow to keep up');
+  }
+
+  send(frame: object, kind = 'control'): void {
+    this.sendRaw(Buffer.from(JSON.stringify(frame)), kind);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.phase === 'closed') return;
+    try {
+      this.ws.close(code, reason.slice(0, 120));
+    } catch {
+      this.ws.terminate();
+    }
+    this.onClosed();
+  }
+
+  /** Hub-driven liveness (P10): a WebSocket ping; a peer silent for 45 s is dropped by the hub. */
+  heartbeat(now: number, silentMs: number): void {
+    if (this.phase === 'closed') return;
+    if (now - this.lastHeard > silentMs) {
+      this.ws.terminate();
+      this.onClosed();
+      return;
+    }
+    this.pingSentAt = performance.now();
+    try {
+      this.ws.ping();
+    } catch {
+      /* socket already closing */
+    }
+  }
+
+  private onPong(): void {
+    this.lastHeard = Date.now();
+    if (this.pingSentAt) {
+      this.rtts.push(performance.now() - this.pingSentAt);
+      if (this.rtts.length > 9) this.rtts.shift();
+      this.pingSentAt = 0;
+    }
+  }
+
+  private isClosed(): boolean {
+    return this.phase === 'closed';
+  }
+
+  private onClosed(): void {
+    if (this.phase === 'closed') return;
+    const wasReady = this.phase === 'ready';
+    this.phase = 'closed';
+    clearTimeout(this.helloTimer);
+    this.runtime?.detach(this);
+    if (wasReady) this.host.onClose(this);
+  }
+
+  // ---- inbound ---------------------------------------------------------------------------
+  private onMessage(data: WebSocket.RawData, isBinary: boolean): void {
+    if (this.phase === 'closed') return;
+    this.lastHeard = Date.now();
+    this.host.frameIn();
+    const now = Date.now();
+    if (this.bucket && this.flood) {
+      if (this.flood.offer(now)) {
+        this.close(CloseCode.rateLimited, 'rate limit exceeded five times over for 10 s');
+        return;
+      }
+      if (!this.bucket.take(now)) {
+        this.refuseRateLimited(data);
+        return;
+      }
+    }
+    if (isBinary) return this.malformedFrame('frames are UTF-8 text, not binary');
+    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const decoded = decodeFrame(text);
+    if (!decoded.ok) {
+      if (decoded.code === 'too_large') return this.close(CloseCode.tooBig, decoded.message);
+      return this.malformedFrame(decoded.message);
+    }
+    const frame = decoded.frame;
+    if (this.phase === 'awaiting-hello') {
+      if (frame.t !== 'hello') return this.close(CloseCode.noHello, 'the first frame must be hello');
+      this.phase = 'authenticating';
+      void this.onHello(frame.token, frame.eventId).catch((err: unknown) => {
+        this.host.log.error({ err }, 'hello failed');
+        this.close(1011, 'internal error');
+      });
+      return;
+    }
+    if (this.phase !== 'ready') return; // frames racing the token check are dropped; the client waits for welcome
+    this.dispatch(frame);
+  }
+
+  /** Over the limit: a pub gets its nack (P24); anything else an error frame. Parses minimally. */
+  private refuseRateLimited(data: WebSocket.RawData): void {
+    const raw = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
+    if (raw.length < 512) {
+      const m = /"t"\s*:\s*"pub"[\s\S]*?"id"\s*:\s*"([^"\\]{1,64})"|"id"\s*:\s*"([^"\\]{1,64})"[\s\S]*?"t"\s*:\s*"pub"/.exec(raw.toString('utf8'));
+      const id = m?.[1] ?? m?.[2];
+      if (id) return this.send({ t: 'nack', id, code: 'rate_limited', message: 'slow down: over the per-connection rate limit' });
+    }
+    this.sendError('rate_limited', 'slow down: over the per-connection rate limit');
+  }
+
+  private malformedFrame(message: string): void {
+    const now = Date.now();
+    this.malformed.push(now);
+    while (this.malformed.length && (this.malformed[0] ?? 0) < now - MALFORMED_WINDOW_MS) this.malformed.shift();
+    if (this.malformed.length > MALFORMED_LIMIT) return this.close(CloseCode.malformed, 'too many malformed frames');
+    this.sendError('malformed', message);
+  }
+
+  private sendError(code: ErrorCode, message: string): void {
+    this.send({ t: 'error', code, message });
+  }
+
+  private async onHello(token: string, eventIdClaimed: string | undefined): Promise<void> {
+    const v = await this.host.verifyToken(token);
+    if (this.phase === 'closed') return;
+    if (!v.ok) {
+      this.sendError('unauthorized', v.reason === 'expired' ? 'token expired' : 'invalid token');
+      return this.close(CloseCode.unauthorized, 'unauthorized');
+    }
+    const wanted = eventIdClaimed ?? this.requestedEvent;
+    if (wanted && wanted !== v.claims.eventId) {
+      this.sendError('forbidden', 'this token is for another event');
+      return this.close(CloseCode.forbidden, 'token for another event');
+    }
+    const runtime = await this.host.runtimeFor(v.claims.eventId);
+    if (this.isClosed()) return;
+    if (!runtime) {
+      this.sendError('unauthorized', 'the token names an event this hub does not know');
+      return this.close(CloseCode.unauthorized, 'unknown event');
+    }
+    clearTimeout(this.helloTimer);
+    this.claims = v.claims;
+    this.runtime = runtime;
+    const rate = isStaff(v.claims.role) ? RATE.staff : RATE.audience;
+    this.bucket = new TokenBucket(rate.perSec, rate.burst, Date.now());
+    this.flood = new FloodDetector(rate.perSec);
+    this.phase = 'ready';
+    runtime.attach(this);
+    this.host.onOpen(this);
+    this.send({
+      t: 'welcome',
+      connectionId: this.connectionId,
+      clientId: v.claims.clientId,
+      role: v.claims.role,
+      eventId: v.claims.eventId,
+      epoch: runtime.epoch,
+      node: this.host.node,
+      hubTime: Date.now(),
+      limits: { maxFrameBytes: MAX_FRAME_BYTES, ratePerSec: rate.perSec, syncHz: this.host.syncHz },
+    });
+    this.heartbeat(Date.now(), Infinity); // first RTT sample right away, for quiz fairness
+  }
+
+  private dispatch(frame: ClientFrame): void {
+    const rt = this.runtime as EventRuntime;
+    switch (frame.t) {
+      case 'hello':
+        return this.sendError('malformed', 'already said hello');
+      case 'ping':
+        return this.send({ t: 'pong', id: frame.id, ts: frame.ts, hubTime: Date.now() }, 'pong');
+      case 'pub':
+        return void this.onPub(frame.id, frame.name, frame.data);
+      case 'history':
+        if (!isStaff(this.role)) return this.sendError('forbidden', 'history is for staff roles');
+        return void rt
+          .history(frame.from, frame.limit)
+          .then((h) => this.send({ t: 'history', ...h }, 'history'))
+          .catch((err: unknown) => this.fail(err));
+      case 'sub':
+        if (frame.view === 'audience') return rt.subscribeView('audience', this, frame.since, frame.epoch);
+        if (!isStaff(this.role)) return this.sendError('forbidden', `the ${frame.view} view is for staff roles`);
+        if (frame.view === 'staff') return rt.subscribeView('staff', this, frame.since, frame.epoch);
+        if (frame.view === 'log') return rt.subscribeLog(this, frame.since ?? 0);
+        return this.host.subscribeStats(this, true);
+      case 'unsub':
+        if (frame.view === 'stats') return this.host.subscribeStats(this, false);
+        return rt.unsubscribeView(frame.view, this);
+    }
+  }
+
+  private async onPub(id: string, name: string, data: unknown): Promise<void> {
+    const t0 = performance.now();
+    const claims = this.claims as TokenClaims;
+    const nack = (code: NackCode, message: string): void => this.send({ t: 'nack', id, code, message });
+    if (JSON.stringify(data ?? null).length > MAX_PUB_DATA_BYTES) return nack('too_large', `data exceeds ${MAX_PUB_DATA_BYTES} bytes`);
+    const check = checkPub(claims.role, name, data);
+    if (!check.ok) return nack(check.code, check.message);
+    try {
+      const rtt = this.medianRtt;
+      const outcome = await (this.runtime as EventRuntime).publish({
+        clientId: claims.clientId,
+        id,
+        name: check.name,
+        role: claims.role,
+        author: claims.name,
+        data: check.data,
+        ts: Date.now(),
+        ...(rtt !== undefined ? { rttMs: Math.round(rtt) } : {}),
+      });
+      this.send(
+        { t: 'ack', id, serial: outcome.serial, applied: outcome.applied, ...(outcome.reason ? { reason: outcome.reason } : {}), ...(outcome.dup ? { dup: true } : {}) },
+        'ack',
+      );
+      this.host.ackLatency(performance.now() - t0);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private fail(err: unknown): void {
+    this.host.log.error({ err, connectionId: this.connectionId }, 'request failed');
+    this.sendError('unavailable', 'the hub could not store this right now; retry with the same id');
+  }
+}

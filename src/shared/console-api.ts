@@ -1,0 +1,181 @@
+/**
+ * The operator console's one contract (STYLE.md 1): every request the renderer may make of
+ * ConsoleCore, with a zod schema for its payload, and every event the core emits. The
+ * preload (Electron IPC) and the web host (local WebSocket) both carry exactly this, and
+ * both parse payloads with these schemas before anything reaches the core.
+ */
+import { z } from 'zod';
+import { MESSAGE_NAMES, type MessageName } from './protocol/messages';
+import type { StatsFrame, WireEntry } from './protocol/frames';
+import type { StaffRole } from './protocol/roles';
+
+// ---- shared value types -------------------------------------------------------------------
+export type LinkState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'suspended' | 'failed';
+
+export interface LinkStatus {
+  state: LinkState;
+  hubUrl: string | null;
+  hubUrls: string[];
+  attempt: number;
+  /** When the next retry happens (ms since epoch), in disconnected/suspended. */
+  retryAt: number | null;
+  reason: string | null;
+  /** Hub clock minus local clock, from pings (ms). */
+  clockOffsetMs: number;
+  node: string | null;
+}
+
+export interface SessionInfo {
+  mode: 'none' | 'local' | 'remote';
+  eventId: string | null;
+  title: string | null;
+  joinCode: string | null;
+  /** What the audience opens (LAN address in local mode). */
+  joinUrl: string | null;
+  role: StaffRole | null;
+  clientId: string | null;
+  name: string | null;
+  hubUrls: string[];
+  /** Whether the console can issue teammate tokens (it holds the admin key). */
+  canIssueTokens: boolean;
+}
+
+export type OutboxState = 'queued' | 'sent' | 'acknowledged' | 'refused';
+export interface OutboxItem {
+  id: string;
+  name: string;
+  data: unknown;
+  state: OutboxState;
+  queuedAt: number;
+  serial: number | null;
+  /** acknowledged but without effect (P12 applied:false), or refused (nack): why. */
+  reason: string | null;
+  applied: boolean | null;
+  dup: boolean;
+}
+
+export interface SyncEvent {
+  view: 'staff';
+  epoch: string;
+  serial: number;
+  /** Either the whole view... */
+  snapshot?: unknown;
+  /** ...or a patch from `base`. */
+  base?: number;
+  patch?: Array<{ op: string; path: string; value?: unknown; from?: string }>;
+}
+
+export interface ConsoleError {
+  code: 'invalid' | 'not_connected' | 'unauthorized' | 'not_found' | 'unavailable' | 'forbidden' | 'internal' | 'unknown_request';
+  message: string;
+}
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ConsoleError };
+
+// ---- requests -------------------------------------------------------------------------------
+const HubUrl = z.string().trim().regex(/^(https?|wss?):\/\/[^\s]+$/i, 'a hub URL starts with http://, https://, ws:// or wss://').max(300);
+
+export const Requests = {
+  'app/info': z.object({}),
+  'session/get': z.object({}),
+  /** Local-event mode: start the embedded hub in-process (if not running) and an event on it. */
+  'session/startLocal': z.object({ title: z.string().trim().min(1).max(200), lan: z.boolean().optional() }),
+  /** Remote mode: create an event on a hub with its admin key, then connect as host. */
+  'session/createRemote': z.object({ hubUrls: z.array(HubUrl).min(1).max(10), adminKey: z.string().min(1).max(500), title: z.string().trim().min(1).max(200), name: z.string().trim().min(1).max(60) }),
+  /** Remote mode: connect with a token someone issued. */
+  'session/joinRemote': z.object({ hubUrls: z.array(HubUrl).min(1).max(10), token: z.string().min(10).max(4096) }),
+  'session/leave': z.object({}),
+  'session/setHubUrls': z.object({ hubUrls: z.array(HubUrl).min(1).max(10) }),
+  'token/issue': z.object({ role: z.enum(['host', 'moderator', 'producer']), name: z.string().trim().min(1).max(60) }),
+  /** Queue an action: durable in the journal before it resolves, then sent in order. */
+  publish: z.object({ name: z.enum(MESSAGE_NAMES as [MessageName, ...MessageName[]]), data: z.unknown() }),
+  /** The staff view as the core holds it now (after a renderer reload). */
+  'view/get': z.object({}),
+  'outbox/list': z.object({ limit: z.number().int().min(1).max(1000).optional() }),
+  'log/recent': z.object({ limit: z.number().int().min(1).max(1000).optional() }),
+  'results/export': z.object({ kind: z.enum(['polls', 'quizzes', 'questions']) }),
+  'rehearsal/start': z.object({ audience: z.number().int().min(1).max(20_000), profile: z.enum(['quiet', 'lively', 'storm']) }),
+  'rehearsal/stop': z.object({}),
+} as const;
+export type RequestName = keyof typeof Requests;
+export type RequestPayload<N extends RequestName> = z.input<(typeof Requests)[N]>;
+export const REQUEST_NAMES = Object.keys(Requests) as RequestName[];
+
+export interface AppInfo {
+  version: string;
+  shell: 'electron' | 'web';
+  platform: string;
+}
+export interface ExportedFile {
+  filename: string;
+  mime: 'text/csv';
+  content: string;
+}
+export interface RehearsalStatus {
+  running: boolean;
+  audience: number;
+  connected: number;
+  profile: string | null;
+  lastError: string | null;
+}
+
+/** What each request resolves to. */
+export interface Responses {
+  'app/info': AppInfo;
+  'session/get': SessionInfo;
+  'session/startLocal': SessionInfo;
+  'session/createRemote': SessionInfo;
+  'session/joinRemote': SessionInfo;
+  'session/leave': SessionInfo;
+  'session/setHubUrls': SessionInfo;
+  'token/issue': { token: string; clientId: string; role: StaffRole; name: string; expiresAt: number };
+  publish: OutboxItem;
+  'view/get': { epoch: string; serial: number; doc: unknown } | null;
+  'outbox/list': OutboxItem[];
+  'log/recent': WireEntry[];
+  'results/export': ExportedFile;
+  'rehearsal/start': RehearsalStatus;
+  'rehearsal/stop': RehearsalStatus;
+}
+
+// ---- events -----------------------------------------------------------------------------------
+export interface RttSample {
+  at: number;
+  rttMs: number;
+}
+export interface AckSample {
+  at: number;
+  /** Local send → ack received. */
+  ms: number;
+}
+export interface Events {
+  status: LinkStatus;
+  session: SessionInfo;
+  sync: SyncEvent;
+  rtt: RttSample;
+  ack: AckSample;
+  stats: StatsFrame;
+  outbox: OutboxItem[];
+  log: WireEntry[];
+  rehearsal: RehearsalStatus;
+  notice: { level: 'info' | 'warning' | 'error'; message: string };
+}
+export type EventName = keyof Events;
+export const EVENT_NAMES: EventName[] = ['status', 'session', 'sync', 'rtt', 'ack', 'stats', 'outbox', 'log', 'rehearsal', 'notice'];
+
+/** The renderer's view of the console: implemented by the preload bridge and the web-host bridge. */
+export interface ConsoleApi {
+  request<N extends RequestName>(name: N, payload: RequestPayload<N>): Promise<Result<Responses[N]>>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}
+
+/** Validates a request crossing the boundary. Never throws. */
+export function parseRequest(name: unknown, payload: unknown): { ok: true; name: RequestName; payload: unknown } | { ok: false; error: ConsoleError } {
+  if (typeof name !== 'string' || !Object.hasOwn(Requests, name)) return { ok: false, error: { code: 'unknown_request', message: `no such request: ${String(name).slice(0, 64)}` } };
+  const schema = Requests[name as RequestName];
+  const parsed = schema.safeParse(payload ?? {});
+  if (!parsed.success) {
+    const msg = parsed.error.issues.slice(0, 3).map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+    return { ok: false, error: { code: 'invalid', message: msg } };
+  }
+  return { ok: true, name: name as RequestName, payload: parsed.data };
+}

@@ -1,0 +1,73 @@
+/** Starts the real hub (`src/hub/cli.ts`) as a child process on loopback, for integration tests. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const ADMIN_KEY = 'test-admin-key-0123456789';
+
+export interface HubProcess {
+  url: string;
+  port: number;
+  dataDir: string;
+  child: ChildProcess;
+  /** stdout+stderr so far, for failure messages. */
+  output(): string;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export const tempDir = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), `stagecall-${prefix}-`));
+
+export async function startHubProcess(opts: { dataDir?: string; port?: number; args?: string[]; env?: Record<string, string> } = {}): Promise<HubProcess> {
+  const dataDir = opts.dataDir ?? tempDir('hub');
+  const args = ['--import', 'tsx', path.join(ROOT, 'src/hub/cli.ts'), '--port', String(opts.port ?? 0), '--data', dataDir, '--admin-key', ADMIN_KEY, ...(opts.args ?? [])];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, STAGECALL_LOG_LEVEL: 'warn', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      const m = /Hub ready: (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => reject(new Error(`hub exited with ${code} before ready:\n${out}`)));
+  });
+  return {
+    url,
+    port: Number(new URL(url).port),
+    dataDir,
+    child,
+    output: () => out,
+    kill: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+async function post<T>(url: string, body: unknown, adminKey?: string): Promise<T> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(adminKey ? { authorization: `Bearer ${adminKey}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as T;
+  if (!res.ok) throw new Error(`${url} → ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+export const createEvent = (hubUrl: string, title = 'Test event'): Promise<{ eventId: string; joinCode: string }> =>
+  post(`${hubUrl}/v1/events`, { title }, ADMIN_KEY);
+
+export const staffToken = (hubUrl: string, eventId: string, role: 'host' | 'moderator' | 'producer' = 'host', name = 'Host'): Promise<{ token: string; clientId: string; expiresAt: number }> =>
+  post(`${hubUrl}/v1/tokens`, { eventId, role, name }, ADMIN_KEY);
+
+export const joinAudience = (hubUrl: string, code: string, name?: string): Promise<{ token: string; clientId: string; eventId: string }> =>
+  post(`${hubUrl}/v1/join`, { code, ...(name ? { name } : {}) });

@@ -1,0 +1,87 @@
+/** P15 P18 P19 resume: patches after a disconnect, snapshots for a stale epoch. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SyncFrame } from '../../src/shared/protocol';
+import { createEvent, joinAudience, staffToken, startHubProcess, type HubProcess } from '../helpers/hub-process';
+import { TestClient } from '../helpers/test-client';
+
+let hub: HubProcess;
+let ev: { eventId: string; joinCode: string };
+let host: TestClient;
+let producerToken: string;
+
+beforeAll(async () => {
+  hub = await startHubProcess();
+  ev = await createEvent(hub.url, 'Resume');
+  host = await TestClient.connect(hub.url, (await staffToken(hub.url, ev.eventId)).token);
+  producerToken = (await staffToken(hub.url, ev.eventId, 'producer', 'Prod')).token;
+  await host.pub('mk', 'poll.create', { pollId: 'p', question: 'Q', kind: 'multiple', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }, { id: 'c', label: 'C' }] });
+  await host.pub('op', 'poll.open', { pollId: 'p' });
+});
+afterAll(async () => {
+  host.close();
+  await hub.kill();
+});
+
+async function fresh(view: 'staff' | 'audience', token: string, atLeast: number): Promise<{ serial: number; doc: unknown }> {
+  const c = await TestClient.connect(hub.url, token);
+  c.send({ t: 'sub', view });
+  const v = await c.until(() => (c.views[view] && c.views[view].serial >= atLeast ? c.views[view] : undefined));
+  c.close();
+  return v;
+}
+
+describe('resume', () => {
+  it('P18 P19 a subscriber disconnected through 200 changes resumes by patch and holds exactly the fresh snapshot', async () => {
+    const s = await TestClient.connect(hub.url, producerToken);
+    s.send({ t: 'sub', view: 'staff' });
+    const held = await s.until(() => s.views.staff);
+    s.close();
+    await s.waitClosed();
+
+    const voters = await Promise.all(Array.from({ length: 10 }, async (_, i) => TestClient.connect(hub.url, (await joinAudience(hub.url, ev.joinCode, `V${i}`)).token)));
+    let last = 0;
+    for (let round = 0; round < 10; round++) {
+      const acks = await Promise.all(voters.map((v, i) => v.pub(`r${round}-${i}`, 'vote.cast', { pollId: 'p', optionIds: round % 2 ? ['a', 'b'] : ['c'] })));
+      for (const a of acks) if (a.t === 'ack') last = Math.max(last, a.serial);
+      const q = await host.pub(`chat-${round}`, 'chat.send', { messageId: `chat-${round}`, text: `round ${round}` });
+      if (q.t === 'ack') last = Math.max(last, q.serial);
+    }
+    expect(last - held.serial).toBeGreaterThanOrEqual(100);
+    for (let i = 0; i < 90; i++) {
+      const a = await host.pub(`more-${i}`, 'chat.send', { messageId: `more-${i}`, text: `m${i}` });
+      if (a.t === 'ack') last = a.serial;
+    }
+    expect(last - held.serial).toBeGreaterThanOrEqual(200);
+
+    const r = await TestClient.connect(hub.url, producerToken);
+    r.views.staff = { ...held };
+    r.send({ t: 'sub', view: 'staff', since: held.serial, epoch: held.epoch });
+    const first = (await r.waitFor((f) => f.t === 'sync')) as SyncFrame;
+    expect('patch' in first, 'resumed with a patch, not a snapshot').toBe(true);
+    if ('patch' in first) expect(first.base).toBe(held.serial);
+    const resumed = await r.until(() => (r.views.staff && r.views.staff.serial >= last ? r.views.staff : undefined));
+    const reference = await fresh('staff', producerToken, resumed.serial);
+    expect(reference.serial).toBe(resumed.serial);
+    expect(resumed.doc).toEqual(reference.doc);
+    r.close();
+    for (const v of voters) v.close();
+  });
+
+  it('P15 P18 a subscriber holding another epoch gets a snapshot', async () => {
+    const r = await TestClient.connect(hub.url, producerToken);
+    r.send({ t: 'sub', view: 'staff', since: 3, epoch: 'some-old-epoch' });
+    const f = (await r.waitFor((x) => x.t === 'sync')) as SyncFrame;
+    expect('snapshot' in f).toBe(true);
+    r.close();
+  });
+
+  it('P18 a since the hub no longer holds (or never held) gets a snapshot', async () => {
+    const r = await TestClient.connect(hub.url, producerToken);
+    const welcome = r.frames[0];
+    const epoch = welcome?.t === 'welcome' ? welcome.epoch : '';
+    r.send({ t: 'sub', view: 'audience', since: 999_999, epoch });
+    const f = (await r.waitFor((x) => x.t === 'sync')) as SyncFrame;
+    expect('snapshot' in f).toBe(true);
+    r.close();
+  });
+});
