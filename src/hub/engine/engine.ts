@@ -3,6 +3,7 @@
  * the clustered Redis engine both implement it and pass tests/engine/engine-suite.ts.
  */
 import type { LogEntry } from '../../shared/domain/types';
+import type { EngineError } from './engine-error';
 
 /** An entry before the engine gives it a serial. */
 export type AppendInput = Omit<LogEntry, 'serial'>;
@@ -59,8 +60,12 @@ export interface Engine {
    * Live: calls `onEntries` with every entry from `fromSerial` on, in serial order, without
    * gaps or repeats (first what is already stored, then new ones as they become durable).
    * Returns a function that stops the tail.
+   * `onEnd`, if given, is called at most once when the tail stops by itself: code `log_reset`
+   * when the log was lost and started anew under a new epoch (P15: start over from serial 1
+   * and the new epoch), `unknown_event` when the event does not exist (any more). The embedded
+   * engine throws unknown_event at once instead and never resets a log while open.
    */
-  tail(eventId: string, fromSerial: number, onEntries: (entries: LogEntry[]) => void): () => void;
+  tail(eventId: string, fromSerial: number, onEntries: (entries: LogEntry[]) => void, onEnd?: (err: EngineError) => void): () => void;
 
   /** Shared presence counters: each node reports its own; `presence` sums the live ones. */
   reportPresence(eventId: string, sample: PresenceSample): Promise<void>;

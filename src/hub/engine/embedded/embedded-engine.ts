@@ -1,0 +1,235 @@
+/**
+ * The embedded engine (DESIGN.md "Engine interface"): zero setup, one directory per event
+ * under `<dataDir>/events/<eventId>/`:
+ *   meta.json  the EventMeta, replaced atomically (temp + fsync + rename + dir fsync)
+ *   epoch      P15's epoch, chosen when the log is created, and again if the log was lost
+ *   log.jsonl  the log, one checksummed JSON line per entry (line-codec.ts), group-committed
+ * Every event is opened (and its log recovered) by open(): damage fails fast, at start.
+ * `<dataDir>/LOCK` keeps a second process off the same files.
+ * Presence is in memory: one process is the only node that can share this directory.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { LogEntry } from '../../../shared/domain/types';
+import type { AppendInput, AppendOutcome, Engine, EventLogInfo, EventMeta, PresenceSample } from '../engine';
+import { EngineError } from '../engine-error';
+import { acquireDirLock } from './dir-lock';
+import { EventLog, type LogCounters } from './event-log';
+import { fsyncDir, writeFileAtomic } from './fs-durable';
+import { PresenceStore } from './presence-store';
+
+export interface EmbeddedEngineOptions {
+  dataDir: string;
+  node: string;
+  /** Newest entries per event kept in memory for read/tail catch-up (default 10,000). */
+  recentEntries?: number;
+  /** Clock for presence expiry; tests inject one. */
+  now?: () => number;
+}
+
+export interface EmbeddedStats extends LogCounters {
+  events: number;
+  /** Time open() took, recovery of every log included. */
+  openMs: number;
+  /** Entries found in the logs at open. */
+  recoveredEntries: number;
+}
+
+const META_FILE = 'meta.json';
+// The id names a directory: portable characters only, and no Windows device names.
+const EVENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
+
+function parseMeta(text: string, file: string): EventMeta {
+  let m: unknown;
+  try {
+    m = JSON.parse(text);
+  } catch {
+    m = null;
+  }
+  const o = (typeof m === 'object' && m !== null ? m : {}) as Partial<Record<keyof EventMeta, unknown>>;
+  if (typeof o.eventId !== 'string' || typeof o.title !== 'string' || typeof o.joinCode !== 'string' || typeof o.createdAt !== 'number') {
+    throw new EngineError('corrupt_log', `${file}: not event metadata`);
+  }
+  return { eventId: o.eventId, title: o.title, joinCode: o.joinCode, createdAt: o.createdAt };
+}
+
+export class EmbeddedEngine implements Engine {
+  readonly kind = 'embedded' as const;
+  readonly node: string;
+  private readonly dataDir: string;
+  private readonly eventsDir: string;
+  private readonly recentEntries: number;
+  private readonly presenceStore: PresenceStore;
+  private state: 'new' | 'opening' | 'open' | 'closed' = 'new';
+  private readonly events = new Map<string, { meta: EventMeta; log: EventLog }>();
+  private readonly byCode = new Map<string, string>();
+  /** Lower-cased ids taken or being created: Windows and macOS file names ignore case. */
+  private readonly takenIds = new Set<string>();
+  private readonly creatingCodes = new Set<string>();
+  private readonly counters: LogCounters = {
+    fsyncs: 0, batches: 0, appended: 0, duplicates: 0, largestBatch: 0, droppedLines: 0, droppedBytes: 0, tailErrors: 0,
+  };
+  private unlock: (() => Promise<void>) | null = null;
+  private openMs = 0;
+  private recoveredEntries = 0;
+
+  constructor(opts: EmbeddedEngineOptions) {
+    this.dataDir = opts.dataDir;
+    this.node = opts.node;
+    this.eventsDir = path.join(opts.dataDir, 'events');
+    this.recentEntries = opts.recentEntries ?? 10_000;
+    this.presenceStore = new PresenceStore(opts.now ?? Date.now);
+  }
+
+  async open(): Promise<void> {
+    if (this.state !== 'new') throw new EngineError('closed', 'open() may be called once');
+    this.state = 'opening';
+    const t0 = performance.now();
+    try {
+      await fs.mkdir(this.eventsDir, { recursive: true });
+      this.unlock = await acquireDirLock(path.join(this.dataDir, 'LOCK'));
+      const dirs = (await fs.readdir(this.eventsDir, { withFileTypes: true })).filter((d) => d.isDirectory());
+      for (const d of dirs) {
+        const dir = path.join(this.eventsDir, d.name);
+        const metaFile = path.join(dir, META_FILE);
+        const text = await fs.readFile(metaFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') return null; // creation never finished: the event never existed
+          throw err;
+        });
+        if (text === null) continue;
+        const meta = parseMeta(text, metaFile);
+        const log = await EventLog.open(meta.eventId, dir, this.recentEntries, this.counters);
+        this.register(meta, log);
+        this.recoveredEntries += log.info().lastSerial;
+      }
+    } catch (err) {
+      await this.closeLogs();
+      this.state = 'closed';
+      throw err;
+    }
+    this.openMs = performance.now() - t0;
+    this.state = 'open';
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    await this.closeLogs();
+  }
+
+  stats(): EmbeddedStats {
+    return { ...this.counters, events: this.events.size, openMs: this.openMs, recoveredEntries: this.recoveredEntries };
+  }
+
+  async createEvent(meta: EventMeta): Promise<void> {
+    this.assertOpen();
+    const { eventId, joinCode } = meta;
+    if (!EVENT_ID.test(eventId) || WINDOWS_DEVICE.test(eventId)) {
+      throw new EngineError('invalid_event_id', `event id ${JSON.stringify(eventId)} must be 1-64 of A-Z a-z 0-9 _ -`);
+    }
+    const idKey = eventId.toLowerCase();
+    if (this.takenIds.has(idKey)) throw new EngineError('event_exists', `event ${eventId} exists`);
+    if (this.byCode.has(joinCode) || this.creatingCodes.has(joinCode)) throw new EngineError('code_taken', `join code ${joinCode} is in use`);
+    this.takenIds.add(idKey);
+    this.creatingCodes.add(joinCode);
+    const clean: EventMeta = { eventId, title: meta.title, joinCode, createdAt: meta.createdAt };
+    const dir = path.join(this.eventsDir, eventId);
+    let log: EventLog | undefined;
+    try {
+      await fs.mkdir(dir, { recursive: true });
+      await fsyncDir(this.eventsDir);
+      log = await EventLog.open(eventId, dir, this.recentEntries, this.counters);
+      // meta.json last: its presence is what makes the event exist after a restart.
+      await writeFileAtomic(path.join(dir, META_FILE), `${JSON.stringify(clean)}\n`);
+      if (this.state !== 'open') throw new EngineError('closed', 'engine closed while creating an event');
+      this.register(clean, log);
+    } catch (err) {
+      await log?.close();
+      this.takenIds.delete(idKey);
+      throw err;
+    } finally {
+      this.creatingCodes.delete(joinCode);
+    }
+  }
+
+  async getEvent(eventId: string): Promise<EventMeta | null> {
+    this.assertOpen();
+    const e = this.events.get(eventId);
+    return e ? { ...e.meta } : null;
+  }
+
+  async findEventByCode(joinCode: string): Promise<EventMeta | null> {
+    this.assertOpen();
+    const id = this.byCode.get(joinCode);
+    return id === undefined ? null : this.getEvent(id);
+  }
+
+  async listEvents(): Promise<EventMeta[]> {
+    this.assertOpen();
+    return [...this.events.values()]
+      .map((e) => ({ ...e.meta }))
+      .sort((a, b) => a.createdAt - b.createdAt || a.eventId.localeCompare(b.eventId));
+  }
+
+  async info(eventId: string): Promise<EventLogInfo> {
+    return this.log(eventId).info();
+  }
+
+  append(eventId: string, entries: AppendInput[]): Promise<AppendOutcome[]> {
+    try {
+      return this.log(eventId).append(entries);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  /** Entries from the recent cache are shared with tails and other readers: treat them as read-only. */
+  async read(eventId: string, fromSerial: number, limit: number): Promise<LogEntry[]> {
+    return this.log(eventId).read(fromSerial, limit);
+  }
+
+  /**
+   * Throws (code unknown_event) for an event that does not exist. A log is never reset while
+   * open, so `onEnd` is called only if catching up from the file fails (corrupt_log/io_failed).
+   */
+  tail(eventId: string, fromSerial: number, onEntries: (entries: LogEntry[]) => void, onEnd?: (err: EngineError) => void): () => void {
+    return this.log(eventId).tail(fromSerial, onEntries, onEnd);
+  }
+
+  async reportPresence(eventId: string, sample: PresenceSample): Promise<void> {
+    this.presenceStore.report(eventId, sample);
+  }
+
+  async presence(eventId: string): Promise<PresenceSample[]> {
+    return this.presenceStore.live(eventId);
+  }
+
+  private log(eventId: string): EventLog {
+    this.assertOpen();
+    const e = this.events.get(eventId);
+    if (!e) throw new EngineError('unknown_event', `no event ${eventId}`);
+    return e.log;
+  }
+
+  private register(meta: EventMeta, log: EventLog): void {
+    this.events.set(meta.eventId, { meta, log });
+    this.takenIds.add(meta.eventId.toLowerCase());
+    if (!this.byCode.has(meta.joinCode)) this.byCode.set(meta.joinCode, meta.eventId);
+  }
+
+  private assertOpen(): void {
+    if (this.state !== 'open') throw new EngineError('closed', `engine is ${this.state === 'closed' ? 'closed' : 'not open'}`);
+  }
+
+  private async closeLogs(): Promise<void> {
+    await Promise.all([...this.events.values()].map((e) => e.log.close()));
+    await this.unlock?.();
+    this.unlock = null;
+  }
+
+  /** Where this engine keeps its files (for tools and tests). */
+  get directory(): string {
+    return this.dataDir;
+  }
+}
