@@ -51,7 +51,14 @@ export class EventRuntime {
   private constructor(
     private readonly engine: Engine,
     readonly meta: EventMeta,
-    private readonly opts: { node: string; syncHz: number; onFanout?: (view: string, ms: number, sent: number) => void; onError: (err: unknown) => void },
+    private readonly opts: {
+      node: string;
+      syncHz: number;
+      onFanout?: (view: string, ms: number, sent: number) => void;
+      onError: (err: unknown) => void;
+      /** The engine lost this event's log (a new epoch) or the event: the hub must drop this runtime. */
+      onEnded: (rt: EventRuntime, reason: string) => void;
+    },
   ) {
     this.state = initialState({ eventId: meta.eventId, title: meta.title, createdAt: meta.createdAt });
     this.staff = new ViewChannel('staff', () => staffView(this.state), () => this.epochValue, () => this.applied);
@@ -64,7 +71,12 @@ export class EventRuntime {
     const info = await engine.info(meta.eventId);
     rt.epochValue = info.epoch;
     const caughtUp = info.lastSerial > 0 ? rt.appliedAt(info.lastSerial) : Promise.resolve();
-    rt.stopTail = engine.tail(meta.eventId, 1, (entries) => rt.fold(entries));
+    rt.stopTail = engine.tail(
+      meta.eventId,
+      1,
+      (entries) => rt.fold(entries),
+      (err) => rt.ended(err.code === 'log_reset' ? 'the event log was reset; resubscribe for a snapshot' : 'the event is gone'),
+    );
     await caughtUp;
     rt.tickTimer = setInterval(() => rt.tick(), Math.max(10, Math.round(1000 / opts.syncHz)));
     rt.tickTimer.unref();
@@ -86,6 +98,21 @@ export class EventRuntime {
   }
   get online(): number {
     return staffView(this.state).audience.online;
+  }
+
+  /** Members are told to reconnect; they will get the new epoch and a snapshot (P15). */
+  private ended(reason: string): void {
+    if (this.closed) return;
+    void this.close();
+    for (const [serial, done] of this.waiters) {
+      this.waiters.delete(serial);
+      for (const d of done) d();
+    }
+    this.opts.onEnded(this, reason);
+  }
+
+  get memberList(): Subscriber[] {
+    return [...this.members];
   }
 
   attach(sub: Subscriber): void {
@@ -124,6 +151,7 @@ export class EventRuntime {
       await Promise.all(
         outcomes.map(async (o, i) => {
           await this.appliedAt(o.serial);
+          if (this.closed && o.serial > this.applied) throw new Error('event log reset before this entry was applied');
           const reason = this.notApplied.get(o.serial);
           batch[i]?.resolve({ serial: o.serial, applied: reason === undefined, ...(reason ? { reason } : {}), dup: o.dup });
         }),

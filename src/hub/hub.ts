@@ -70,6 +70,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
               syncHz,
               onFanout: (view, ms) => metrics.fanout(view, ms),
               onError: (err) => log.error({ err, eventId }, 'event runtime error'),
+              onEnded: (ended, reason) => {
+                log.warn({ eventId, reason }, 'event runtime ended');
+                runtimes.delete(eventId);
+                for (const m of ended.memberList) if (m instanceof Connection) m.close(CloseCode.goingAway, reason);
+              },
             })
           : null,
       );

@@ -43,6 +43,9 @@ export interface RedisServer {
   kill(signal: NodeJS.Signals): Promise<void>;
   /** Start again on the same port and dir (after stop/kill). */
   restart(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a server that holds its connections open but answers nothing. */
+  freeze(): void;
+  thaw(): void;
 }
 
 export async function freePort(): Promise<number> {
@@ -105,7 +108,10 @@ export async function startRedis(opts: RedisServerOptions = {}): Promise<RedisSe
   };
 
   const kill = async (signal: NodeJS.Signals): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGCONT'); // a frozen server must be able to act on the signal
+      child.kill(signal);
+    }
     await exited;
   };
 
@@ -121,5 +127,7 @@ export async function startRedis(opts: RedisServerOptions = {}): Promise<RedisSe
       await kill('SIGTERM');
       await launch();
     },
+    freeze: () => void child.kill('SIGSTOP'),
+    thaw: () => void child.kill('SIGCONT'),
   };
 }

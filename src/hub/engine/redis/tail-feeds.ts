@@ -1,0 +1,161 @@
+/**
+ * Live tails over Redis. A tail always takes its entries from the stream itself (the READ
+ * script, from its next serial on), never from a Pub/Sub payload: a publish only wakes it.
+ * So a message lost during a reconnect, or a poll that overlaps a wake-up, can only cause a
+ * read that finds nothing new — never a gap or a repeat. Wake-ups come from the event's
+ * channel, from this engine's own appends (which hand their entries straight to a tail
+ * waiting exactly for them, saving the acking node a round trip), from the subscriber
+ * reconnecting, and from a poll every `pollMs` as a safety net.
+ */
+import type { LogEntry } from '../../../shared/domain/types';
+import { EngineError } from '../engine-error';
+
+const PAGE = 1000;
+
+export type TailRead = { epoch: string; entries: LogEntry[] } | 'unknown_event';
+
+export interface TailFeedDeps {
+  read: (eventId: string, from: number, count: number) => Promise<TailRead>;
+  subscribe: (eventId: string, onMessage: (message: string) => void) => Promise<void>;
+  unsubscribe: (eventId: string) => Promise<void>;
+  /** A read failed (Redis unreachable): the tail stays and retries at the next wake-up. */
+  onReadError: (err: unknown) => void;
+  /** A tail's callback threw: that tail was stopped (as the embedded engine does). */
+  onCallbackError: (err: unknown) => void;
+}
+
+interface Tail {
+  eventId: string;
+  /** Next serial this tail must receive. */
+  next: number;
+  /** The epoch of the log this tail follows; learnt at its first read. */
+  epoch: string | null;
+  busy: boolean;
+  again: boolean;
+  stopped: boolean;
+  onEntries: (entries: LogEntry[]) => void;
+  onEnd: ((err: EngineError) => void) | undefined;
+}
+
+export class TailFeeds {
+  private readonly byEvent = new Map<string, Set<Tail>>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly deps: TailFeedDeps, pollMs: number) {
+    this.timer = setInterval(() => this.wakeAll(), pollMs);
+    this.timer.unref();
+  }
+
+  add(eventId: string, fromSerial: number, onEntries: (entries: LogEntry[]) => void, onEnd?: (err: EngineError) => void): () => void {
+    const tail: Tail = { eventId, next: Math.max(1, Math.floor(fromSerial)), epoch: null, busy: false, again: false, stopped: false, onEntries, onEnd };
+    let tails = this.byEvent.get(eventId);
+    if (!tails) {
+      this.byEvent.set(eventId, (tails = new Set()));
+      // Once subscribed, read again: a publish before the subscription took hold was missed.
+      this.deps.subscribe(eventId, (m) => this.onMessage(eventId, m)).then(
+        () => this.wake(eventId),
+        (err: unknown) => this.deps.onReadError(err),
+      );
+    }
+    tails.add(tail);
+    void this.pump(tail);
+    return () => this.stop(tail);
+  }
+
+  /** Entries this engine just appended (consecutive serials of `epoch`'s log). */
+  appended(eventId: string, epoch: string, entries: LogEntry[]): void {
+    const first = entries[0]?.serial;
+    const last = entries[entries.length - 1]?.serial;
+    if (first === undefined || last === undefined) return;
+    for (const tail of this.byEvent.get(eventId) ?? []) {
+      if (tail.stopped || tail.next > last) continue;
+      if (!tail.busy && tail.epoch === epoch && tail.next === first) this.emit(tail, entries);
+      else void this.pump(tail);
+    }
+  }
+
+  wake(eventId: string): void {
+    for (const tail of this.byEvent.get(eventId) ?? []) void this.pump(tail);
+  }
+
+  wakeAll(): void {
+    for (const eventId of this.byEvent.keys()) this.wake(eventId);
+  }
+
+  stopAll(): void {
+    clearInterval(this.timer);
+    for (const tails of this.byEvent.values()) for (const t of tails) this.stop(t);
+  }
+
+  /** Channel message "<epoch> <lastSerial>": skip the read only when it says nothing is new for us. */
+  private onMessage(eventId: string, message: string): void {
+    const [epoch, lastText] = message.split(' ');
+    const last = Number(lastText);
+    for (const tail of this.byEvent.get(eventId) ?? []) {
+      if (tail.epoch === epoch && tail.next > last) continue;
+      void this.pump(tail);
+    }
+  }
+
+  private async pump(tail: Tail): Promise<void> {
+    if (tail.stopped) return;
+    if (tail.busy) {
+      tail.again = true;
+      return;
+    }
+    tail.busy = true;
+    try {
+      do {
+        tail.again = false;
+        for (;;) {
+          const r = await this.deps.read(tail.eventId, tail.next, PAGE);
+          if (tail.stopped) return;
+          if (r === 'unknown_event') return this.end(tail, new EngineError('unknown_event', `no event ${tail.eventId}`));
+          tail.epoch ??= r.epoch;
+          if (r.epoch !== tail.epoch) {
+            return this.end(tail, new EngineError('log_reset', `event ${tail.eventId}: the log was lost and restarted under epoch ${r.epoch} (was ${tail.epoch})`));
+          }
+          const fresh = r.entries.filter((e) => e.serial >= tail.next);
+          if (fresh.length === 0) break;
+          if (fresh[0]?.serial !== tail.next) {
+            return this.end(tail, new EngineError('corrupt_log', `event ${tail.eventId}: expected serial ${tail.next}, the stream has ${fresh[0]?.serial}`));
+          }
+          this.emit(tail, fresh);
+          if (r.entries.length < PAGE || tail.stopped) break;
+        }
+      } while (tail.again && !tail.stopped);
+    } catch (err) {
+      this.deps.onReadError(err); // the poll or the next wake-up retries
+    } finally {
+      tail.busy = false;
+    }
+  }
+
+  private emit(tail: Tail, entries: LogEntry[]): void {
+    tail.next = (entries[entries.length - 1] as LogEntry).serial + 1;
+    try {
+      tail.onEntries(entries);
+    } catch (err) {
+      this.stop(tail);
+      this.deps.onCallbackError(err);
+    }
+  }
+
+  private end(tail: Tail, err: EngineError): void {
+    if (tail.stopped) return;
+    this.stop(tail);
+    tail.onEnd?.(err);
+  }
+
+  private stop(tail: Tail): void {
+    if (tail.stopped) return;
+    tail.stopped = true;
+    const tails = this.byEvent.get(tail.eventId);
+    if (!tails) return;
+    tails.delete(tail);
+    if (tails.size === 0) {
+      this.byEvent.delete(tail.eventId);
+      this.deps.unsubscribe(tail.eventId).catch((err: unknown) => this.deps.onReadError(err));
+    }
+  }
+}
