@@ -1,0 +1,43 @@
+/** How far one of this person's actions got: waiting → sent → counted (or not). */
+import type { OutboxRecord } from '../lib/outbox';
+import { useAudience } from '../lib/store';
+
+const REASONS: Record<string, string> = {
+  poll_not_open: 'voting had closed',
+  quiz_closed: 'time was up',
+  quiz_ended: 'the quiz had ended',
+  already_answered: 'you had already answered',
+  bad_option: 'that choice is not available',
+  unknown_poll: 'that poll is gone',
+  unknown_question: 'that question is gone',
+  rate_limited: 'too fast',
+};
+
+export function reasonText(reason: string | null): string {
+  if (!reason) return '';
+  return Object.hasOwn(REASONS, reason) ? (REASONS[reason] ?? reason) : reason;
+}
+
+export function SendState({ record, noun }: { record: OutboxRecord | null; noun: string }) {
+  const online = useAudience((s) => s.link.phase === 'online');
+  if (!record) return null;
+  let text: string;
+  switch (record.state) {
+    case 'queued':
+      text = online ? `Sending your ${noun}…` : `Your ${noun} is saved on this phone — waiting to send`;
+      break;
+    case 'sent':
+      text = `Your ${noun} was sent`;
+      break;
+    case 'counted':
+      text = `Your ${noun} was counted ✓`;
+      break;
+    default:
+      text = `Your ${noun} was not counted${record.reason ? `: ${reasonText(record.reason)}` : ''}`;
+  }
+  return (
+    <p className={`send-state send-${record.state}`} data-state={record.state} role="status">
+      {text}
+    </p>
+  );
+}

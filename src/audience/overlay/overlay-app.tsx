@@ -1,0 +1,59 @@
+/**
+ * An OBS/vMix browser source: subscribes to the `audience` view (what the public may see,
+ * P21) with a producer token and draws one part of it over a transparent background.
+ */
+import { useEffect, useMemo } from 'react';
+import { HubClient } from '../lib/hub-client';
+import { hubEndpoints } from '../lib/hubs';
+import { asAudienceView } from '../lib/view-guards';
+import { LeaderboardOverlay } from './leaderboard-overlay';
+import { overlayParams } from './overlay-params';
+import { useOverlay } from './overlay-store';
+import { PollOverlay } from './poll-overlay';
+import { QaOverlay } from './qa-overlay';
+import { ReactionsOverlay } from './reactions-overlay';
+
+export function OverlayApp() {
+  const params = useMemo(() => overlayParams(window.location), []);
+  const view = useOverlay((s) => s.view);
+  const phase = useOverlay((s) => s.phase);
+  const detail = useOverlay((s) => s.detail);
+
+  useEffect(() => {
+    if (!params.ok) return;
+    const client = new HubClient({
+      endpoints: hubEndpoints(window.location.search, window.location.origin).map((e) => e.ws),
+      token: params.token,
+      eventId: params.eventId,
+      views: ['audience'],
+      clientName: `stagecall-overlay-${params.kind}`,
+      on: {
+        status: (s) => useOverlay.setState({ phase: s.phase, detail: s.detail }),
+        view: (_v, doc) => {
+          const v = asAudienceView(doc);
+          if (v) useOverlay.setState({ view: v });
+        },
+      },
+    });
+    client.start();
+    return () => client.stop();
+  }, [params]);
+
+  // Setup problems are shown (the producer sees them while placing the source); a passing
+  // reconnect is not, so a hub restart never flashes text over the programme.
+  if (!params.ok) return <p className="ov-problem" role="alert">{params.problem}</p>;
+  if (phase === 'unauthorized')
+    return (
+      <p className="ov-problem" role="alert">
+        The hub refused this overlay's token{detail ? `: ${detail}` : ''}. Copy a fresh producer link.
+      </p>
+    );
+  return (
+    <main className={`ov ov-view-${params.kind}`} data-ready={view ? 'yes' : 'no'} aria-label={`Overlay: ${params.kind}`}>
+      {view && params.kind === 'poll' && <PollOverlay view={view} />}
+      {view && params.kind === 'qa' && <QaOverlay view={view} />}
+      {view && params.kind === 'reactions' && <ReactionsOverlay view={view} />}
+      {view && params.kind === 'leaderboard' && <LeaderboardOverlay view={view} />}
+    </main>
+  );
+}

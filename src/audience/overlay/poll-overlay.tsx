@@ -1,0 +1,46 @@
+/** The poll on stream: the question, then bars that move as votes come in once results are revealed. */
+import type { AudienceView } from '../../shared/domain/types';
+import { overlayPoll, tallyRows } from '../lib/select';
+
+export function PollOverlay({ view }: { view: AudienceView }) {
+  const poll = overlayPoll(view);
+  if (!poll) return null;
+  const rows = tallyRows(poll);
+  return (
+    <section className="ov-panel" aria-label="Poll">
+      <p className="ov-kicker">{poll.status === 'open' ? 'Live poll · vote on your phone' : 'Poll results'}</p>
+      <h1 className="ov-title">{poll.question}</h1>
+      {rows ? (
+        poll.kind === 'wordcloud' ? (
+          <ul className="ov-cloud">
+            {rows.map((r) => (
+              <li key={r.key} style={{ fontSize: `${0.9 + (r.count / Math.max(1, rows[0]?.count ?? 1)) * 1.6}em` }}>
+                {r.label}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <ul className="ov-bars">
+            {rows.map((r) => (
+              <li key={r.key}>
+                <div className="ov-bar-label">
+                  <span>{r.label}</span>
+                  <span className="ov-num">{r.pct}%</span>
+                </div>
+                <div className="ov-bar">
+                  <div className="ov-bar-fill" style={{ width: `${r.pct}%` }} />
+                </div>
+              </li>
+            ))}
+          </ul>
+        )
+      ) : (
+        <ul className="ov-options">
+          {poll.options.map((o) => (
+            <li key={o.id}>{o.label}</li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

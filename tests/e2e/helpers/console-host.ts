@@ -1,0 +1,77 @@
+/**
+ * Starts the console's web host (src/main/web-host-cli.ts) as a child process and builds the
+ * renderer first when its output is missing or older than its sources, so a spec always drives
+ * the UI as it is in the tree.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, tempDir } from '../../helpers/hub-process';
+
+const RENDERER_SRC = path.join(ROOT, 'src/renderer');
+const RENDERER_OUT = path.join(ROOT, 'out/renderer/index.html');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds out/renderer (electron-vite; the renderer is all the web host needs) when stale. */
+export function ensureRendererBuilt(): void {
+  const builtAt = fs.existsSync(RENDERER_OUT) ? fs.statSync(RENDERER_OUT).mtimeMs : 0;
+  const sharedSrc = path.join(ROOT, 'src/shared');
+  if (builtAt > Math.max(newestMtime(RENDERER_SRC), newestMtime(sharedSrc))) return;
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'pipe', timeout: 300_000 });
+  if (!fs.existsSync(RENDERER_OUT)) throw new Error('the renderer build produced no out/renderer/index.html');
+}
+
+export interface ConsoleHost {
+  /** The `Console ready:` URL (with its one-time session token). */
+  url: string;
+  dataDir: string;
+  child: ChildProcess;
+  output(): string;
+  stop(): Promise<number | null>;
+}
+
+export async function startConsoleHost(args: string[], opts: { dataDir?: string } = {}): Promise<ConsoleHost> {
+  ensureRendererBuilt();
+  const dataDir = opts.dataDir ?? tempDir('console');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main/web-host-cli.ts'), '--port', '0', '--data', dataDir, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, STAGECALL_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web host not ready after 60 s:\n${out}`)), 60_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /Console ready: (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`web host exited with ${code} before ready:\n${out}`));
+    });
+  });
+  return {
+    url,
+    dataDir,
+    child,
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
