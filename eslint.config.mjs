@@ -26,6 +26,14 @@ export default tseslint.config(
     rules: forbid([...nodeBuiltins, 'electron', 'electron/*', 'ws'], 'Browser code: no Node built-ins, no electron.'),
   },
   {
+    // GitHub Desktop's rule: raw IPC lives in one file per side (src/main/ipc.ts, src/preload).
+    files: ['src/main/**'],
+    ignores: ['src/main/ipc.ts', 'src/main/core/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Only src/main/ipc.ts touches ipcMain.' }] }],
+    },
+  },
+  {
     files: ['src/hub/**', 'src/simulator/**', 'src/main/core/**', 'tests/**', 'bench/**'],
     rules: forbid(['electron', 'electron/*'], 'Only src/main (outside core) and src/preload import electron.'),
   },

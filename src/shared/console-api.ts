@@ -77,6 +77,8 @@ const HubUrl = z.string().trim().regex(/^(https?|wss?):\/\/[^\s]+$/i, 'a hub URL
 export const Requests = {
   'app/info': z.object({}),
   'session/get': z.object({}),
+  /** The link's state now (events only report changes; a renderer that just loaded asks this). */
+  'link/status': z.object({}),
   /** Local-event mode: start the embedded hub in-process (if not running) and an event on it. */
   'session/startLocal': z.object({ title: z.string().trim().min(1).max(200), lan: z.boolean().optional() }),
   /** Remote mode: create an event on a hub with its admin key, then connect as host. */
@@ -122,6 +124,7 @@ export interface RehearsalStatus {
 export interface Responses {
   'app/info': AppInfo;
   'session/get': SessionInfo;
+  'link/status': LinkStatus;
   'session/startLocal': SessionInfo;
   'session/createRemote': SessionInfo;
   'session/joinRemote': SessionInfo;
@@ -154,7 +157,9 @@ export interface Events {
   rtt: RttSample;
   ack: AckSample;
   stats: StatsFrame;
+  /** Upserts by id: the most recent items (oldest first), sent at most 10 times a second. */
   outbox: OutboxItem[];
+  /** New log entries since the last `log` event (at most 10 events a second). */
   log: WireEntry[];
   rehearsal: RehearsalStatus;
   notice: { level: 'info' | 'warning' | 'error'; message: string };

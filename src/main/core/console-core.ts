@@ -1,0 +1,395 @@
+/**
+ * ConsoleCore: the operator console's whole behaviour behind one typed surface
+ * (console-api.ts `ConsoleApi`), in plain Node. The Electron preload and the web host only
+ * carry requests to it and events from it. It owns the Journal (the durable outbox and
+ * settings, locked to this process), the current event's HubSession, the in-process hub in
+ * local mode, and rehearsals. Every request resolves a Result; nothing throws across.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import {
+  parseRequest,
+  type ConsoleApi,
+  type EventName,
+  type Events,
+  type LinkStatus,
+  type OutboxItem,
+  type RequestName,
+  type RequestPayload,
+  type Requests,
+  type Responses,
+  type Result,
+  type SessionInfo,
+} from '../../shared/console-api';
+import { checkPub, type StaffRole } from '../../shared/protocol';
+import { CoreError, fail, ok, toConsoleError } from './core-errors';
+import { createEvent, issueStaffToken } from './hub-http';
+import { HubSession, idleStatus, type Emit, type LinkTuning, type MirrorState } from './hub-session';
+import { Journal } from './journal';
+import { Emitter } from './link/emitter';
+import { startLocalHub, type LocalHub } from './local-hub';
+import { toOutboxItem } from './outbox-items';
+import { Rehearsal } from './rehearsal';
+import { exportResults, isStaffView } from './results-csv';
+import { readStoredSession, sessionInfoOf, sessionPatch, type StoredSession } from './session-settings';
+import { throttle, type Throttled } from './throttle';
+import { readStaffToken } from './token-claims';
+import { loadCachedView, saveCachedView } from './view-cache';
+
+export interface ConsoleCoreOptions {
+  /** The app's data folder: journal/, hub-data/ and staff-view.json live here. */
+  userDataDir: string;
+  shell: 'electron' | 'web';
+  version: string;
+  /** The built audience app the local hub serves (default: the hub's, out/audience). */
+  audienceDir?: string;
+  /** The display name on host tokens this console issues to itself. */
+  hostName?: string;
+  link?: LinkTuning;
+}
+
+/** One event as a bridge forwards it. */
+export type CoreEvent = { [E in EventName]: { event: E; payload: Events[E] } }[EventName];
+
+type Payload<N extends RequestName> = z.output<(typeof Requests)[N]>;
+type Handlers = { [N in RequestName]: (p: Payload<N>) => Promise<Responses[N]> };
+
+const OUTBOX_SHOWN = 200;
+const NO_SESSION: SessionInfo = {
+  mode: 'none',
+  eventId: null,
+  title: null,
+  joinCode: null,
+  joinUrl: null,
+  role: null,
+  clientId: null,
+  name: null,
+  hubUrls: [],
+  canIssueTokens: false,
+};
+
+export class ConsoleCore implements ConsoleApi {
+  private readonly events = new Emitter<Events>((err) => console.error('[console] event listener failed', err));
+  private readonly emit: Emit = (event, payload) => this.events.emit(event, payload);
+  private readonly rehearsal = new Rehearsal((s) => this.emit('rehearsal', s));
+  private readonly emitOutbox: Throttled;
+  private journal: Journal | null = null;
+  private starting: Promise<Result<SessionInfo>> | null = null;
+  private stored: StoredSession | null = null;
+  private session: SessionInfo = { ...NO_SESSION };
+  private hub: HubSession | null = null;
+  private local: LocalHub | null = null;
+  private sessionOps: Promise<unknown> = Promise.resolve();
+  private cacheWrite: Promise<void> = Promise.resolve();
+  private closing: Promise<void> | null = null;
+  private readonly handlers: Handlers;
+
+  constructor(private readonly opts: ConsoleCoreOptions) {
+    this.emitOutbox = throttle(() => this.journal && this.emit('outbox', this.outboxItems(OUTBOX_SHOWN)), 100);
+    this.handlers = {
+      'app/info': async () => ({ version: opts.version, shell: opts.shell, platform: process.platform }),
+      'session/get': async () => this.sessionInfo(),
+      'link/status': async () => this.status(),
+      'session/startLocal': (p) => this.exclusive(() => this.startLocal(p.title, p.lan ?? false)),
+      'session/createRemote': (p) => this.exclusive(() => this.createRemote(p.hubUrls, p.adminKey, p.title, p.name)),
+      'session/joinRemote': (p) => this.exclusive(() => this.joinRemote(p.hubUrls, p.token)),
+      'session/leave': () => this.exclusive(() => this.leave()),
+      'session/setHubUrls': (p) => this.exclusive(() => this.setHubUrls(p.hubUrls)),
+      'token/issue': (p) => this.issueToken(p.role, p.name),
+      publish: (p) => this.publish(p.name, p.data),
+      'view/get': async () => this.hub?.view ?? null,
+      'outbox/list': async (p) => this.outboxItems(p.limit ?? OUTBOX_SHOWN),
+      'log/recent': async (p) => this.hub?.recentLog(p.limit) ?? [],
+      'results/export': async (p) => {
+        const doc = this.hub?.view?.doc;
+        if (!isStaffView(doc)) throw new CoreError('not_found', 'no event data yet: connect to the event first');
+        return exportResults(p.kind, doc);
+      },
+      'rehearsal/start': async (p) => {
+        const s = this.stored;
+        if (s?.mode !== 'local' || !this.local || !s.joinCode)
+          throw new CoreError('forbidden', 'rehearsals run against this console’s own hub: start a local event first');
+        return this.rehearsal.start({ hubUrl: this.local.url, joinCode: s.joinCode }, p.audience, p.profile);
+      },
+      'rehearsal/stop': () => this.rehearsal.stop(),
+    };
+  }
+
+  // ---- the ConsoleApi surface ---------------------------------------------------
+
+  async request<N extends RequestName>(name: N, payload: RequestPayload<N>): Promise<Result<Responses[N]>> {
+    const parsed = parseRequest(name, payload);
+    if (!parsed.ok) return parsed;
+    if (this.closing) return fail('unavailable', 'the console is shutting down');
+    const started = await this.start();
+    if (!started.ok) return started;
+    try {
+      const handler = this.handlers[parsed.name] as (p: unknown) => Promise<Responses[N]>;
+      return ok(await handler(parsed.payload));
+    } catch (err) {
+      return { ok: false, error: toConsoleError(err) };
+    }
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------
+
+  /**
+   * Opens the journal (one console per data folder: a second gets `unavailable`), restores
+   * the last session and reconnects, resending whatever the outbox still holds. Idempotent.
+   */
+  start(): Promise<Result<SessionInfo>> {
+    this.starting ??= this.startNow().catch((err: unknown) => ({ ok: false as const, error: toConsoleError(err) }));
+    return this.starting;
+  }
+
+  /** The state a bridge sends a renderer that just (re)connected. */
+  initialEvents(): CoreEvent[] {
+    const out: CoreEvent[] = [
+      { event: 'status', payload: this.status() },
+      { event: 'session', payload: this.sessionInfo() },
+      { event: 'rehearsal', payload: this.rehearsal.status },
+    ];
+    if (this.journal) out.push({ event: 'outbox', payload: this.outboxItems(OUTBOX_SHOWN) });
+    const v = this.hub?.view;
+    if (v) out.push({ event: 'sync', payload: { view: 'staff', epoch: v.epoch, serial: v.serial, snapshot: v.doc } });
+    return out;
+  }
+
+  status(): LinkStatus {
+    return this.hub?.status ?? idleStatus(this.session.hubUrls);
+  }
+
+  /** Stops the rehearsal, closes the link and the local hub, flushes and unlocks the journal. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.starting?.catch(() => undefined);
+      await this.sessionOps.catch(() => undefined);
+      await this.rehearsal.stop().catch(() => undefined);
+      this.hub?.close();
+      this.hub = null;
+      await this.cacheWrite;
+      await this.local?.close().catch((err: unknown) => console.error('[console] local hub close failed', err));
+      this.local = null;
+      this.emitOutbox.cancel();
+      await this.journal?.close();
+    })();
+    return this.closing;
+  }
+
+  private async startNow(): Promise<Result<SessionInfo>> {
+    fs.mkdirSync(this.opts.userDataDir, { recursive: true });
+    const journal = await Journal.open(path.join(this.opts.userDataDir, 'journal'));
+    this.journal = journal;
+    journal.onChange((c) => {
+      if (c.kind === 'error') this.emit('notice', { level: 'error', message: `The outbox cannot write to disk: ${c.error.message}. Restart the console.` });
+      this.emitOutbox();
+    });
+    const stored = readStoredSession(journal.settings());
+    if (stored) {
+      try {
+        await this.resume(stored);
+      } catch (err) {
+        const e = toConsoleError(err);
+        this.emit('notice', { level: 'error', message: `Could not resume the last event: ${e.message}` });
+      }
+    } else {
+      this.session = { ...NO_SESSION, hubUrls: journal.settings().hubUrls };
+    }
+    return ok(this.sessionInfo());
+  }
+
+  private async resume(s: StoredSession): Promise<void> {
+    let next = s;
+    if (s.mode === 'local') {
+      const hub = await this.ensureLocalHub(s.lan, s.localPort ?? 0);
+      let token = s.token;
+      // Past its expiry the hub refuses the token; we hold the key, so issue a new one.
+      if (!readStaffToken(s.token).ok) token = (await issueStaffToken([hub.url], hub.adminKey, s.eventId, s.role, s.name ?? this.hostName)).token;
+      next = { ...s, hubUrls: [hub.url], localPort: hub.port, token };
+      if (next.localPort !== s.localPort || token !== s.token) await this.requireJournal().saveSettings(sessionPatch(next));
+    }
+    // The cached view resumes by patch only if it matches the journal's lastSerial hint's epoch.
+    const cached = loadCachedView(this.opts.userDataDir, next.eventId);
+    const hint = this.requireJournal().lastSerial('staff');
+    const seed = cached && (!hint || hint.epoch === cached.epoch) ? cached : null;
+    this.activate(next, seed);
+  }
+
+  // ---- sessions -------------------------------------------------------------------
+
+  private get hostName(): string {
+    return this.opts.hostName ?? 'Host';
+  }
+
+  private async startLocal(title: string, lan: boolean): Promise<SessionInfo> {
+    const remembered = this.stored?.mode === 'local' ? (this.stored.localPort ?? 0) : 0;
+    if (this.local && this.local.lan !== lan) {
+      this.endHubSession(); // its hub is about to restart with the other interface
+      await this.closeLocalHub();
+    }
+    const hub = await this.ensureLocalHub(lan, this.local?.port ?? remembered);
+    const ev = await createEvent([hub.url], hub.adminKey, title);
+    const t = await issueStaffToken([hub.url], hub.adminKey, ev.eventId, 'host', this.hostName);
+    return this.switchTo({
+      mode: 'local',
+      hubUrls: [hub.url],
+      token: t.token,
+      eventId: ev.eventId,
+      role: 'host',
+      clientId: t.clientId,
+      name: this.hostName,
+      title,
+      joinCode: ev.joinCode,
+      lan,
+      localPort: hub.port,
+      adminKey: null,
+    });
+  }
+
+  private async createRemote(hubUrls: string[], adminKey: string, title: string, name: string): Promise<SessionInfo> {
+    const ev = await createEvent(hubUrls, adminKey, title);
+    const t = await issueStaffToken([ev.hubUrl, ...hubUrls], adminKey, ev.eventId, 'host', name);
+    return this.switchTo({ mode: 'remote', hubUrls, token: t.token, eventId: ev.eventId, role: 'host', clientId: t.clientId, name, title, joinCode: ev.joinCode, lan: false, localPort: null, adminKey });
+  }
+
+  private async joinRemote(hubUrls: string[], token: string): Promise<SessionInfo> {
+    const claims = readStaffToken(token);
+    if (!claims.ok) throw new CoreError('invalid', claims.message);
+    const c = claims.claims;
+    return this.switchTo({ mode: 'remote', hubUrls, token, eventId: c.eventId, role: c.role, clientId: c.clientId, name: c.name, title: null, joinCode: null, lan: false, localPort: null, adminKey: null });
+  }
+
+  private async leave(): Promise<SessionInfo> {
+    this.warnUndelivered();
+    this.endHubSession();
+    await this.closeLocalHub();
+    await this.requireJournal().saveSettings(sessionPatch(null));
+    this.stored = null;
+    this.session = { ...NO_SESSION, hubUrls: this.requireJournal().settings().hubUrls };
+    this.emit('status', this.status());
+    this.emit('session', this.sessionInfo());
+    return this.sessionInfo();
+  }
+
+  private async setHubUrls(hubUrls: string[]): Promise<SessionInfo> {
+    if (this.stored?.mode === 'local') throw new CoreError('invalid', 'a local event uses this console’s own hub; its URL cannot be changed');
+    await this.requireJournal().saveSettings({ hubUrls });
+    if (this.stored) this.stored = { ...this.stored, hubUrls };
+    this.session = { ...this.session, hubUrls: [...hubUrls] };
+    this.hub?.setHubUrls(hubUrls);
+    this.emit('session', this.sessionInfo());
+    return this.sessionInfo();
+  }
+
+  private async switchTo(next: StoredSession): Promise<SessionInfo> {
+    this.warnUndelivered();
+    this.endHubSession();
+    if (next.mode === 'remote') await this.closeLocalHub();
+    await this.requireJournal().saveSettings(sessionPatch(next));
+    this.activate(next, null);
+    return this.sessionInfo();
+  }
+
+  /** Makes `s` the current session and connects it. */
+  private activate(s: StoredSession, seed: MirrorState | null): void {
+    this.stored = s;
+    this.session = sessionInfoOf(s, this.local);
+    const userDataDir = this.opts.userDataDir;
+    this.hub = new HubSession({
+      hubUrls: s.hubUrls,
+      token: s.token,
+      eventId: s.eventId,
+      journal: this.requireJournal(),
+      emit: this.emit,
+      client: { name: `stagecall-console-${this.opts.shell}`, version: this.opts.version },
+      seed,
+      persistMirror: (v) => {
+        this.cacheWrite = this.cacheWrite.then(() => saveCachedView(userDataDir, { eventId: s.eventId, ...v }).catch(() => undefined));
+        return this.cacheWrite;
+      },
+      ...(this.opts.link ? { link: this.opts.link } : {}),
+    });
+    this.emit('session', this.sessionInfo());
+    this.hub.start();
+  }
+
+  private endHubSession(): void {
+    void this.rehearsal.stop();
+    this.hub?.close();
+    this.hub = null;
+  }
+
+  private warnUndelivered(): void {
+    const eventId = this.stored?.eventId;
+    if (!eventId || !this.journal) return;
+    const n = this.journal.pending({ eventId }).length;
+    if (n > 0)
+      this.emit('notice', { level: 'warning', message: `${n} action(s) for “${this.stored?.title ?? eventId}” are not delivered yet; they stay in the outbox and are sent when you rejoin that event.` });
+  }
+
+  private async ensureLocalHub(lan: boolean, port: number): Promise<LocalHub> {
+    if (this.local && this.local.lan === lan) return this.local;
+    await this.closeLocalHub();
+    this.local = await startLocalHub({
+      dataDir: path.join(this.opts.userDataDir, 'hub-data'),
+      lan,
+      port,
+      ...(this.opts.audienceDir ? { staticDir: this.opts.audienceDir } : {}),
+    });
+    return this.local;
+  }
+
+  private async closeLocalHub(): Promise<void> {
+    const hub = this.local;
+    this.local = null;
+    await hub?.close();
+  }
+
+  /** Session changes run one at a time, in order. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.sessionOps.then(fn, fn);
+    this.sessionOps = run.catch(() => undefined);
+    return run;
+  }
+
+  // ---- actions ----------------------------------------------------------------------
+
+  private async publish(name: string, data: unknown): Promise<OutboxItem> {
+    const s = this.stored;
+    if (!s) throw new CoreError('not_connected', 'start or join an event first');
+    // Refused here, never queued: an action the hub would nack must not sit in the outbox.
+    const check = checkPub(s.role, name, data);
+    if (!check.ok) throw new CoreError(check.code, check.message);
+    const item = await this.requireJournal().enqueue(s.eventId, check.name, check.data);
+    return { id: item.id, name: item.name, data: item.data, state: 'queued', queuedAt: item.queuedAt, serial: null, reason: null, applied: null, dup: false };
+  }
+
+  private async issueToken(role: StaffRole, name: string): Promise<Responses['token/issue']> {
+    const s = this.stored;
+    if (!s) throw new CoreError('not_connected', 'start or join an event first');
+    const adminKey = s.mode === 'local' ? this.local?.adminKey : s.adminKey;
+    if (!adminKey) throw new CoreError('forbidden', 'this console does not hold the hub’s admin key: ask the host who created the event for a token');
+    const t = await issueStaffToken(s.hubUrls, adminKey, s.eventId, role, name);
+    return { token: t.token, clientId: t.clientId, role, name, expiresAt: t.expiresAt };
+  }
+
+  // ---- helpers ------------------------------------------------------------------------
+
+  private sessionInfo(): SessionInfo {
+    return { ...this.session, hubUrls: [...this.session.hubUrls] };
+  }
+
+  private outboxItems(limit: number): OutboxItem[] {
+    return this.requireJournal().recent(limit).map(toOutboxItem);
+  }
+
+  private requireJournal(): Journal {
+    if (!this.journal) throw new CoreError('unavailable', 'the console has not started');
+    return this.journal;
+  }
+}

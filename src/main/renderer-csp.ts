@@ -1,0 +1,21 @@
+/**
+ * The console UI's Content-Security-Policy (STYLE.md: script-src 'self'), shared by the
+ * Electron window, its app:// protocol and the web host. Inline styles stay allowed
+ * because React and recharts set `style` attributes; scripts never are.
+ */
+export function rendererCsp(opts: { connectSrc?: string[]; /** electron-vite dev server only (React refresh preamble). */ devInlineScripts?: boolean } = {}): string {
+  return [
+    "default-src 'none'",
+    opts.devInlineScripts ? "script-src 'self' 'unsafe-inline'" : "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    `connect-src ${["'self'", ...(opts.connectSrc ?? [])].join(' ')}`,
+    "manifest-src 'self'",
+    "worker-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}

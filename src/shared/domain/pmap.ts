@@ -1,0 +1,211 @@
+/**
+ * A small persistent hash map (a hash trie with 32-way branches and leaf buckets of up to 32
+ * entries) for the large per-client maps of the event state: ballots per poll, upvoters per
+ * question, quiz answers and scores. An update copies only the path to the touched bucket
+ * (two 33-slot branches and one leaf at 20,000 keys), so a million votes never copy a
+ * 20,000-entry map. (32/32 measured best at 20,000 keys, bench/reducers.ts: each extra level
+ * is a likely cache miss, and that costs more than copying a slightly longer leaf.)
+ * It is plain JSON (arrays of numbers, strings and values): a snapshot of the state is
+ * `JSON.stringify(state)`, and a parsed snapshot works as is.
+ *
+ * Nodes are flat arrays, tagged by their first slot, because every pointer hop is a likely
+ * cache miss with 20,000 clients per poll:
+ *   branch: [0, child0, ..., child31]   (child: a node or null; slot = 5 bits of the hash)
+ *   leaf:   [1, hash, key, value, hash, key, value, ...]   (insertion order)
+ * Leaves keep each key's hash so a lookup compares small integers, not strings.
+ */
+export type PNode<V> = Array<number | string | V | PNode<V> | null>;
+export interface PMap<V> {
+  size: number;
+  root: PNode<V>;
+}
+
+const BRANCH = 0;
+const LEAF = 1;
+const BITS = 5;
+const WIDTH = 1 << BITS;
+const MASK = WIDTH - 1;
+const LEAF_MAX = 32;
+/** Past this shift the 32-bit hash has no bits left: leaves there just grow (full collisions only). */
+const MAX_SHIFT = 32 - BITS;
+
+/** FNV-1a, 32 bits, as a signed int (a small integer in V8): deterministic on every platform. */
+export function hashKey(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
+
+export function emptyMap<V>(): PMap<V> {
+  return { size: 0, root: [LEAF] };
+}
+
+const childAt = <V>(branch: PNode<V>, h: number, shift: number): PNode<V> | null =>
+  (branch[1 + ((h >>> shift) & MASK)] as PNode<V> | null | undefined) ?? null;
+
+export function pget<V>(map: PMap<V>, key: string): V | undefined {
+  const h = hashKey(key);
+  let node = map.root;
+  let shift = 0;
+  while (node[0] === BRANCH) {
+    const child = childAt(node, h, shift);
+    if (!child) return undefined;
+    node = child;
+    shift += BITS;
+  }
+  for (let i = 1; i < node.length; i += 3) if (node[i] === h && node[i + 1] === key) return node[i + 2] as V;
+  return undefined;
+}
+
+function newBranch<V>(): PNode<V> {
+  const b: PNode<V> = new Array<PNode<V> | null>(WIDTH + 1).fill(null);
+  b[0] = BRANCH;
+  return b;
+}
+
+// Set by setNode (module scratch, saving an allocation per update on the hot path): whether it
+// inserted a new key, and the value it replaced.
+let added = false;
+let replaced: unknown = undefined;
+
+function setNode<V>(node: PNode<V>, h: number, shift: number, key: string, value: V): PNode<V> {
+  if (node[0] === BRANCH) {
+    const slot = 1 + ((h >>> shift) & MASK);
+    const child = childAt(node, h, shift);
+    let next: PNode<V>;
+    if (child) next = setNode(child, h, shift + BITS, key, value);
+    else {
+      added = true;
+      next = [LEAF, h, key, value];
+    }
+    if (next === child) return node;
+    const copy = node.slice();
+    copy[slot] = next;
+    return copy;
+  }
+  for (let i = 1; i < node.length; i += 3) {
+    if (node[i] !== h || node[i + 1] !== key) continue;
+    replaced = node[i + 2];
+    if (replaced === value) return node;
+    const copy = node.slice();
+    copy[i + 2] = value;
+    return copy;
+  }
+  added = true;
+  if ((node.length - 1) / 3 < LEAF_MAX || shift > MAX_SHIFT) {
+    const copy = node.slice();
+    copy.push(h, key, value);
+    return copy;
+  }
+  // Split the full bucket into a branch one level down (rare: amortised over LEAF_MAX inserts).
+  let branch = newBranch<V>();
+  for (let i = 1; i < node.length; i += 3) branch = setNode(branch, node[i] as number, shift, node[i + 1] as string, node[i + 2] as V);
+  return setNode(branch, h, shift, key, value);
+}
+
+/** Returns `map` itself when `key` already maps to `value` (identity is kept for memoised views). */
+export function pset<V>(map: PMap<V>, key: string, value: V): PMap<V> {
+  added = false;
+  replaced = undefined;
+  const root = setNode(map.root, hashKey(key), 0, key, value);
+  if (root === map.root) return map;
+  return { size: added ? map.size + 1 : map.size, root };
+}
+
+/** `pset` that also returns the value it replaced: one walk down the trie instead of get + set. */
+export function pswap<V>(map: PMap<V>, key: string, value: V): { map: PMap<V>; previous: V | undefined } {
+  const next = pset(map, key, value);
+  return { map: next, previous: replaced as V | undefined };
+}
+
+function deleteNode<V>(node: PNode<V>, h: number, shift: number, key: string): PNode<V> | null {
+  if (node[0] === BRANCH) {
+    const child = childAt(node, h, shift);
+    if (!child) return node;
+    const next = deleteNode(child, h, shift + BITS, key);
+    if (next === child) return node;
+    const copy = node.slice();
+    copy[1 + ((h >>> shift) & MASK)] = next;
+    return copy;
+  }
+  for (let i = 1; i < node.length; i += 3) {
+    if (node[i] !== h || node[i + 1] !== key) continue;
+    if (node.length === 4 && shift > 0) return null;
+    const copy = node.slice();
+    copy.splice(i, 3);
+    return copy;
+  }
+  return node;
+}
+
+/** Returns `map` itself when `key` is absent. Branches are not merged back (maps only shrink by unvotes). */
+export function pdelete<V>(map: PMap<V>, key: string): PMap<V> {
+  const root = deleteNode(map.root, hashKey(key), 0, key);
+  if (root === map.root) return map;
+  return { size: map.size - 1, root: root ?? [LEAF] };
+}
+
+function eachNode<V>(node: PNode<V>, fn: (value: V, key: string) => void): void {
+  if (node[0] === BRANCH) {
+    for (let i = 1; i < node.length; i++) {
+      const child = node[i] as PNode<V> | null;
+      if (child) eachNode(child, fn);
+    }
+  } else for (let i = 1; i < node.length; i += 3) fn(node[i + 2] as V, node[i + 1] as string);
+}
+
+/** Visits every entry in a deterministic order (by hash, then insertion). */
+export function pforEach<V>(map: PMap<V>, fn: (value: V, key: string) => void): void {
+  eachNode(map.root, fn);
+}
+
+export function pvalues<V>(map: PMap<V>): V[] {
+  const out: V[] = [];
+  eachNode(map.root, (v) => out.push(v));
+  return out;
+}
+
+const EMPTY_LEAF: PNode<never> = [LEAF];
+
+/** Adds the entries under `node` to `into`; false when there are more than `cap`. */
+function collect<V>(node: PNode<V>, into: Map<string, V>, cap: number): boolean {
+  if (node[0] === BRANCH) {
+    for (let i = 1; i < node.length; i++) {
+      const child = node[i] as PNode<V> | null;
+      if (child && !collect(child, into, cap)) return false;
+    }
+    return true;
+  }
+  for (let i = 1; i < node.length; i += 3) into.set(node[i + 1] as string, node[i + 2] as V);
+  return into.size <= cap;
+}
+
+/**
+ * The keys whose value differs (by identity, or by presence) between two versions of a map, found
+ * by walking only the parts that are not shared; null as soon as more than `limit` differ (or the
+ * maps look unrelated). Lets a view rebuilt from `b` tell the differ which keys can have changed.
+ */
+export function pchangedKeys<V>(a: PMap<V>, b: PMap<V>, limit: number): string[] | null {
+  const out: string[] = [];
+  const walk = (x: PNode<V>, y: PNode<V>): boolean => {
+    if (x === y) return true;
+    if (x[0] === BRANCH && y[0] === BRANCH) {
+      for (let i = 1; i <= WIDTH; i++) {
+        if (!walk((x[i] as PNode<V> | null) ?? EMPTY_LEAF, (y[i] as PNode<V> | null) ?? EMPTY_LEAF)) return false;
+      }
+      return true;
+    }
+    // Two leaves, or a leaf against the branch it split into: compare their entries.
+    const before = new Map<string, V>();
+    const after = new Map<string, V>();
+    const cap = limit + 4 * LEAF_MAX;
+    if (!collect(x, before, cap) || !collect(y, after, cap)) return false;
+    for (const [k, v] of after) if (!before.has(k) || before.get(k) !== v) out.push(k);
+    for (const k of before.keys()) if (!after.has(k)) out.push(k);
+    return out.length <= limit;
+  };
+  return walk(a.root, b.root) ? out : null;
+}

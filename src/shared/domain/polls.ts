@@ -1,0 +1,138 @@
+/** poll.create / poll.open / poll.close / poll.reveal / vote.cast (PROTOCOL.md section 6). */
+import { asData, isBool, isId, isText, oneOf, type Data } from './data-guards';
+import { emptyMap, pdelete, pget, pset, pswap } from './pmap';
+import { no, ok, type Handler, type Result } from './result';
+import type { EventState, PollState } from './state';
+import type { LogEntry, OptionView, PollKind } from './types';
+import { isFlagged } from './word-filter';
+
+const KINDS: readonly PollKind[] = ['single', 'multiple', 'rating', 'wordcloud'];
+const MAX_OPTIONS = 30;
+
+/** Options as {id,label} copies (never the entry's own objects), or null when malformed. */
+export function parseOptions(v: unknown): OptionView[] | null {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) return null;
+  const out: OptionView[] = [];
+  const seen = new Set<string>();
+  for (const raw of v) {
+    const o = asData(raw);
+    if (!o || !isId(o.id) || !isText(o.label) || seen.has(o.id)) return null;
+    seen.add(o.id);
+    out.push({ id: o.id, label: o.label });
+  }
+  return out;
+}
+
+const withPoll = (s: EventState, poll: PollState): EventState => ({ ...s, polls: pset(s.polls, poll.id, poll) });
+
+export const pollCreate: Handler = (s, _e, d) => {
+  const options = parseOptions(d.options);
+  if (!isId(d.pollId) || !isText(d.question) || !oneOf(d.kind, KINDS) || !options) return no(s, 'invalid');
+  // Ballots are bit masks of option indices (see recastOptions): at most 30 options.
+  if ((d.kind === 'wordcloud') !== (options.length === 0) || options.length > MAX_OPTIONS) return no(s, 'invalid');
+  if (pget(s.polls, d.pollId)) return no(s, 'duplicate_id');
+  const poll: PollState = {
+    id: d.pollId,
+    question: d.question,
+    kind: d.kind,
+    options,
+    status: 'draft',
+    resultsVisible: false,
+    counts: options.map(() => 0),
+    words: emptyMap(),
+    ballots: 0,
+    votes: emptyMap(),
+    flaggedWords: [],
+  };
+  return ok(withPoll(s, poll));
+};
+
+function withPollFrom(s: EventState, d: Data, change: (p: PollState) => PollState | string): Result {
+  if (!isId(d.pollId)) return no(s, 'invalid');
+  const poll = pget(s.polls, d.pollId);
+  if (!poll) return no(s, 'unknown_poll');
+  const next = change(poll);
+  return typeof next === 'string' ? no(s, next) : ok(withPoll(s, next));
+}
+
+/** draft → open, and closed → open again (reopening keeps the ballots). */
+export const pollOpen: Handler = (s, _e, d) =>
+  withPollFrom(s, d, (p) => (p.status === 'open' ? 'no_change' : { ...p, status: 'open' }));
+
+export const pollClose: Handler = (s, _e, d) =>
+  withPollFrom(s, d, (p) => (p.status !== 'open' ? 'poll_not_open' : { ...p, status: 'closed' }));
+
+export const pollReveal: Handler = (s, _e, d) => {
+  const visible = d.visible;
+  if (!isBool(visible)) return no(s, 'invalid');
+  return withPollFrom(s, d, (p) => (p.resultsVisible === visible ? 'no_change' : { ...p, resultsVisible: visible }));
+};
+
+/** Word-cloud key: trimmed, lower case, inner whitespace collapsed ("Big  Data" = "big data"). */
+export const normaliseWord = (text: string): string => text.trim().toLowerCase().replace(/\s+/g, ' ');
+
+function indexOfOption(options: readonly OptionView[], id: unknown): number {
+  for (let i = 0; i < options.length; i++) if ((options[i] as OptionView).id === id) return i;
+  return -1;
+}
+
+/** Option ids of a ballot mask, in option order (what `self` shows). */
+export function ballotOptionIds(options: readonly OptionView[], mask: number): string[] {
+  const out: string[] = [];
+  options.forEach((o, i) => {
+    if (mask & (1 << i)) out.push(o.id);
+  });
+  return out;
+}
+
+/**
+ * The hot path (1M votes at >= 500k/s): the ballot is a bit mask of option indices, a small
+ * integer, so a vote allocates nothing that outlives it and the GC has no ballots to trace.
+ */
+function recastOptions(s: EventState, e: LogEntry, poll: PollState, ids: unknown): Result {
+  const { options } = poll;
+  if (!Array.isArray(ids) || ids.length === 0 || (poll.kind !== 'multiple' && ids.length !== 1)) return no(s, 'bad_option');
+  let mask = 0;
+  for (const id of ids) {
+    const i = indexOfOption(options, id);
+    if (i < 0 || mask & (1 << i)) return no(s, 'bad_option');
+    mask |= 1 << i;
+  }
+  const { map: votes, previous } = pswap(poll.votes, e.clientId, mask);
+  if (previous === mask) return ok(s);
+  const prev = typeof previous === 'number' ? previous : 0;
+  const counts = poll.counts.slice();
+  for (let i = 0; i < counts.length; i++) counts[i] = (counts[i] as number) + ((mask >> i) & 1) - ((prev >> i) & 1);
+  const ballots = previous === undefined ? poll.ballots + 1 : poll.ballots;
+  return ok(withPoll(s, { ...poll, counts, ballots, votes }));
+}
+
+function recastWord(s: EventState, e: LogEntry, poll: PollState, text: unknown): Result {
+  if (typeof text !== 'string') return no(s, 'bad_option');
+  const word = normaliseWord(text);
+  if (!word) return no(s, 'bad_option');
+  const { map: votes, previous } = pswap(poll.votes, e.clientId, word);
+  if (previous === word) return ok(s);
+  let words = poll.words;
+  if (typeof previous === 'string') {
+    const n = (pget(words, previous) ?? 0) - 1;
+    words = n > 0 ? pset(words, previous, n) : pdelete(words, previous);
+  }
+  words = pset(words, word, (pget(words, word) ?? 0) + 1);
+  let flaggedWords = poll.flaggedWords;
+  const { wordFilter, filterWords } = s.event.settings;
+  if (wordFilter === 'flag' && !flaggedWords.includes(word) && isFlagged(word, filterWords)) flaggedWords = [...flaggedWords, word];
+  const ballots = previous === undefined ? poll.ballots + 1 : poll.ballots;
+  return ok(withPoll(s, { ...poll, words, flaggedWords, ballots, votes }));
+}
+
+/** One ballot per client; a recast replaces the previous ballot, so tallies = sum of latest ballots. */
+export const voteCast: Handler = (s, e, d) => {
+  if (!isId(d.pollId)) return no(s, 'invalid');
+  const poll = pget(s.polls, d.pollId);
+  if (!poll) return no(s, 'unknown_poll');
+  if (poll.status !== 'open') return no(s, 'poll_not_open');
+  if (poll.kind === 'wordcloud') return d.optionIds === undefined ? recastWord(s, e, poll, d.text) : no(s, 'bad_option');
+  return d.text === undefined ? recastOptions(s, e, poll, d.optionIds) : no(s, 'bad_option');
+};

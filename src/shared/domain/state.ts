@@ -1,0 +1,150 @@
+/**
+ * The event's internal state: what the reducer folds the log into and the views are selected
+ * from. Immutable with structural sharing (an unchanged poll, question or quiz keeps its object
+ * identity across entries, so views memoise by reference), and plain JSON: a snapshot is
+ * `JSON.stringify(state)`, and folding on from `JSON.parse(snapshot)` gives the same states.
+ * Never store `undefined`, NaN or holes in here: JSON would not round-trip them.
+ */
+import type { Role } from '../protocol/roles';
+import type {
+  EventView,
+  OptionView,
+  PollKind,
+  PollStatus,
+  QuestionStatus,
+  QuizCurrentView,
+  QuizQuestionView,
+  QuizStatus,
+  ResolvedSettings,
+} from './types';
+import { emptyMap, type PMap } from './pmap';
+
+export const STATE_VERSION = 1;
+
+export const DEFAULT_REACTIONS = ['👍', '❤️', '😂', '👏', '🎉', '😮'];
+
+export const DEFAULT_SETTINGS: ResolvedSettings = {
+  moderation: 'pre',
+  anonymousQuestions: true,
+  chat: 'on',
+  reactions: DEFAULT_REACTIONS,
+  wordFilter: 'flag',
+  filterWords: [],
+};
+
+export interface PollState {
+  id: string;
+  question: string;
+  kind: PollKind;
+  options: OptionView[];
+  status: PollStatus;
+  resultsVisible: boolean;
+  /** Option polls: ballots per option, in `options` order (word clouds: []). */
+  counts: number[];
+  /** Word clouds: normalised word → count, only while > 0 (option polls: empty). */
+  words: PMap<number>;
+  /** Number of clients holding a ballot. */
+  ballots: number;
+  /**
+   * clientId → that client's latest ballot: a bit mask of option indices (bit i = options[i]),
+   * or the normalised word for a word cloud.
+   */
+  votes: PMap<number | string>;
+  /** Word clouds: words that matched the word filter, in order of first appearance. */
+  flaggedWords: string[];
+}
+
+export interface QuestionState {
+  id: string;
+  text: string;
+  authorName: string | null;
+  status: QuestionStatus;
+  pinned: boolean;
+  upvotes: number;
+  askedAt: number;
+  assignee: string | null;
+  flagged: boolean;
+  /** clientId → true; its size is `upvotes`. */
+  upvoters: PMap<true>;
+}
+
+/** An answer to the quiz's current question, scored when it arrived, counted at reveal. */
+export interface QuizAnswer {
+  optionId: string;
+  /** The answer score (0 when wrong); the streak bonus is added at reveal. */
+  score: number;
+  name: string;
+}
+
+export interface QuizPlayer {
+  name: string;
+  score: number;
+  streak: number;
+}
+
+export interface QuizState {
+  id: string;
+  title: string;
+  status: QuizStatus;
+  /** Staff rows: with correctOptionId and revealed. */
+  questions: QuizQuestionView[];
+  currentIndex: number | null;
+  current: QuizCurrentView | null;
+  /** The current question's answers by clientId (reset by quiz.next). */
+  answers: PMap<QuizAnswer>;
+  /** Scores and streaks as of the last reveal: what the leaderboard and `self` show. */
+  players: PMap<QuizPlayer>;
+  /** Serial of the entry that first started the quiz: "most recent quiz" for `self`. */
+  startedSerial: number | null;
+}
+
+export interface ChatMessage {
+  id: string;
+  clientId: string;
+  authorName: string | null;
+  role: Role;
+  text: string;
+  ts: number;
+}
+
+/** What `self` needs per client without scanning every question. */
+export interface ClientIndex {
+  asked: string[];
+  upvoted: string[];
+}
+
+export interface EventState {
+  v: typeof STATE_VERSION;
+  createdAt: number;
+  /** Exactly the P20 `event` object, shared into the views. */
+  event: EventView;
+  polls: PMap<PollState>;
+  questions: PMap<QuestionState>;
+  quizzes: PMap<QuizState>;
+  reactions: Record<string, number>;
+  /** The latest CHAT_KEEP messages, oldest first. */
+  chat: ChatMessage[];
+  audience: { online: number; peak: number };
+  clients: PMap<ClientIndex>;
+}
+
+export interface EventMetaInput {
+  eventId: string;
+  title: string;
+  createdAt: number;
+}
+
+export function initialState(meta: EventMetaInput): EventState {
+  return {
+    v: STATE_VERSION,
+    createdAt: meta.createdAt,
+    event: { id: meta.eventId, title: meta.title, status: 'scheduled', settings: DEFAULT_SETTINGS },
+    polls: emptyMap(),
+    questions: emptyMap(),
+    quizzes: emptyMap(),
+    reactions: {},
+    chat: [],
+    audience: { online: 0, peak: 0 },
+    clients: emptyMap(),
+  };
+}
