@@ -17,6 +17,12 @@ export interface HubProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+// A failed or timed-out test must not leave hubs running: kill every child when this process exits.
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
 export const tempDir = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), `stagecall-${prefix}-`));
 
 export async function startHubProcess(opts: { dataDir?: string; port?: number; args?: string[]; env?: Record<string, string> } = {}): Promise<HubProcess> {
@@ -27,6 +33,8 @@ export async function startHubProcess(opts: { dataDir?: string; port?: number; a
     env: { ...process.env, STAGECALL_LOG_LEVEL: 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
