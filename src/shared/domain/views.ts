@@ -3,10 +3,10 @@
  * identity (see memo.ts), so after one more entry only the changed poll, question or quiz is
  * rebuilt and every other part of the view is the very same object as before.
  */
+import { declareDelta } from '../json-patch';
 import { audienceLeaderboard, leaderboard, ranks } from './leaderboard';
 import { memo } from './memo';
 import { setOwn } from './own';
-import { declareDelta } from '../json-patch';
 import { pchangedKeys, pforEach, pget, type PMap } from './pmap';
 import { ballotOptionIds } from './polls';
 import { audienceSees } from './questions';
@@ -27,8 +27,12 @@ import type {
 
 /** Past this many changed keys a full diff is as cheap as a declared delta. */
 const DELTA_LIMIT = 256;
-/** Recent records per selector: one per event a hub serves in turn is enough to find the predecessor. */
-const RECENT = 4;
+/**
+ * Big records remembered per selector, to find the one a new record was derived from: one per
+ * event the hub serves in turn. With more big events than this, some diffs walk every key (still
+ * correct, just slower).
+ */
+const RECENT = 8;
 
 /**
  * A memoised map → record selector; items mapped to null are left out. The record is rebuilt
@@ -43,14 +47,15 @@ function recordOf<T, V>(item: (t: T) => V | null): (m: PMap<T>) => Record<string
       const v = item(t);
       if (v !== null) setOwn(record, key, v);
     });
-    if (m.size > DELTA_LIMIT)
-      for (const prev of recent) {
-        const keys = pchangedKeys(prev.map, m, DELTA_LIMIT);
-        if (keys) {
-          declareDelta(prev.record, record, keys);
-          break;
-        }
+    if (m.size <= DELTA_LIMIT) return record;
+    // An unrelated map (another event's) gives up after DELTA_LIMIT differences: cheap to try.
+    for (const prev of recent) {
+      const keys = pchangedKeys(prev.map, m, DELTA_LIMIT);
+      if (keys) {
+        declareDelta(prev.record, record, keys);
+        break;
       }
+    }
     recent.unshift({ map: m, record });
     if (recent.length > RECENT) recent.pop();
     return record;
