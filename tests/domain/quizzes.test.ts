@@ -262,6 +262,21 @@ describe('quizzes', () => {
     expect(staffQuiz(f)?.questions.every((q) => q.correctOptionId === 'a')).toBe(true);
     f.push(log.host('quiz.reveal', { quizId: 'z' }));
     const shown = audienceView(f.state).quizzes.z?.questions ?? [];
-    expect(shown.map((q) => q.correctOptionId)).toEqual(['a', undefined]);
+    // The revealed question shows its answer; the next one is not shown before it opens.
+    expect(shown.map((q) => q.correctOptionId)).toEqual(['a']);
+    f.push(log.host('quiz.next', { quizId: 'z' }));
+    const next = audienceView(f.state).quizzes.z?.questions ?? [];
+    expect(next.map((q) => q.correctOptionId)).toEqual(['a', undefined]);
+  });
+
+  it('P21 a draft quiz and a draft poll are not in the audience view until they start', () => {
+    const { f, log } = quiz(2);
+    expect(audienceView(f.state).quizzes.z).toBeUndefined();
+    f.push(log.host('poll.create', { pollId: 'p', question: 'Later?', kind: 'single', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }] }));
+    expect(audienceView(f.state).polls.p).toBeUndefined();
+    f.push(log.host('poll.open', { pollId: 'p' }));
+    expect(audienceView(f.state).polls.p?.question).toBe('Later?');
+    f.push(log.host('quiz.next', { quizId: 'z' }));
+    expect(audienceView(f.state).quizzes.z?.questions).toHaveLength(1);
   });
 });

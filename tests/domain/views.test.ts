@@ -18,6 +18,12 @@ function checkAudience(staff: StaffView, aud: AudienceView): void {
   // Nothing visible is missing either: the audience sees exactly the approved/answered, unflagged ones.
   const visible = Object.values(staff.questions).filter((q) => !q.flagged && (q.status === 'approved' || q.status === 'answered'));
   expect(Object.keys(aud.questions).sort()).toEqual(visible.map((q) => q.id).sort());
+  // Draft polls and quizzes are the host's preparation; upcoming quiz questions stay hidden too.
+  for (const [id, p] of Object.entries(staff.polls)) if (p.status === 'draft') expect(Object.hasOwn(aud.polls, id)).toBe(false);
+  for (const [id, q] of Object.entries(staff.quizzes)) {
+    if (q.status === 'draft') expect(Object.hasOwn(aud.quizzes, id)).toBe(false);
+    else expect(Object.hasOwn(aud.quizzes, id) ? aud.quizzes[id]?.questions.length : -1).toBe((q.currentIndex ?? -1) + 1);
+  }
   for (const [id, p] of Object.entries(aud.polls)) {
     const full = staff.polls[id];
     if (!p.resultsVisible) expect(p.tallies).toBeNull();
@@ -34,7 +40,7 @@ function checkAudience(staff: StaffView, aud: AudienceView): void {
 }
 
 describe('views', () => {
-  it('P21 audienceView never contains a pending, rejected, archived or flagged question, an unrevealed correct option, hidden tallies, or any clientId — for any log', () => {
+  it('P21 audienceView never contains a pending, rejected, archived or flagged question, a draft poll or quiz, an upcoming or unrevealed quiz answer, hidden tallies, or any clientId — for any log', () => {
     fc.assert(
       fc.property(arbLog(80), (log) => {
         for (const s of foldLog(log)) checkAudience(staffView(s), audienceView(s));

@@ -149,8 +149,11 @@ function audienceTallies(p: PollState): Record<string, number> | null {
   return out;
 }
 
-const audiencePoll = memo(
-  (p: PollState): PollView => ({
+/** A draft poll is the host's preparation: the audience sees it once it opens (P21). */
+const audiencePoll = memo((p: PollState): PollView | null =>
+  p.status === 'draft'
+    ? null
+    : {
     id: p.id,
     question: p.question,
     kind: p.kind,
@@ -159,7 +162,7 @@ const audiencePoll = memo(
     resultsVisible: p.resultsVisible,
     tallies: audienceTallies(p),
     ballots: p.ballots,
-  }),
+  },
 );
 
 /** Only approved or answered, never flagged, and no assignee/flagged fields. */
@@ -174,18 +177,23 @@ const audienceQuizQuestion = memo((q: QuizQuestionView): QuizQuestionView => {
   const { correctOptionId: _hidden, ...rest } = q;
   return rest;
 });
-const audienceQuizQuestions = memo((qs: QuizQuestionView[]) => qs.map(audienceQuizQuestion));
+/** Questions up to the current one: upcoming prompts stay with the host, as in any quiz show. */
+const audienceQuizQuestions = (qs: QuizQuestionView[], currentIndex: number | null): QuizQuestionView[] =>
+  qs.slice(0, (currentIndex ?? -1) + 1).map(audienceQuizQuestion);
 
-const audienceQuiz = memo(
-  (q: QuizState): QuizView<LeaderboardRowAudience> => ({
+/** A draft quiz is not shown at all (P21). */
+const audienceQuiz = memo((q: QuizState): QuizView<LeaderboardRowAudience> | null =>
+  q.status === 'draft'
+    ? null
+    : {
     id: q.id,
     title: q.title,
     status: q.status,
-    questions: audienceQuizQuestions(q.questions),
+    questions: audienceQuizQuestions(q.questions, q.currentIndex),
     currentIndex: q.currentIndex,
     current: q.current,
     leaderboard: audienceLeaderboard(leaderboard(q.players)),
-  }),
+  },
 );
 
 const audiencePolls = recordOf(audiencePoll);
