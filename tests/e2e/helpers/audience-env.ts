@@ -85,7 +85,9 @@ export async function newPhone(browser: Browser): Promise<{ context: BrowserCont
   return { context, page };
 }
 
-export const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
+export const SCREENSHOTS = process.env.STAGECALL_UPDATE_SCREENSHOTS
+  ? path.join(ROOT, 'docs', 'screenshots')
+  : path.join(ROOT, 'test-results', 'screenshots'); // a plain test run leaves docs/ untouched
 export const shot = (name: string): string => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   return path.join(SCREENSHOTS, name);

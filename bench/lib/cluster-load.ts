@@ -1,0 +1,181 @@
+/**
+ * One clustered-hub measurement: N hub processes (`--engine redis`, or one embedded hub as the
+ * baseline), an audience split evenly across them (load worker threads, real protocol clients),
+ * a host on the first node posting chat stamped with its publish time at a fixed rate, the
+ * audience voting. Reports delivered frames/s, fan-out latency for subscribers on the host's
+ * node and on the other node, vote acks, and the CPU of every hub and of redis-server (/proc).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createClient } from 'redis';
+import { Histogram } from '../../src/shared/histogram';
+import { BENCH_ADMIN_KEY, startChild, type Child } from './child';
+import { nowMs } from './load-clients';
+import { LoadPool, type MergedStats } from './load-pool';
+import { CpuMeter } from './proc-stats';
+import { createEventWithHost, StaffClient } from './staff-client';
+
+export interface ClusterLoadOptions {
+  /** Hub processes; `redisUrl` unset = one embedded-engine hub (the baseline). */
+  nodes: number;
+  redisUrl?: string;
+  clients: number;
+  /** Host chat messages per second. */
+  rateHz: number;
+  /** Each audience client changes its ballot about this often. */
+  voteEveryMs: number;
+  warmupS: number;
+  measureS: number;
+  /** Load worker threads in all (split over the nodes' pools). */
+  workers: number;
+  log: (line: string) => void;
+}
+
+export interface ClusterFigures {
+  nodes: number;
+  engine: 'redis' | 'embedded';
+  connected: number;
+  framesPerSec: number;
+  /** Subscribers on the host's node. */
+  local: { p50: number; p99: number; samples: number };
+  /** Subscribers on other nodes (the entry crossed Redis to reach their node); null with one node. */
+  remote: { p50: number; p99: number; samples: number } | null;
+  votesPerSec: number;
+  ackP50: number;
+  ackP99: number;
+  hubCpuPct: number[];
+  redisCpuPct: number | null;
+  hubCpuUsPerFrame: number;
+  nacks: Record<string, number>;
+  closes: Record<string, number>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** redis-server's pid, from INFO (the bench did not necessarily start it). */
+export async function redisPid(url: string): Promise<number> {
+  const c = createClient({ url });
+  c.on('error', () => undefined);
+  await c.connect();
+  try {
+    const m = /process_id:(\d+)/.exec(await c.info('server'));
+    return Number(m?.[1] ?? 0);
+  } finally {
+    await c.close();
+  }
+}
+
+function startHub(dataDir: string, redisUrl: string | undefined, node: string): Promise<Child> {
+  const args = ['--port', '0', '--data', dataDir, '--admin-key', BENCH_ADMIN_KEY, '--join-rate', '100000', '--node', node];
+  if (redisUrl) args.push('--engine', 'redis', '--redis', redisUrl);
+  return startChild('src/hub/cli.ts', args, /Hub ready: (http:\/\/\S+)/);
+}
+
+/** Calls `fn` about `rateHz` times a second with jittered gaps (a fixed beat would phase-lock with the sync tick). */
+function beat(rateHz: number, fn: () => void): () => void {
+  let timer: NodeJS.Timeout | null = null;
+  const next = (): void => {
+    timer = setTimeout(() => {
+      fn();
+      next();
+    }, (1000 / rateHz) * (0.5 + Math.random()));
+  };
+  next();
+  return () => {
+    if (timer) clearTimeout(timer);
+  };
+}
+
+const quantiles = (h: Histogram): { p50: number; p99: number; samples: number } => ({ p50: h.quantile(0.5), p99: h.quantile(0.99), samples: h.count });
+
+export async function measureCluster(o: ClusterLoadOptions): Promise<ClusterFigures> {
+  const engine = o.redisUrl ? 'redis' : 'embedded';
+  const dirs: string[] = [];
+  const hubs: Child[] = [];
+  const pools: LoadPool[] = [];
+  let host: StaffClient | null = null;
+  let stopBeat = (): void => undefined;
+  try {
+    for (let i = 0; i < o.nodes; i++) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecall-bench-cluster-'));
+      dirs.push(dir);
+      hubs.push(await startHub(dir, o.redisUrl, `n${i + 1}`));
+    }
+    const first = hubs[0] as Child;
+    const ev = await createEventWithHost(first.url, BENCH_ADMIN_KEY, 'Cluster bench');
+    host = await StaffClient.connect(first.url, ev.hostToken);
+    const options = ['a', 'b', 'c', 'd'];
+    await host.must('poll.create', { pollId: 'p1', question: 'Which?', kind: 'single', options: options.map((id) => ({ id, label: id.toUpperCase() })) });
+    await host.must('poll.open', { pollId: 'p1' });
+
+    const t0 = performance.now();
+    for (const [i, hub] of hubs.entries()) {
+      const clients = Math.floor(o.clients / o.nodes) + (i < o.clients % o.nodes ? 1 : 0);
+      pools.push(await LoadPool.start({ kind: 'hub', url: hub.url, code: ev.joinCode, clients, workers: Math.max(1, Math.round(o.workers / o.nodes)) }));
+    }
+    const connected = pools.reduce((s, p) => s + p.connected, 0);
+    o.log(`${o.nodes} node(s), ${engine}: ${connected}/${o.clients} subscribers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    for (const p of pools) await p.vote(o.voteEveryMs, 'p1', options);
+    let seq = 0;
+    const staff = host;
+    stopBeat = beat(o.rateHz, () => {
+      const n = seq++;
+      void staff.pub('chat.send', { messageId: `m${n}`, text: `bench ${n} ${nowMs().toFixed(3)}` }).catch(() => undefined);
+    });
+    await sleep(o.warmupS * 1000);
+    for (const p of pools) await p.reset();
+    const hubMeters = hubs.map((h) => new CpuMeter(h.pid));
+    const rPid = o.redisUrl ? await redisPid(o.redisUrl) : 0;
+    const redisMeter = rPid ? new CpuMeter(rPid) : null;
+    await sleep(o.measureS * 1000);
+    const stats: MergedStats[] = [];
+    for (const p of pools) stats.push(await p.collect());
+    const hubCpu = hubMeters.map((m) => m.read());
+    const redisCpu = redisMeter?.read() ?? null;
+    stopBeat();
+    for (const p of pools) await p.vote(0, 'p1', []);
+
+    const wallS = (hubCpu[0]?.wallMs ?? o.measureS * 1000) / 1000;
+    const frames = stats.reduce((s, x) => s + x.frames, 0);
+    const acks = stats.reduce((s, x) => s + x.acks, 0);
+    const ack = new Histogram();
+    const remote = new Histogram();
+    for (const s of stats) ack.merge(s.ack);
+    for (const s of stats.slice(1)) remote.merge(s.latency);
+    const sum = (rs: Array<Record<string, number>>): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const r of rs) for (const [k, n] of Object.entries(r)) out[k] = (out[k] ?? 0) + n;
+      return out;
+    };
+    const hubCpuMs = hubCpu.reduce((s, c) => s + c.cpuMs, 0);
+    const fig: ClusterFigures = {
+      nodes: o.nodes,
+      engine,
+      connected: stats.reduce((s, x) => s + x.connected, 0),
+      framesPerSec: frames / wallS,
+      local: quantiles((stats[0] as MergedStats).latency),
+      remote: o.nodes > 1 ? quantiles(remote) : null,
+      votesPerSec: acks / wallS,
+      ackP50: ack.quantile(0.5),
+      ackP99: ack.quantile(0.99),
+      hubCpuPct: hubCpu.map((c) => (c.cpuMs / c.wallMs) * 100),
+      redisCpuPct: redisCpu ? (redisCpu.cpuMs / redisCpu.wallMs) * 100 : null,
+      hubCpuUsPerFrame: frames ? (hubCpuMs * 1000) / frames : 0,
+      nacks: sum(stats.map((s) => s.nacks)),
+      closes: sum(stats.map((s) => s.closes)),
+    };
+    o.log(
+      `${o.nodes} node(s), ${engine}: ${fig.framesPerSec.toFixed(0)} frames/s, fan-out p50/p99 ${fig.local.p50.toFixed(0)}/${fig.local.p99.toFixed(0)} ms on the host's node` +
+        `${fig.remote ? `, ${fig.remote.p50.toFixed(0)}/${fig.remote.p99.toFixed(0)} ms across` : ''}; ${fig.votesPerSec.toFixed(0)} votes/s acked p50/p99 ${fig.ackP50.toFixed(0)}/${fig.ackP99.toFixed(0)} ms; ` +
+        `hub CPU ${fig.hubCpuPct.map((c) => `${c.toFixed(0)}%`).join(' + ')}${fig.redisCpuPct !== null ? `, Redis ${fig.redisCpuPct.toFixed(0)}%` : ''}`,
+    );
+    return fig;
+  } finally {
+    stopBeat();
+    for (const p of pools) await p.stop();
+    host?.close();
+    for (const h of hubs) await h.kill();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  }
+}
