@@ -20,13 +20,34 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds out/renderer (electron-vite; the renderer is all the web host needs) when stale. */
-export function ensureRendererBuilt(): void {
+/**
+ * Builds out/renderer when stale: `electron-vite build`, or (if the main-process build fails)
+ * the renderer alone with Vite, which is all the web host needs.
+ */
+export async function ensureRendererBuilt(): Promise<void> {
   const builtAt = fs.existsSync(RENDERER_OUT) ? fs.statSync(RENDERER_OUT).mtimeMs : 0;
   const sharedSrc = path.join(ROOT, 'src/shared');
   if (builtAt > Math.max(newestMtime(RENDERER_SRC), newestMtime(sharedSrc))) return;
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'pipe', timeout: 300_000 });
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'pipe', timeout: 300_000 });
+  } catch {
+    await buildRendererOnly();
+  }
   if (!fs.existsSync(RENDERER_OUT)) throw new Error('the renderer build produced no out/renderer/index.html');
+}
+
+/** The renderer part of electron.vite.config.ts, through Vite's API. */
+async function buildRendererOnly(): Promise<void> {
+  const { build } = await import('vite');
+  const react = (await import('@vitejs/plugin-react')).default;
+  await build({
+    configFile: false,
+    root: RENDERER_SRC,
+    base: './',
+    logLevel: 'warn',
+    plugins: [react()],
+    build: { outDir: path.join(ROOT, 'out/renderer'), emptyOutDir: true, target: 'es2022', assetsInlineLimit: 0, modulePreload: { polyfill: false } },
+  });
 }
 
 export interface ConsoleHost {
@@ -39,7 +60,7 @@ export interface ConsoleHost {
 }
 
 export async function startConsoleHost(args: string[], opts: { dataDir?: string } = {}): Promise<ConsoleHost> {
-  ensureRendererBuilt();
+  await ensureRendererBuilt();
   const dataDir = opts.dataDir ?? tempDir('console');
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main/web-host-cli.ts'), '--port', '0', '--data', dataDir, ...args], {
     cwd: ROOT,

@@ -88,16 +88,15 @@ export async function seedShow(hubUrl: string, hostToken: string, members: Membe
     const m = members[i % members.length] as Member;
     await m.client.pub(`ask-${i}`, 'question.ask', { questionId: `q-${i + 1}`, text, anonymous: i % 5 === 4 });
   }
+  for (const [id, status] of [['q-2', 'approved'], ['q-3', 'approved'], ['q-5', 'approved'], ['q-9', 'approved'], ['q-15', 'approved'], ['q-7', 'answered'], ['q-12', 'rejected']] as const)
+    await pub('question.moderate', { questionId: id, status });
+  // Upvotes (the audience can only upvote what it can see: approved or answered questions).
+  const votes: Record<string, number> = { 'q-3': 25, 'q-9': 18, 'q-2': 12, 'q-7': 9, 'q-5': 7, 'q-15': 3 };
   await Promise.all(
-    members.map(async (m, i) => {
-      for (let k = 0; k < 6; k++) {
-        const q = ((i * 7 + k * 5) % QUESTIONS.length) + 1;
-        if ((i + k) % 3 === 0) await m.client.pub(`up-${i}-${k}`, 'question.upvote', { questionId: `q-${q}` });
-      }
+    Object.entries(votes).map(async ([id, count]) => {
+      for (let i = 0; i < count; i++) await (members[i] as Member).client.pub(`up-${id}-${i}`, 'question.upvote', { questionId: id });
     }),
   );
-  for (const [id, status] of [['q-2', 'approved'], ['q-3', 'approved'], ['q-7', 'answered'], ['q-12', 'rejected'], ['q-15', 'approved']] as const)
-    await pub('question.moderate', { questionId: id, status });
   await pub('question.pin', { questionId: 'q-3', pinned: true });
   host.close();
   return { pollId: 'p-main' };

@@ -1,0 +1,69 @@
+/** Live: engagement, latency and hub load over the last five minutes (one row a second). */
+import { fmtInt, fmtMs } from '../../lib/format';
+import type { MetricRow } from '../../store/metrics/metric-row';
+import { useConsole } from '../../store/store';
+import { LoadAlert } from './load-alert';
+import { MetricChart, type SeriesDef } from './metric-chart';
+import { StatTile } from './stat-tile';
+
+const ENGAGEMENT: SeriesDef[] = [
+  { key: 'votesPerSec', label: 'Votes/s' },
+  { key: 'reactionsPerSec', label: 'Reactions/s' },
+  { key: 'questionsPerMin', label: 'Questions/min' },
+];
+const AUDIENCE: SeriesDef[] = [
+  { key: 'online', label: 'Online' },
+  { key: 'peak', label: 'Peak' },
+];
+const LATENCY: SeriesDef[] = [
+  { key: 'rttP50', label: 'RTT p50' },
+  { key: 'rttP95', label: 'RTT p95' },
+  { key: 'rttP99', label: 'RTT p99' },
+  { key: 'jitterMs', label: 'Jitter' },
+  { key: 'ackMs', label: 'Ack' },
+  { key: 'syncLagMs', label: 'Sync lag' },
+];
+const LOAD: SeriesDef[] = [
+  { key: 'loadPct', label: 'Load %' },
+  { key: 'cpuPct', label: 'CPU %' },
+  { key: 'loopLagMs', label: 'Loop lag ms' },
+];
+const TRAFFIC: SeriesDef[] = [
+  { key: 'connections', label: 'Connections' },
+  { key: 'framesInPerSec', label: 'Frames in/s' },
+  { key: 'framesOutPerSec', label: 'Frames out/s' },
+];
+
+const EMPTY_ROW: Partial<MetricRow> = {};
+
+export function LiveScreen() {
+  const rows = useConsole((s) => s.series);
+  const theme = useConsole((s) => s.resolvedTheme);
+  const last = rows[rows.length - 1] ?? EMPTY_ROW;
+  return (
+    <div className="screen-inner live">
+      <header className="screen-head">
+        <h2 className="screen-title">Live</h2>
+        <p className="muted">Last 5 minutes, one point a second.</p>
+      </header>
+      <LoadAlert />
+      <dl className="tiles" aria-label="Current figures">
+        <StatTile label="Audience online" value={fmtInt(last.online)} detail={`peak ${fmtInt(last.peak)}`} />
+        <StatTile label="Votes/s" value={fmtInt(last.votesPerSec)} />
+        <StatTile label="Reactions/s" value={fmtInt(last.reactionsPerSec)} />
+        <StatTile label="Questions/min" value={fmtInt(last.questionsPerMin)} />
+        <StatTile label="RTT p50 / p99" value={`${fmtMs(last.rttP50)} / ${fmtMs(last.rttP99)}`} detail={`jitter ${fmtMs(last.jitterMs)}`} />
+        <StatTile label="Ack latency" value={fmtMs(last.ackMs)} detail={`sync lag ${fmtMs(last.syncLagMs)}`} />
+        <StatTile label="Hub load" value={last.loadPct === null || last.loadPct === undefined ? '—' : `${Math.round(last.loadPct)}%`} detail={`CPU ${last.cpuPct ?? '—'}% · lag ${fmtMs(last.loopLagMs)}`} />
+        <StatTile label="Connections" value={fmtInt(last.connections)} detail={`${fmtInt(last.framesInPerSec)} in/s · ${fmtInt(last.framesOutPerSec)} out/s`} />
+      </dl>
+      <div className="charts">
+        <MetricChart title="Audience" unit="people" series={AUDIENCE} rows={rows} theme={theme} />
+        <MetricChart title="Engagement" unit="per second / minute" series={ENGAGEMENT} rows={rows} theme={theme} />
+        <MetricChart title="Latency" unit="ms" series={LATENCY} rows={rows} theme={theme} />
+        <MetricChart title="Hub load" unit="% / ms" series={LOAD} rows={rows} theme={theme} />
+        <MetricChart title="Hub traffic" unit="count, frames/s" series={TRAFFIC} rows={rows} theme={theme} />
+      </div>
+    </div>
+  );
+}

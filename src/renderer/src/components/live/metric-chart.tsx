@@ -1,0 +1,89 @@
+/**
+ * One dashboard chart over the last five minutes. Throttled by construction: its rows change
+ * once a second, it is memoised on them, and recharts' animations are off.
+ */
+import { memo, useDeferredValue } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { fmtClock } from '../../lib/format';
+import type { MetricRow } from '../../store/metrics/metric-row';
+import { AXIS, DASHES, PALETTE } from './chart-colors';
+
+export interface SeriesDef {
+  key: keyof MetricRow;
+  label: string;
+}
+
+interface Props {
+  title: string;
+  unit: string;
+  series: SeriesDef[];
+  rows: MetricRow[];
+  theme: 'light' | 'dark';
+  /** A horizontal reference drawn as its own series (e.g. the load alert threshold). */
+  yMax?: number;
+}
+
+/** Axis ticks at round times, 4-6 of them (given explicitly, so recharts never measures a label per point). */
+function ticksFor(rows: MetricRow[]): number[] {
+  const first = rows[0]?.t;
+  const last = rows[rows.length - 1]?.t;
+  if (first === undefined || last === undefined) return [];
+  const span = last - first;
+  const step = span > 150_000 ? 60_000 : span > 50_000 ? 20_000 : 10_000;
+  const out: number[] = [];
+  for (let t = Math.ceil(first / step) * step; t <= last; t += step) out.push(t);
+  return out;
+}
+
+/**
+ * The frame renders at once; the chart inside renders from a deferred copy of the rows, which
+ * React renders at low priority in small slices, so five charts redrawing never block a keypress.
+ */
+function MetricChartImpl(props: Props) {
+  const rows = useDeferredValue(props.rows);
+  return <ChartBody {...props} rows={rows} />;
+}
+
+const ChartBody = memo(function ChartBody({ title, unit, series, rows, theme, yMax }: Props) {
+  const colors = PALETTE[theme];
+  const axis = AXIS[theme];
+  const id = `chart-${title.replace(/\W+/g, '-').toLowerCase()}`;
+  return (
+    <figure className="card chart" aria-labelledby={id}>
+      <figcaption id={id}>
+        {title} <span className="muted">({unit})</span>
+      </figcaption>
+      {rows.length < 2 ? (
+        <p className="empty chart-empty">Collecting data…</p>
+      ) : (
+        <div className="chart-box" aria-hidden="true">
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart data={rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
+              <CartesianGrid stroke={axis.grid} strokeDasharray="3 3" />
+              <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} ticks={ticksFor(rows)} interval={0} tickFormatter={fmtClock} stroke={axis.text} tick={{ fill: axis.text, fontSize: 11 }} />
+              <YAxis stroke={axis.text} tick={{ fill: axis.text, fontSize: 11 }} width={48} domain={yMax !== undefined ? [0, yMax] : [0, 'auto']} allowDecimals={false} />
+              <Tooltip isAnimationActive={false} labelFormatter={(t) => fmtClock(Number(t))} contentStyle={{ background: theme === 'dark' ? '#1b1f2a' : '#fff', borderColor: axis.grid }} />
+              <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
+              {series.map((s, i) => (
+                <Line
+                  key={String(s.key)}
+                  type="linear"
+                  dataKey={s.key}
+                  name={s.label}
+                  stroke={colors[i % colors.length]}
+                  strokeDasharray={DASHES[i % DASHES.length]}
+                  strokeWidth={2}
+                  dot={false}
+                  isAnimationActive={false}
+                  connectNulls={false}
+                />
+              ))}
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      )}
+    </figure>
+  );
+});
+
+export const MetricChart = memo(MetricChartImpl);

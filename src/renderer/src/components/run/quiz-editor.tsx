@@ -1,0 +1,72 @@
+/** New quiz: questions with options, the correct option, a time limit and points. */
+import { useState, type FormEvent } from 'react';
+import { createQuiz } from '../../store/actions';
+import { quizProblem, type QuizQuestionInput } from '../../store/cue-inputs';
+import { FormError } from '../setup/form-error';
+import { OptionFields } from './option-fields';
+
+const blank = (): QuizQuestionInput => ({ prompt: '', options: ['', ''], correctIndex: 0, timeLimitSec: 20, points: 1000 });
+
+export function QuizEditor({ onDone }: { onDone(): void }) {
+  const [title, setTitle] = useState('');
+  const [questions, setQuestions] = useState<QuizQuestionInput[]>([blank()]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const update = (i: number, q: Partial<QuizQuestionInput>): void => setQuestions((qs) => qs.map((x, j) => (j === i ? { ...x, ...q } : x)));
+
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    const input = { title, questions };
+    const problem = quizProblem(input);
+    if (problem) return setError(problem);
+    setBusy(true);
+    const id = await createQuiz(input);
+    setBusy(false);
+    if (id) onDone();
+  };
+
+  return (
+    <form className="card form cue-detail" aria-labelledby="quiz-editor-title" onSubmit={submit}>
+      <h3 id="quiz-editor-title">New quiz</h3>
+      <label>
+        Quiz title
+        <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} />
+      </label>
+      {questions.map((q, i) => (
+        <fieldset key={i} className="quiz-question">
+          <legend>Question {i + 1}</legend>
+          <label>
+            Prompt
+            <textarea value={q.prompt} onChange={(e) => update(i, { prompt: e.target.value })} rows={2} maxLength={500} aria-label={`Question ${i + 1} prompt`} />
+          </label>
+          <OptionFields options={q.options} onChange={(options) => update(i, { options })} noun="Answer" correctIndex={q.correctIndex} onCorrect={(correctIndex) => update(i, { correctIndex })} />
+          <div className="row">
+            <label>
+              Time limit (seconds)
+              <input type="number" min={1} max={600} value={q.timeLimitSec} onChange={(e) => update(i, { timeLimitSec: Number(e.target.value) })} />
+            </label>
+            <label>
+              Points
+              <input type="number" min={0} max={100000} step={100} value={q.points} onChange={(e) => update(i, { points: Number(e.target.value) })} />
+            </label>
+            <button type="button" className="button small ghost" onClick={() => setQuestions((qs) => qs.filter((_, j) => j !== i))} disabled={questions.length <= 1}>
+              Remove question {i + 1}
+            </button>
+          </div>
+        </fieldset>
+      ))}
+      <button type="button" className="button small" onClick={() => setQuestions((qs) => [...qs, blank()])} disabled={questions.length >= 100}>
+        + Add question
+      </button>
+      <FormError message={error} />
+      <div className="row">
+        <button type="submit" className="button primary" disabled={busy}>
+          Create quiz
+        </button>
+        <button type="button" className="button ghost" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,99 @@
+/** Run of show: the cue list, the selected cue (or an editor), and the hotkeys that drive it. */
+import { useMemo, useState } from 'react';
+import { useHotkeys } from '../../lib/hotkeys';
+import { closePoll, openPoll, quizEnd, quizNext, quizReveal, revealPoll } from '../../store/actions';
+import { pollList, quizList } from '../../store/selectors';
+import { useConsole } from '../../store/store';
+import { selectCue } from '../../store/ui-actions';
+import { CueList, type Cue } from './cue-list';
+import { PollCard } from './poll-card';
+import { PollEditor } from './poll-editor';
+import { QuizCard } from './quiz-card';
+import { QuizEditor } from './quiz-editor';
+import { QueuedCues } from './queued-cues';
+
+export function RunScreen() {
+  const polls = useConsole((s) => s.view?.doc.polls ?? null);
+  const quizzes = useConsole((s) => s.view?.doc.quizzes ?? null);
+  const cueId = useConsole((s) => s.cueId);
+  const canControl = useConsole((s) => s.session.role === 'host');
+  const hasView = useConsole((s) => s.view !== null);
+  const [editing, setEditing] = useState<'poll' | 'quiz' | null>(null);
+
+  const cues = useMemo<Cue[]>(
+    () => [
+      ...(polls ? pollList(polls).map((poll): Cue => ({ kind: 'poll', id: poll.id, poll })) : []),
+      ...(quizzes ? quizList(quizzes).map((quiz): Cue => ({ kind: 'quiz', id: quiz.id, quiz })) : []),
+    ],
+    [polls, quizzes],
+  );
+  const current = cues.find((c) => c.id === cueId) ?? cues[cues.length - 1] ?? null;
+
+  const move = (d: number): void => {
+    if (cues.length === 0) return;
+    const i = current ? cues.indexOf(current) : -1;
+    const next = cues[Math.min(cues.length - 1, Math.max(0, i + d))];
+    if (next) selectCue(next.id);
+  };
+  const poll = current?.kind === 'poll' ? current.poll : null;
+  const quiz = current?.kind === 'quiz' ? current.quiz : null;
+  useHotkeys(
+    {
+      j: () => move(1),
+      k: () => move(-1),
+      o: () => poll && poll.status !== 'open' && void openPoll(poll.id),
+      c: () => poll && poll.status === 'open' && void closePoll(poll.id),
+      v: () => poll && void revealPoll(poll.id, !poll.resultsVisible),
+      n: () => quiz && void quizNext(quiz.id),
+      r: () => quiz && quiz.current && !quiz.current.revealed && void quizReveal(quiz.id),
+      e: () => quiz && quiz.status !== 'ended' && void quizEnd(quiz.id),
+    },
+    canControl && editing === null,
+  );
+
+  return (
+    <div className="screen-inner run">
+      <header className="screen-head">
+        <h2 className="screen-title">Run of show</h2>
+        {canControl && (
+          <div className="row">
+            <button type="button" className="button" onClick={() => setEditing('poll')}>
+              + New poll
+            </button>
+            <button type="button" className="button" onClick={() => setEditing('quiz')}>
+              + New quiz
+            </button>
+          </div>
+        )}
+      </header>
+      {!hasView ? (
+        <p className="empty">Waiting for the event’s state from the hub…</p>
+      ) : cues.length === 0 && editing === null ? (
+        <div className="card empty-state">
+          <h3>No polls or quizzes yet</h3>
+          <p className="muted">{canControl ? 'Create the first cue of the show. Polls and quizzes start as drafts: nothing reaches the audience until you open them.' : 'The host has not created any polls or quizzes yet.'}</p>
+          <QueuedCues />
+        </div>
+      ) : (
+        <div className="run-grid">
+          <aside className="cue-pane" aria-label="Cues">
+            <CueList cues={cues} selected={current?.id ?? null} />
+            <QueuedCues />
+          </aside>
+          <div className="cue-main">
+            {editing === 'poll' && <PollEditor onDone={() => setEditing(null)} />}
+            {editing === 'quiz' && <QuizEditor onDone={() => setEditing(null)} />}
+            {editing === null && current?.kind === 'poll' && <PollCard poll={current.poll} canControl={canControl} />}
+            {editing === null && current?.kind === 'quiz' && <QuizCard quiz={current.quiz} canControl={canControl} />}
+            {editing === null && !current && <p className="empty">Nothing selected.</p>}
+            {canControl && editing === null && current && (
+              <p className="hint muted">
+                Keys: <kbd>j</kbd>/<kbd>k</kbd> cue · {current.kind === 'poll' ? (<><kbd>o</kbd> open · <kbd>c</kbd> close · <kbd>v</kbd> results</>) : (<><kbd>n</kbd> next · <kbd>r</kbd> reveal · <kbd>e</kbd> end</>)} · <kbd>?</kbd> all
+              </p>
+            )}
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+/** The console's frame: top bar, offline banner, left nav, the current screen. */
+import { useConsole } from '../../store/store';
+import { navigate, toggleHelp } from '../../store/ui-actions';
+import { useHotkeys } from '../../lib/hotkeys';
+import { ConnectionScreen } from '../connection/connection-screen';
+import { LiveScreen } from '../live/live-screen';
+import { QaScreen } from '../qa/qa-screen';
+import { RunScreen } from '../run/run-screen';
+import { SetupScreen } from '../setup/setup-screen';
+import { HelpDialog } from './help-dialog';
+import { Nav, SCREENS } from './nav';
+import { NoEvent } from './no-event';
+import { Notices } from './notices';
+import { OfflineBanner } from './offline-banner';
+import { TopBar } from './top-bar';
+
+export function App() {
+  const screen = useConsole((s) => s.screen);
+  const loaded = useConsole((s) => s.sessionLoaded);
+  useHotkeys({
+    ...Object.fromEntries(SCREENS.map((s) => [s.key, () => navigate(s.id)])),
+    '?': () => toggleHelp(),
+  });
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <TopBar />
+      <OfflineBanner />
+      <div className="app-body">
+        <Nav />
+        <main id="main" className="screen" tabIndex={-1} aria-busy={!loaded}>
+          {!loaded ? <p className="empty">Connecting to the console core…</p> : <Screen screen={screen} />}
+        </main>
+      </div>
+      <Notices />
+      <HelpDialog />
+    </div>
+  );
+}
+
+function Screen({ screen }: { screen: string }) {
+  const noEvent = useConsole((s) => s.session.mode === 'none');
+  switch (screen) {
+    case 'run':
+      return noEvent ? <NoEvent title="Run of show" /> : <RunScreen />;
+    case 'qa':
+      return noEvent ? <NoEvent title="Q&A moderation" /> : <QaScreen />;
+    case 'live':
+      return noEvent ? <NoEvent title="Live" /> : <LiveScreen />;
+    case 'connection':
+      return <ConnectionScreen />;
+    default:
+      return <SetupScreen />;
+  }
+}

@@ -1,0 +1,25 @@
+/** The console UI's entry: theme, the store's feed from ConsoleCore (outside React), then React. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { api } from './api';
+import { App } from './components/shell/app';
+import { startTheme } from './lib/theme';
+import { startFeed } from './store/feed';
+import { useConsole } from './store/store';
+import { savedTheme } from './store/ui-actions';
+import './styles/theme.css';
+import './styles/layout.css';
+import './styles/components.css';
+import './styles/screens.css';
+
+useConsole.setState({ theme: savedTheme() });
+startTheme();
+startFeed(api);
+
+const root = document.getElementById('root');
+if (root)
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );

@@ -1,0 +1,136 @@
+/**
+ * Everything the UI asks of ConsoleCore goes through here (issue 5.7): components call these,
+ * never the API. Publishing resolves once the action is durable in the journal, so it shows as
+ * "queued" at once, online or not; the hub's answer arrives later through `outbox` events.
+ */
+import type { ConsoleError, ExportedFile, RequestName, RequestPayload, Responses, SessionInfo } from '../../../shared/console-api';
+import type { QuestionStatus } from '../../../shared/domain/types';
+import type { MessageData, MessageName } from '../../../shared/protocol/messages';
+import { api } from '../api';
+import { downloadText } from '../lib/download';
+import { pollData, quizData, type PollInput, type QuizInput } from './cue-inputs';
+import { addNotice } from './notices';
+import { mergeOutbox, summarise } from './outbox-merge';
+import { useConsole } from './store';
+
+export type Outcome<T = undefined> = { ok: true; value: T } | { ok: false; message: string };
+
+const describe = (e: ConsoleError): string => e.message || e.code;
+
+async function call<N extends RequestName>(name: N, payload: RequestPayload<N>): Promise<Outcome<Responses[N]>> {
+  try {
+    const r = await api.request(name, payload);
+    return r.ok ? { ok: true, value: r.value } : { ok: false, message: describe(r.error) };
+  } catch (err) {
+    return { ok: false, message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+async function publish<N extends MessageName>(name: N, data: MessageData<N>, what: string): Promise<boolean> {
+  const r = await call('publish', { name, data });
+  if (!r.ok) {
+    addNotice('error', `${what}: not queued — ${r.message}`);
+    return false;
+  }
+  useConsole.setState((s) => {
+    const outbox = mergeOutbox(s.outbox, [r.value]);
+    return { outbox, ...summarise(outbox) };
+  });
+  return true;
+}
+
+const sessionResult = (r: Outcome<SessionInfo>): Outcome<SessionInfo> => {
+  if (r.ok) useConsole.setState({ session: r.value, sessionLoaded: true, screen: r.value.mode === 'none' ? 'setup' : 'run' });
+  return r;
+};
+
+// ---- session ----------------------------------------------------------------------------------
+export const startLocal = async (title: string): Promise<Outcome<SessionInfo>> => sessionResult(await call('session/startLocal', { title }));
+
+export const createRemote = async (p: RequestPayload<'session/createRemote'>): Promise<Outcome<SessionInfo>> =>
+  sessionResult(await call('session/createRemote', p));
+
+export const joinRemote = async (hubUrls: string[], token: string): Promise<Outcome<SessionInfo>> =>
+  sessionResult(await call('session/joinRemote', { hubUrls, token }));
+
+export const leaveEvent = async (): Promise<Outcome<SessionInfo>> => sessionResult(await call('session/leave', {}));
+
+export async function setHubUrls(hubUrls: string[]): Promise<Outcome<SessionInfo>> {
+  const r = await call('session/setHubUrls', { hubUrls });
+  if (r.ok) useConsole.setState({ session: r.value });
+  return r;
+}
+
+export async function issueToken(role: 'host' | 'moderator' | 'producer', name: string): Promise<Outcome<Responses['token/issue']>> {
+  const r = await call('token/issue', { role, name });
+  if (r.ok) useConsole.setState((s) => ({ team: { ...s.team, [r.value.clientId]: { name: r.value.name, role: r.value.role } } }));
+  return r;
+}
+
+// ---- run of show ------------------------------------------------------------------------------
+export async function createPoll(input: PollInput, openNow: boolean): Promise<string | null> {
+  const data = pollData(input);
+  if (!(await publish('poll.create', data, 'Create poll'))) return null;
+  if (openNow) await publish('poll.open', { pollId: data.pollId }, 'Open poll');
+  useConsole.setState({ cueId: data.pollId });
+  return data.pollId;
+}
+
+export const openPoll = (pollId: string): Promise<boolean> => publish('poll.open', { pollId }, 'Open poll');
+export const closePoll = (pollId: string): Promise<boolean> => publish('poll.close', { pollId }, 'Close poll');
+export const revealPoll = (pollId: string, visible: boolean): Promise<boolean> =>
+  publish('poll.reveal', { pollId, visible }, visible ? 'Show results' : 'Hide results');
+
+export async function createQuiz(input: QuizInput): Promise<string | null> {
+  const data = quizData(input);
+  if (!(await publish('quiz.create', data, 'Create quiz'))) return null;
+  useConsole.setState({ cueId: data.quizId });
+  return data.quizId;
+}
+
+export const quizNext = (quizId: string): Promise<boolean> => publish('quiz.next', { quizId }, 'Next question');
+export const quizReveal = (quizId: string): Promise<boolean> => publish('quiz.reveal', { quizId }, 'Reveal answer');
+export const quizEnd = (quizId: string): Promise<boolean> => publish('quiz.end', { quizId }, 'End quiz');
+
+export const setEventStatus = (status: 'scheduled' | 'live' | 'ended'): Promise<boolean> => publish('event.update', { status }, 'Event status');
+
+// ---- Q&A --------------------------------------------------------------------------------------
+const STATUS_VERB: Record<QuestionStatus, string> = {
+  pending: 'Back to pending',
+  approved: 'Approve',
+  rejected: 'Reject',
+  answered: 'Mark answered',
+  archived: 'Archive',
+};
+
+export const moderate = (questionId: string, status: QuestionStatus): Promise<boolean> =>
+  publish('question.moderate', { questionId, status }, STATUS_VERB[status]);
+
+export async function moderateMany(ids: readonly string[], status: QuestionStatus): Promise<number> {
+  const done = await Promise.all(ids.map((id) => moderate(id, status)));
+  useConsole.setState({ qaSelected: new Set() });
+  return done.filter(Boolean).length;
+}
+
+export const pinQuestion = (questionId: string, pinned: boolean): Promise<boolean> => publish('question.pin', { questionId, pinned }, pinned ? 'Pin' : 'Unpin');
+export const assignQuestion = (questionId: string, to: string | null): Promise<boolean> => publish('question.assign', { questionId, to }, 'Assign');
+
+// ---- export, rehearsal --------------------------------------------------------------------------
+export async function exportResults(kind: 'polls' | 'quizzes' | 'questions'): Promise<Outcome<ExportedFile>> {
+  const r = await call('results/export', { kind });
+  if (r.ok) downloadText(r.value.filename, r.value.content, r.value.mime);
+  else addNotice('error', `Export failed: ${r.message}`);
+  return r;
+}
+
+export async function startRehearsal(audience: number, profile: 'quiet' | 'lively' | 'storm'): Promise<void> {
+  const r = await call('rehearsal/start', { audience, profile });
+  if (r.ok) useConsole.setState({ rehearsal: r.value });
+  else addNotice('error', `Rehearsal: ${r.message}`);
+}
+
+export async function stopRehearsal(): Promise<void> {
+  const r = await call('rehearsal/stop', {});
+  if (r.ok) useConsole.setState({ rehearsal: r.value });
+  else addNotice('error', `Rehearsal: ${r.message}`);
+}

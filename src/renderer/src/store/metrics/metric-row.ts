@@ -1,0 +1,25 @@
+/** One second of the live dashboard. `null` = no data that second (a gap in the chart, not a zero). */
+export interface MetricRow {
+  /** Local clock, ms since epoch, at the end of the second. */
+  t: number;
+  online: number | null;
+  peak: number | null;
+  votesPerSec: number | null;
+  reactionsPerSec: number | null;
+  questionsPerMin: number | null;
+  rttP50: number | null;
+  rttP95: number | null;
+  rttP99: number | null;
+  jitterMs: number | null;
+  ackMs: number | null;
+  syncLagMs: number | null;
+  connections: number | null;
+  framesInPerSec: number | null;
+  framesOutPerSec: number | null;
+  cpuPct: number | null;
+  loopLagMs: number | null;
+  loadPct: number | null;
+}
+
+/** Five minutes at one row a second. */
+export const SERIES_SECONDS = 300;

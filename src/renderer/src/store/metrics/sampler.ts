@@ -1,0 +1,139 @@
+/**
+ * Turns the console's event streams into one MetricRow a second (issue 5.4). It runs outside
+ * React; observing is O(1) per event and the per-second work is bounded by small windows, so a
+ * 10,000-person audience costs the same as ten.
+ */
+import type { AckSample, RttSample } from '../../../../shared/console-api';
+import type { StaffView } from '../../../../shared/domain/types';
+import type { StatsFrame, WireEntry } from '../../../../shared/protocol/frames';
+import type { MetricRow } from './metric-row';
+import { SERIES_SECONDS } from './metric-row';
+import { jitter, percentile, round1 } from './percentiles';
+import { Ring } from './ring';
+import { viewCounts, type ViewCounts } from './view-counts';
+
+const RTT_WINDOW_MS = 60_000;
+const STATS_FRESH_MS = 3_000;
+/** Log-derived vote counts are trusted only while the log is streaming. */
+const LOG_FRESH_MS = 5_000;
+
+export class MetricsSampler {
+  readonly rows = new Ring<MetricRow>(SERIES_SECONDS);
+  private readonly rtts = new Ring<RttSample>(64);
+  private readonly counts = new Ring<ViewCounts>(61);
+  private doc: StaffView | null = null;
+  private prev: ViewCounts | null = null;
+  private acks: number[] = [];
+  private stats: { frame: StatsFrame; at: number } | null = null;
+  private logVotes = 0;
+  private logSeenAt = -Infinity;
+  /** The newest log entry not yet visible in the held view: its serial and hub time. */
+  private awaiting: { serial: number; ts: number } | null = null;
+  private lags: number[] = [];
+  private viewSerial = 0;
+  private viewAt = 0;
+
+  reset(): void {
+    this.rows.clear();
+    this.counts.clear();
+    this.doc = null;
+    this.prev = null;
+    this.acks = [];
+    this.logVotes = 0;
+    this.awaiting = null;
+    this.lags = [];
+    this.viewSerial = 0;
+  }
+
+  observeView(doc: StaffView | null): void {
+    this.doc = doc;
+  }
+
+  observeRtt(s: RttSample): void {
+    if (Number.isFinite(s.rttMs) && s.rttMs >= 0) this.rtts.push(s);
+  }
+
+  observeAck(s: AckSample): void {
+    if (Number.isFinite(s.ms) && s.ms >= 0 && this.acks.length < 10_000) this.acks.push(s.ms);
+  }
+
+  observeStats(frame: StatsFrame, now: number): void {
+    this.stats = { frame, at: now };
+  }
+
+  /** `hubNow`: the hub's clock now; entries older than a few seconds (history on subscribe) are not counted as live. */
+  observeLog(entries: readonly WireEntry[], now: number, hubNow: number): void {
+    if (entries.length === 0) return;
+    this.logSeenAt = now;
+    for (const e of entries) if ((e.name === 'vote.cast' || e.name === 'quiz.answer') && hubNow - e.ts <= LOG_FRESH_MS) this.logVotes++;
+    const newest = entries[entries.length - 1] as WireEntry;
+    if (hubNow - newest.ts > LOG_FRESH_MS) return;
+    // The view may have got there first (sync and log travel separately).
+    if (this.viewSerial >= newest.serial) {
+      this.lags.push(Math.max(0, this.viewAt - newest.ts));
+      return;
+    }
+    if (!this.awaiting || newest.serial > this.awaiting.serial) this.awaiting = { serial: newest.serial, ts: newest.ts };
+  }
+
+  /** The held view reached `serial`: how long after the hub accepted the awaited entry (hub clock). */
+  observeSync(serial: number, hubNow: number): void {
+    this.viewSerial = serial;
+    this.viewAt = hubNow;
+    if (this.awaiting && serial >= this.awaiting.serial) {
+      this.lags.push(Math.max(0, hubNow - this.awaiting.ts));
+      this.awaiting = null;
+    }
+  }
+
+  /** Closes the second ending at `now` and returns its row (also kept in `rows`). */
+  tick(now: number): MetricRow {
+    const doc = this.doc;
+    const counts = doc ? viewCounts(doc) : null;
+    if (counts) this.counts.push(counts);
+    const prev = this.prev;
+    this.prev = counts;
+    const logLive = now - this.logSeenAt <= LOG_FRESH_MS;
+    const ballotDelta = counts && prev ? Math.max(0, counts.ballots - prev.ballots) : null;
+
+    const rtts = this.rtts.toArray().filter((s) => now - s.at <= RTT_WINDOW_MS).map((s) => s.rttMs);
+    const st = this.stats && now - this.stats.at <= STATS_FRESH_MS ? this.stats.frame : null;
+    const ackMs = percentile(this.acks, 50);
+    const lag = this.lags.length ? Math.max(...this.lags) : null;
+
+    const row: MetricRow = {
+      t: now,
+      online: doc ? doc.audience.online : null,
+      peak: doc ? doc.audience.peak : null,
+      votesPerSec: logLive ? this.logVotes : ballotDelta,
+      reactionsPerSec: counts && prev ? Math.max(0, counts.reactions - prev.reactions) : null,
+      questionsPerMin: this.questionsPerMin(),
+      rttP50: round1(percentile(rtts, 50)),
+      rttP95: round1(percentile(rtts, 95)),
+      rttP99: round1(percentile(rtts, 99)),
+      jitterMs: round1(jitter(rtts)),
+      ackMs: round1(ackMs),
+      syncLagMs: round1(lag),
+      connections: st ? Object.values(st.connections).reduce((a, b) => a + b, 0) : null,
+      framesInPerSec: st ? Math.round(st.framesInPerSec) : null,
+      framesOutPerSec: st ? Math.round(st.framesOutPerSec) : null,
+      cpuPct: st ? round1(st.cpuPct) : null,
+      loopLagMs: st ? round1(st.loopLagP99Ms) : null,
+      loadPct: st ? round1(st.load * 100) : null,
+    };
+    this.acks = [];
+    this.lags = [];
+    this.logVotes = 0;
+    this.rows.push(row);
+    return row;
+  }
+
+  /** Questions that arrived in the last minute (in the time known, while less than a minute is). */
+  private questionsPerMin(): number | null {
+    const n = this.counts.size;
+    if (n < 2) return null;
+    const oldest = this.counts.last(n)[0] as ViewCounts;
+    const newest = this.counts.latest() as ViewCounts;
+    return Math.max(0, newest.questions - oldest.questions);
+  }
+}

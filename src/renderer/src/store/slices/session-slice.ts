@@ -1,0 +1,32 @@
+/** Which event the console runs, and as whom (`session` events, `session/*` answers). */
+import type { AppInfo, RehearsalStatus, SessionInfo } from '../../../../shared/console-api';
+
+export interface Teammate {
+  name: string;
+  role: string;
+}
+
+export interface SessionSlice {
+  session: SessionInfo;
+  /** False until the first `session/get` answered: the UI shows nothing it might have to take back. */
+  sessionLoaded: boolean;
+  app: AppInfo | null;
+  rehearsal: RehearsalStatus | null;
+  /** Staff seen in the log or invited from here, by clientId: whom a question can be assigned to. */
+  team: Record<string, Teammate>;
+}
+
+export const noSession: SessionInfo = {
+  mode: 'none',
+  eventId: null,
+  title: null,
+  joinCode: null,
+  joinUrl: null,
+  role: null,
+  clientId: null,
+  name: null,
+  hubUrls: [],
+  canIssueTokens: false,
+};
+
+export const createSessionSlice = (): SessionSlice => ({ session: noSession, sessionLoaded: false, app: null, rehearsal: null, team: {} });

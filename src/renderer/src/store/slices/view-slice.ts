@@ -1,0 +1,16 @@
+/** The staff view (P20) as held by the renderer: replaced by snapshots, advanced by patches. */
+import type { StaffView } from '../../../../shared/domain/types';
+
+export interface HeldView {
+  epoch: string;
+  serial: number;
+  doc: StaffView;
+}
+
+export interface ViewSlice {
+  view: HeldView | null;
+  /** When the held view could not be advanced and a fresh copy was asked for. */
+  resyncs: number;
+}
+
+export const createViewSlice = (): ViewSlice => ({ view: null, resyncs: 0 });

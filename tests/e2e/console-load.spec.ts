@@ -1,0 +1,225 @@
+/**
+ * Issue 5 (Show, load): 5,000 simulated audience members (src/simulator runSimulation, worker
+ * threads) vote, ask, upvote and react for 60 s while the console page is driven through its
+ * screens. Reports the page's long tasks (> 50 ms, PerformanceObserver), the worst lateness of a
+ * 100 ms timer, screen-switch times and the JS heap (CDP) at start and end, into
+ * docs/benchmarks.md (<!-- ui-load -->). Gated: STAGECALL_UI_LOAD=1.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { expect, test } from '@playwright/test';
+import { runSimulation, type SimProgress } from '../../src/simulator/run-simulation';
+import { ADMIN_KEY, startHubProcess, type HubProcess } from '../helpers/hub-process';
+import { writeBenchSection } from './helpers/bench-section';
+import { closeAll, joinMany } from './helpers/audience';
+import { startConsoleHost, type ConsoleHost } from './helpers/console-host';
+import { createOpenSingleChoicePoll, goTo, openConsole } from './helpers/console-page';
+import { heapUsedMB, installPerfProbe, readPerf, resetTimerLate, type LongTask } from './helpers/page-perf';
+
+test.skip(!process.env.STAGECALL_UI_LOAD, 'set STAGECALL_UI_LOAD=1 to run the 5,000-person UI load test');
+test.setTimeout(900_000);
+
+const AUDIENCE = Number(process.env.STAGECALL_UI_LOAD_AUDIENCE ?? 5000);
+const RUN_S = 60;
+
+let hub: HubProcess | null = null;
+let host: ConsoleHost | null = null;
+
+test.afterEach(async () => {
+  await host?.stop();
+  await hub?.kill();
+  host = null;
+  hub = null;
+});
+
+const SCREENS = ['Live', 'Q&A', 'Run of show', 'Connection', 'Live', 'Q&A'] as const;
+
+test('UI-6 load: 5,000 people for 60 s, the console stays responsive', async ({ page }) => {
+  const loadAtStart = os.loadavg()[0] ?? 0;
+  hub = await startHubProcess({ args: ['--join-rate', '100000'] });
+  host = await startConsoleHost(['--hub', hub.url, '--admin-key', ADMIN_KEY, '--title', 'Load test']);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await installPerfProbe(page);
+  await openConsole(page, host.url);
+  const code = (await page.getByTestId('topbar-join-code').textContent()) ?? '';
+  await createOpenSingleChoicePoll(page, 'Warm-up: which session next?', ['Keynote', 'Workshop', 'Panel']);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const heapStart = await heapUsedMB(cdp, true);
+  const startPerf = await readPerf(page);
+
+  let phase: SimProgress['phase'] = 'connecting';
+  let running: () => void = () => undefined;
+  const runningNow = new Promise<void>((r) => (running = r));
+  let lastProgress: SimProgress | null = null;
+  const sim = runSimulation({
+    hubs: [hub.url],
+    code,
+    audience: AUDIENCE,
+    profile: 'lively',
+    workers: 2,
+    durationS: RUN_S,
+    onProgress: (p) => {
+      lastProgress = p;
+      if (p.phase === 'running' && phase !== 'running') running();
+      phase = p.phase;
+    },
+  });
+
+  await goTo(page, 'Live');
+  await runningNow;
+  // Optional: a CPU profile of the page over the run (STAGECALL_UI_PROFILE=<file.cpuprofile>).
+  const profileTo = process.env.STAGECALL_UI_PROFILE;
+  if (profileTo) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+    await cdp.send('Profiler.start');
+  }
+  const ramp = await readPerf(page);
+  await resetTimerLate(page);
+  const runStart = ramp.now;
+
+  // During the run: a second poll wave, a switch of screen every ~10 s, keyboard in the Q&A queue.
+  const switches: number[] = [];
+  const marks: Array<{ screen: string; at: number }> = [];
+  let onlineSeen = 0;
+  const onlineTile = async (): Promise<number> => {
+    await expect(page.locator('.tile').filter({ hasText: 'Audience online' })).toBeVisible();
+    return Number(((await page.locator('.tile').filter({ hasText: 'Audience online' }).locator('strong').textContent()) ?? '0').replace(/\D/g, ''));
+  };
+  const t0 = Date.now();
+  await createOpenSingleChoicePoll(page, 'Main vote: what should we build?', ['Search', 'Sharing', 'Speed', 'Sync']);
+  for (const s of SCREENS) {
+    const t = Date.now();
+    await goTo(page, s);
+    await expect(page.getByRole('heading', { level: 2, name: s === 'Q&A' ? 'Q&A moderation' : s })).toBeVisible();
+    switches.push(Date.now() - t);
+    if (s === 'Q&A') for (const k of ['j', 'j', 'j', 'k']) await page.keyboard.press(k);
+    marks.push({ screen: s, at: Math.round((await readPerf(page)).now) });
+    if (s === 'Live') onlineSeen = Math.max(onlineSeen, await onlineTile());
+    const wait = Math.min(10_000, RUN_S * 1000 - (Date.now() - t0) - 2_000);
+    if (wait > 0) await page.waitForTimeout(wait); // pacing the scenario, not a correctness wait
+    if (s === 'Live') onlineSeen = Math.max(onlineSeen, await onlineTile());
+  }
+  const report = await sim;
+  const end = await readPerf(page);
+  if (profileTo) fs.writeFileSync(profileTo, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+  const heapEnd = await heapUsedMB(cdp, false);
+  const heapEndGc = await heapUsedMB(cdp, true);
+
+  const inRun = end.longTasks.filter((t: LongTask) => t.start >= runStart);
+  const inRamp = end.longTasks.filter((t: LongTask) => t.start >= startPerf.now && t.start < runStart);
+  const stats = (ts: LongTask[]): string => (ts.length ? `${ts.length} (total ${ts.reduce((a, t) => a + t.ms, 0)} ms, longest ${Math.max(...ts.map((t) => t.ms))} ms)` : '0');
+  const date = new Date().toISOString().slice(0, 10);
+  const body = `_${date}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, Chromium (system), \`STAGECALL_UI_LOAD=1 npx playwright test tests/e2e/console-load.spec.ts\`_
+
+### Console UI under a 5,000-person audience
+
+The console page (web host → real hub) while \`runSimulation\` drives ${AUDIENCE.toLocaleString('en')} lively attendees (2 worker threads, same machine: hub, console core, simulator and Chromium share the cores; load average ${loadAtStart.toFixed(1)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end, other jobs on the machine included).
+
+| figure | value |
+|---|---|
+| attendees joined / connected at end | ${report.joined.toLocaleString('en')} / ${report.connectedAtEnd.toLocaleString('en')} |
+| ramp (all connected) | ${report.rampS.toFixed(1)} s |
+| run | ${report.runS.toFixed(1)} s, ${report.pubs.sent.toLocaleString('en')} pubs (${report.pubs.acked.toLocaleString('en')} acked) |
+| most audience online shown on the Live screen during the run | ${onlineSeen.toLocaleString('en')} |
+| long tasks > 50 ms during the ramp | ${stats(inRamp)} |
+| long tasks > 50 ms during the ${RUN_S} s run | ${stats(inRun)} |
+| worst lateness of a 100 ms timer during the run | ${end.maxTimerLateMs} ms |
+| screen switches (click → heading visible, via Playwright) | median ${median(switches)} ms, max ${Math.max(...switches)} ms |
+| JS heap used at start (after GC) | ${heapStart} MB |
+| JS heap used at end (before / after GC) | ${heapEnd} / ${heapEndGc} MB |
+
+- The run switches screens every ~10 s (Live, Q&A with j/k, Run of show, Connection) and opens a second poll, so every chart, the virtualized queue and the log table render under load.
+- Long tasks come from a PerformanceObserver (\`longtask\`) in the page; heap from CDP \`Performance.getMetrics\` (\`JSHeapUsedSize\`), GC forced with \`HeapProfiler.collectGarbage\`.
+- On this shared machine the figures move between runs with the other jobs' load (see the load averages above): earlier runs at load averages of 8-12 counted 14-20 long tasks in the run, the longest ~340 ms. Most of that is the page waiting for a core; the page's own JavaScript in a CPU profile (\`STAGECALL_UI_PROFILE=<file>\`) was ~2.7 s of 60 s, mostly the five charts' once-a-second redraw.
+`;
+  writeBenchSection('ui-load', body);
+  console.log(body, JSON.stringify({ lastProgress, marks, switches, inRun }));
+
+  // The figures are recorded whatever they are; the UI must have kept up and never stalled badly.
+  expect(onlineSeen).toBeGreaterThan(AUDIENCE * 0.9);
+  expect(end.maxTimerLateMs).toBeLessThan(2_000);
+});
+
+test('UI-6b Q&A: 10,000 questions in a virtualized queue scroll and move by keyboard without stalling', async ({ page }) => {
+  hub = await startHubProcess();
+  host = await startConsoleHost(['--hub', hub.url, '--admin-key', ADMIN_KEY, '--title', '10k questions']);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await installPerfProbe(page);
+  await openConsole(page, host.url);
+  const code = (await page.getByTestId('topbar-join-code').textContent()) ?? '';
+  const members = await joinMany(hub.url, code, 50);
+  const t0 = Date.now();
+  // 50 people ask 200 questions each, paced under the audience rate limit (20/s per connection).
+  await Promise.all(
+    members.map(async (m, c) => {
+      for (let k = 0; k < 200; k++) {
+        const f = await m.client.pub(`ask-${k}`, 'question.ask', { questionId: `q${c}-${k}`, text: `Question ${k} from guest ${c}: ${'lorem ipsum '.repeat(1 + (k % 6))}` });
+        if (f.t !== 'ack') throw new Error(JSON.stringify(f));
+        await new Promise((r) => setTimeout(r, 60)); // pacing under the rate limit, not a wait for a condition
+      }
+    }),
+  );
+  const seedS = (Date.now() - t0) / 1000;
+  closeAll(members);
+  await goTo(page, 'Q&A');
+  await expect(page.getByRole('region', { name: 'Question queue, 10000 questions' })).toBeVisible({ timeout: 60_000 });
+  const rendered = await page.locator('.qa-item').count();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const heap = await heapUsedMB(cdp, true);
+
+  const before = await readPerf(page);
+  await resetTimerLate(page);
+  const profileTo = process.env.STAGECALL_UI_PROFILE;
+  if (profileTo) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await cdp.send('Profiler.start');
+  }
+  // Scroll the whole queue with the mouse wheel.
+  const list = page.getByTestId('qa-queue');
+  await list.hover();
+  const tScroll = Date.now();
+  for (let i = 0; i < 60; i++) await page.mouse.wheel(0, 15_000);
+  await expect(page.locator('.qa-item').last()).toBeVisible();
+  const scrollMs = Date.now() - tScroll;
+  const afterScroll = await readPerf(page);
+  // And 100 keyboard steps from the top.
+  await list.evaluate('(el) => { el.scrollTop = 0; }');
+  await page.locator('main').focus();
+  const tKeys = Date.now();
+  for (let i = 0; i < 100; i++) await page.keyboard.press('j');
+  await expect(page.getByTestId('qa-cursor')).toContainText('Question 101 of 10000');
+  const keysMs = Date.now() - tKeys;
+  const end = await readPerf(page);
+  if (profileTo) fs.writeFileSync(profileTo.replace(/(\.cpuprofile)?$/, '-qa.cpuprofile'), JSON.stringify((await cdp.send('Profiler.stop')).profile));
+  const during = end.longTasks.filter((t) => t.start >= before.now);
+  const scrollTasks = afterScroll.longTasks.filter((t) => t.start >= before.now);
+
+  writeBenchSection(
+    'ui-qa-10k',
+    `### Console Q&A queue with 10,000 questions
+
+\`STAGECALL_UI_LOAD=1 npx playwright test tests/e2e/console-load.spec.ts\` (UI-6b): 50 audience clients ask 10,000 questions (${seedS.toFixed(0)} s, paced under the rate limit), then the Pending queue is scrolled end to end with the mouse wheel and walked with \`j\`.
+
+| figure | value |
+|---|---|
+| rows in the DOM for 10,000 questions | ${rendered} |
+| 60 wheel scrolls of 15,000 px (top to bottom) | ${scrollMs} ms, long tasks > 50 ms: ${scrollTasks.length}${scrollTasks.length ? ` (longest ${Math.max(...scrollTasks.map((t) => t.ms))} ms)` : ''} |
+| 100 presses of \`j\` (via Playwright, each awaited) | ${keysMs} ms (${(keysMs / 100).toFixed(1)} ms a press) |
+| long tasks > 50 ms over scroll + keys | ${during.length}${during.length ? ` (longest ${Math.max(...during.map((t) => t.ms))} ms)` : ''} |
+| worst lateness of a 100 ms timer | ${end.maxTimerLateMs} ms |
+| JS heap used with 10,000 questions held (after GC) | ${heap} MB |
+`,
+    { after: 'ui-load' },
+  );
+  expect(rendered).toBeLessThan(60);
+  expect(end.maxTimerLateMs).toBeLessThan(1_000);
+});
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}

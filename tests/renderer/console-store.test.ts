@@ -1,0 +1,171 @@
+/**
+ * The console store's feed (issue 5.7), driven by a scripted ConsoleApi: snapshots replace the
+ * held view, patches apply only on their exact base, anything else asks `view/get`; outbox and
+ * log events fold into bounded, ordered copies; a new event resets what belonged to the old one.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConsoleApi, EventName, Events, OutboxItem, RequestName, Responses, Result, SessionInfo } from '../../src/shared/console-api';
+import { diff } from '../../src/shared/json-patch';
+import type { StaffView } from '../../src/shared/domain/types';
+import type { WireEntry } from '../../src/shared/protocol/frames';
+import { startFeed, mergeLog, type Feed } from '../../src/renderer/src/store/feed';
+import { mergeOutbox, summarise, OUTBOX_KEEP } from '../../src/renderer/src/store/outbox-merge';
+import { initialConsoleState, useConsole } from '../../src/renderer/src/store/store';
+
+const view = (title: string, questions: StaffView['questions'] = {}): StaffView => ({
+  event: { id: 'e1', title, status: 'live', settings: { moderation: 'pre', anonymousQuestions: true, chat: 'on', reactions: [], wordFilter: 'flag', filterWords: [] } },
+  polls: {},
+  questions,
+  quizzes: {},
+  reactions: {},
+  chat: [],
+  audience: { online: 3, peak: 5 },
+});
+
+const session = (eventId: string | null): SessionInfo => ({
+  mode: eventId ? 'remote' : 'none',
+  eventId,
+  title: 'T',
+  joinCode: 'ABCDEF',
+  joinUrl: null,
+  role: 'host',
+  clientId: 'c-host',
+  name: 'Host',
+  hubUrls: ['http://127.0.0.1:1'],
+  canIssueTokens: false,
+});
+
+/** A ConsoleApi whose events the test emits and whose answers it scripts. */
+class ScriptedApi implements ConsoleApi {
+  readonly calls: RequestName[] = [];
+  viewGet: Responses['view/get'] = null;
+  private listeners = new Map<EventName, Set<(p: never) => void>>();
+  request<N extends RequestName>(name: N): Promise<Result<Responses[N]>> {
+    this.calls.push(name);
+    const value: Partial<Record<RequestName, unknown>> = {
+      'session/get': session('e1'),
+      'view/get': this.viewGet,
+      'outbox/list': [],
+      'log/recent': [],
+      'app/info': { version: '0', shell: 'web', platform: 'linux' },
+    };
+    return Promise.resolve({ ok: true, value: value[name] } as Result<Responses[N]>);
+  }
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+    const set = this.listeners.get(event) ?? new Set();
+    this.listeners.set(event, set);
+    set.add(listener as (p: never) => void);
+    return () => set.delete(listener as (p: never) => void);
+  }
+  emit<E extends EventName>(event: E, payload: Events[E]): void {
+    for (const l of this.listeners.get(event) ?? []) (l as (p: Events[E]) => void)(payload);
+  }
+}
+
+const until = async <T>(check: () => T | undefined, ms = 2_000): Promise<T> => {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = check();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('condition not met');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+let feed: Feed | null = null;
+afterEach(() => {
+  feed?.stop();
+  feed = null;
+  useConsole.setState(initialConsoleState(), true);
+});
+
+const item = (id: string, state: OutboxItem['state'], queuedAt: number, data: unknown = { questionId: 'q1' }): OutboxItem => ({
+  id,
+  name: 'question.moderate',
+  data,
+  state,
+  queuedAt,
+  serial: null,
+  reason: null,
+  applied: null,
+  dup: false,
+});
+
+describe('console store feed', () => {
+  it('UI-7 applies a snapshot, then patches on their exact base; a gap asks view/get', async () => {
+    const api = new ScriptedApi();
+    feed = startFeed(api);
+    await until(() => (useConsole.getState().sessionLoaded ? true : undefined));
+    const v1 = view('One');
+    api.emit('sync', { view: 'staff', epoch: 'ep', serial: 4, snapshot: v1 });
+    await until(() => (useConsole.getState().view?.serial === 4 ? true : undefined));
+
+    const v2 = view('Two', { q1: { id: 'q1', text: 'hi', authorName: null, status: 'pending', pinned: false, upvotes: 0, askedAt: 1, assignee: null, flagged: false } });
+    api.emit('sync', { view: 'staff', epoch: 'ep', serial: 6, base: 4, patch: diff(v1, v2) });
+    const held = await until(() => (useConsole.getState().view?.serial === 6 ? useConsole.getState().view : undefined));
+    expect(held?.doc).toEqual(v2);
+
+    // A patch from serial 9 while we hold 6: never applied; the core's copy is fetched instead.
+    const before = api.calls.filter((c) => c === 'view/get').length;
+    api.viewGet = { epoch: 'ep', serial: 10, doc: view('Ten') };
+    api.emit('sync', { view: 'staff', epoch: 'ep', serial: 10, base: 9, patch: [{ op: 'replace', path: '/event/title', value: 'Wrong' }] });
+    await until(() => (useConsole.getState().view?.serial === 10 ? true : undefined));
+    expect(useConsole.getState().view?.doc.event.title).toBe('Ten');
+    expect(api.calls.filter((c) => c === 'view/get').length).toBe(before + 1);
+  });
+
+  it('UI-7 a patch for another epoch, or one that does not apply, also resyncs rather than guessing', async () => {
+    const api = new ScriptedApi();
+    feed = startFeed(api);
+    api.emit('sync', { view: 'staff', epoch: 'ep', serial: 2, snapshot: view('A') });
+    await until(() => (useConsole.getState().view?.serial === 2 ? true : undefined));
+    api.viewGet = { epoch: 'ep2', serial: 1, doc: view('Fresh') };
+    api.emit('sync', { view: 'staff', epoch: 'ep2', serial: 3, base: 2, patch: [] });
+    await until(() => (useConsole.getState().view?.epoch === 'ep2' ? true : undefined));
+    expect(useConsole.getState().view?.doc.event.title).toBe('Fresh');
+    api.viewGet = { epoch: 'ep2', serial: 5, doc: view('Later') };
+    api.emit('sync', { view: 'staff', epoch: 'ep2', serial: 5, base: 1, patch: [{ op: 'remove', path: '/nope' }] });
+    await until(() => (useConsole.getState().view?.serial === 5 ? true : undefined));
+    expect(useConsole.getState().view?.doc.event.title).toBe('Later');
+  });
+
+  it('UI-7 a new event drops the old view, log and selection', async () => {
+    const api = new ScriptedApi();
+    feed = startFeed(api);
+    api.emit('sync', { view: 'staff', epoch: 'ep', serial: 2, snapshot: view('A') });
+    await until(() => (useConsole.getState().view ? true : undefined));
+    useConsole.setState({ qaSelected: new Set(['q1']) });
+    api.emit('session', session('e2'));
+    await until(() => (useConsole.getState().view === null ? true : undefined));
+    expect(useConsole.getState().session.eventId).toBe('e2');
+    expect(useConsole.getState().qaSelected.size).toBe(0);
+  });
+
+  it('UI-7 outbox events upsert by id, count what is unsettled, and badge it by target', async () => {
+    const api = new ScriptedApi();
+    feed = startFeed(api);
+    api.emit('outbox', [item('a', 'queued', 1), item('b', 'queued', 2, { pollId: 'p1' })]);
+    await until(() => (useConsole.getState().pendingCount === 2 ? true : undefined));
+    expect(useConsole.getState().pendingByTarget.get('p1')?.map((i) => i.id)).toEqual(['b']);
+    api.emit('outbox', [item('a', 'acknowledged', 1)]);
+    await until(() => (useConsole.getState().pendingCount === 1 ? true : undefined));
+    expect(useConsole.getState().outbox.map((i) => `${i.id}:${i.state}`)).toEqual(['a:acknowledged', 'b:queued']);
+  });
+});
+
+describe('bounded folds', () => {
+  it('UI-7 the outbox copy is bounded but never drops an unsettled action', () => {
+    const many = Array.from({ length: OUTBOX_KEEP + 50 }, (_, i) => item(`s${i}`, i < 10 ? 'queued' : 'acknowledged', i));
+    const merged = mergeOutbox([], many);
+    expect(merged).toHaveLength(OUTBOX_KEEP);
+    expect(summarise(merged).pendingCount).toBe(10);
+  });
+
+  it('UI-7 the log keeps serial order without duplicates when history overlaps live entries', () => {
+    const e = (serial: number): WireEntry => ({ serial, clientId: 'c', id: `i${serial}`, name: 'vote.cast', data: {}, ts: serial });
+    const live = [e(5), e(6)];
+    const merged = mergeLog(live, [e(3), e(4), e(5)]);
+    expect(merged.map((x) => x.serial)).toEqual([3, 4, 5, 6]);
+    expect(mergeLog(merged, [e(7)]).map((x) => x.serial)).toEqual([3, 4, 5, 6, 7]);
+  });
+});

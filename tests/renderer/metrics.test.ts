@@ -1,0 +1,76 @@
+/** The live dashboard's sampler (issue 5.4): rates from successive views, latency windows, bounded rings. */
+import { describe, expect, it } from 'vitest';
+import { MetricsSampler } from '../../src/renderer/src/store/metrics/sampler';
+import { Ring } from '../../src/renderer/src/store/metrics/ring';
+import { jitter, percentile } from '../../src/renderer/src/store/metrics/percentiles';
+import { SERIES_SECONDS } from '../../src/renderer/src/store/metrics/metric-row';
+import type { StaffView } from '../../src/shared/domain/types';
+import type { StatsFrame } from '../../src/shared/protocol/frames';
+
+const doc = (ballots: number, reactions: number, questions: number, online = 10): StaffView =>
+  ({
+    event: { id: 'e', title: 't', status: 'live', settings: {} },
+    polls: { p: { id: 'p', question: 'q', kind: 'single', options: [], status: 'open', resultsVisible: false, tallies: {}, ballots } },
+    questions: Object.fromEntries(Array.from({ length: questions }, (_, i) => [`q${i}`, { id: `q${i}` }])),
+    quizzes: {},
+    reactions: { '👍': reactions },
+    chat: [],
+    audience: { online, peak: online + 2 },
+  }) as unknown as StaffView;
+
+describe('metrics', () => {
+  it('UI-8 a ring keeps the newest items only', () => {
+    const r = new Ring<number>(3);
+    for (let i = 1; i <= 5; i++) r.push(i);
+    expect(r.toArray()).toEqual([3, 4, 5]);
+    expect(r.last(2)).toEqual([4, 5]);
+    expect(r.latest()).toBe(5);
+  });
+
+  it('UI-8 percentiles and jitter', () => {
+    expect(percentile([5, 1, 3, 2, 4], 50)).toBe(3);
+    expect(percentile([], 99)).toBeNull();
+    expect(percentile([1, 2, 3, 4, 100], 99)).toBe(100);
+    expect(jitter([10, 14, 10, 10])).toBeCloseTo(8 / 3);
+  });
+
+  it('UI-8 votes/s, reactions/s and questions/min come from successive views', () => {
+    const s = new MetricsSampler();
+    s.observeView(doc(0, 0, 0));
+    expect(s.tick(1000).votesPerSec).toBeNull();
+    s.observeView(doc(40, 7, 2));
+    const r = s.tick(2000);
+    expect(r).toMatchObject({ votesPerSec: 40, reactionsPerSec: 7, questionsPerMin: 2, online: 10, peak: 12 });
+  });
+
+  it('UI-8 latency rows: RTT percentiles over the window, ack median per second, hub stats while fresh', () => {
+    const s = new MetricsSampler();
+    for (const [i, ms] of [10, 20, 30, 40, 200].entries()) s.observeRtt({ at: 500 + i, rttMs: ms });
+    s.observeAck({ at: 900, ms: 12 });
+    s.observeAck({ at: 950, ms: 30 });
+    s.observeAck({ at: 960, ms: 14 });
+    const stats = { t: 'stats', ts: 0, node: 'n', nodes: [], connections: { audience: 90, host: 1 }, audienceOnline: 90, framesInPerSec: 12.4, framesOutPerSec: 40, ackLatencyMs: { p50: 1, p99: 2 }, loopLagP99Ms: 3.33, heapMB: 1, rssMB: 1, cpuPct: 12.34, load: 0.456 } as StatsFrame;
+    s.observeStats(stats, 900);
+    const r = s.tick(1000);
+    expect(r).toMatchObject({ rttP50: 30, rttP99: 200, ackMs: 14, connections: 91, framesInPerSec: 12, cpuPct: 12.3, loadPct: 45.6 });
+    expect(s.tick(2000).ackMs).toBeNull();
+    expect(s.tick(5000).connections).toBeNull(); // stats older than 3 s are not shown as current
+  });
+
+  it('UI-8 sync lag: from a log entry accepted by the hub to the view reaching its serial', () => {
+    const s = new MetricsSampler();
+    s.observeLog([{ serial: 7, clientId: 'c', id: 'x', name: 'vote.cast', data: {}, ts: 10_000 }], 1, 10_050);
+    s.observeSync(7, 10_120);
+    expect(s.tick(2).syncLagMs).toBe(120);
+    // The view got there first: measured when the entry arrives.
+    s.observeSync(9, 20_080);
+    s.observeLog([{ serial: 9, clientId: 'c', id: 'y', name: 'vote.cast', data: {}, ts: 20_000 }], 3, 20_100);
+    expect(s.tick(4).syncLagMs).toBe(80);
+  });
+
+  it('UI-8 the series is bounded to five minutes', () => {
+    const s = new MetricsSampler();
+    for (let i = 0; i < SERIES_SECONDS + 40; i++) s.tick(i * 1000);
+    expect(s.rows.size).toBe(SERIES_SECONDS);
+  });
+});
