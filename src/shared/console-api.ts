@@ -40,6 +40,20 @@ export interface SessionInfo {
   canIssueTokens: boolean;
 }
 
+/** The session before any event is started or joined. */
+export const NO_SESSION: SessionInfo = {
+  mode: 'none',
+  eventId: null,
+  title: null,
+  joinCode: null,
+  joinUrl: null,
+  role: null,
+  clientId: null,
+  name: null,
+  hubUrls: [],
+  canIssueTokens: false,
+};
+
 export type OutboxState = 'queued' | 'sent' | 'acknowledged' | 'refused';
 export interface OutboxItem {
   id: string;

@@ -8,26 +8,11 @@ import { describe, expect, it } from 'vitest';
 import type { WireEntry } from '../../src/shared/protocol';
 import { createEvent, staffToken, startHubProcess, tempDir, type HubProcess } from '../helpers/hub-process';
 import { ResilientPublisher, type Msg } from '../helpers/resilient-publisher';
-import { TestClient } from '../helpers/test-client';
+import { readWholeLog } from '../helpers/cluster';
 
 const CLIENTS = 20;
 const PER_CLIENT = 250;
 
-async function readWholeLog(url: string, token: string): Promise<WireEntry[]> {
-  const c = await TestClient.connect(url, token);
-  const all: WireEntry[] = [];
-  let from: number | null = 1;
-  while (from !== null) {
-    const at = c.frames.length;
-    c.send({ t: 'history', from, limit: 1000 });
-    const h = await c.waitFor((f) => f.t === 'history', { from: at });
-    if (h.t !== 'history') throw new Error('expected history');
-    all.push(...h.entries);
-    from = h.next;
-  }
-  c.close();
-  return all;
-}
 
 describe('crash durability', () => {
   // Kill moments spread over the run: early, middle, late, and two random ones.

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import {
+  NO_SESSION,
   parseRequest,
   type ConsoleApi,
   type EventName,
@@ -56,18 +57,6 @@ type Payload<N extends RequestName> = z.output<(typeof Requests)[N]>;
 type Handlers = { [N in RequestName]: (p: Payload<N>) => Promise<Responses[N]> };
 
 const OUTBOX_SHOWN = 200;
-const NO_SESSION: SessionInfo = {
-  mode: 'none',
-  eventId: null,
-  title: null,
-  joinCode: null,
-  joinUrl: null,
-  role: null,
-  clientId: null,
-  name: null,
-  hubUrls: [],
-  canIssueTokens: false,
-};
 
 export class ConsoleCore implements ConsoleApi {
   private readonly events = new Emitter<Events>((err) => console.error('[console] event listener failed', err));

@@ -8,6 +8,7 @@
  * `<dataDir>/LOCK` keeps a second process off the same files.
  * Presence is in memory: one process is the only node that can share this directory.
  */
+import { parseEventMeta } from '../event-meta';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LogEntry } from '../../../shared/domain/types';
@@ -40,19 +41,7 @@ const META_FILE = 'meta.json';
 const EVENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
 
-function parseMeta(text: string, file: string): EventMeta {
-  let m: unknown;
-  try {
-    m = JSON.parse(text);
-  } catch {
-    m = null;
-  }
-  const o = (typeof m === 'object' && m !== null ? m : {}) as Partial<Record<keyof EventMeta, unknown>>;
-  if (typeof o.eventId !== 'string' || typeof o.title !== 'string' || typeof o.joinCode !== 'string' || typeof o.createdAt !== 'number') {
-    throw new EngineError('corrupt_log', `${file}: not event metadata`);
-  }
-  return { eventId: o.eventId, title: o.title, joinCode: o.joinCode, createdAt: o.createdAt };
-}
+const parseMeta = (text: string, file: string): EventMeta => parseEventMeta(text, file);
 
 export class EmbeddedEngine implements Engine {
   readonly kind = 'embedded' as const;

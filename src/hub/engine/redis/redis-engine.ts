@@ -20,6 +20,7 @@
  *   - Replicas are asynchronous: a failover can lose the newest acked entries. Run Redis with
  *     `maxmemory-policy noeviction`: an evicted log or dedupe hash breaks P14/P15.
  */
+import { parseEventMeta } from '../event-meta';
 import crypto from 'node:crypto';
 import { createClient } from 'redis';
 import type { LogEntry } from '../../../shared/domain/types';
@@ -68,20 +69,7 @@ const newEpoch = (): string => `${Date.now().toString(36)}-${crypto.randomBytes(
 const redact = (url: string): string => url.replace(/\/\/[^@/]*@/, '//***@');
 const reconnectStrategy = (retries: number): number => Math.min(2 ** retries * 50, 1_000) + Math.floor(Math.random() * 100);
 
-function parseMeta(text: string | null, key: string): EventMeta | null {
-  if (text === null) return null;
-  let m: unknown;
-  try {
-    m = JSON.parse(text);
-  } catch {
-    m = null;
-  }
-  const o = (typeof m === 'object' && m !== null ? m : {}) as Partial<Record<keyof EventMeta, unknown>>;
-  if (typeof o.eventId !== 'string' || typeof o.title !== 'string' || typeof o.joinCode !== 'string' || typeof o.createdAt !== 'number') {
-    throw new EngineError('corrupt_log', `${key}: not event metadata`);
-  }
-  return { eventId: o.eventId, title: o.title, joinCode: o.joinCode, createdAt: o.createdAt };
-}
+const parseMeta = (text: string | null, key: string): EventMeta | null => (text === null ? null : parseEventMeta(text, key));
 
 export class RedisEngine implements Engine {
   readonly kind = 'redis' as const;

@@ -1,5 +1,5 @@
 /** Which event the console runs, and as whom (`session` events, `session/*` answers). */
-import type { AppInfo, RehearsalStatus, SessionInfo } from '../../../../shared/console-api';
+import { NO_SESSION, type AppInfo, type RehearsalStatus, type SessionInfo } from '../../../../shared/console-api';
 
 export interface Teammate {
   name: string;
@@ -16,17 +16,6 @@ export interface SessionSlice {
   team: Record<string, Teammate>;
 }
 
-export const noSession: SessionInfo = {
-  mode: 'none',
-  eventId: null,
-  title: null,
-  joinCode: null,
-  joinUrl: null,
-  role: null,
-  clientId: null,
-  name: null,
-  hubUrls: [],
-  canIssueTokens: false,
-};
+export const noSession: SessionInfo = NO_SESSION;
 
 export const createSessionSlice = (): SessionSlice => ({ session: noSession, sessionLoaded: false, app: null, rehearsal: null, team: {} });
