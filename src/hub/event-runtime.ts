@@ -221,7 +221,7 @@ export class EventRuntime {
       if (ch.subscriberCount === 0) continue;
       const t0 = performance.now();
       const r = ch.flush(now);
-      if (r.sent) this.opts.onFanout?.(ch.view, performance.now() - t0, r.sent);
+      if (r.sent) this.opts.onFanout?.(ch.view, performance.now() - t0, r.sent); // counted once per tick, not per socket
     }
     if (this.selfSubs.size && (this.allDirty || this.dirtyClients.size)) {
       for (const sub of this.selfSubs.keys()) if (this.allDirty || this.dirtyClients.has(sub.clientId)) this.sendSelf(sub);

@@ -68,7 +68,10 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
           ? EventRuntime.open(engine, meta, {
               node,
               syncHz,
-              onFanout: (view, ms) => metrics.fanout(view, ms),
+              onFanout: (view, ms, sent) => {
+                metrics.fanout(view, ms);
+                metrics.framesSent('sync', sent);
+              },
               onError: (err) => log.error({ err, eventId }, 'event runtime error'),
               onEnded: (ended, reason) => {
                 log.warn({ eventId, reason }, 'event runtime ended');

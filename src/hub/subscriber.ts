@@ -1,4 +1,5 @@
 import type { Role } from '../shared/protocol';
+import type { PreparedFrame } from './ws/prepared-frame';
 
 /** What the event runtime needs of a connection: identity and a non-blocking, pre-encoded send. */
 export interface Subscriber {
@@ -7,6 +8,8 @@ export interface Subscriber {
   readonly role: Role;
   /** Writes bytes that are already one JSON text frame. Returns false when the socket is gone. */
   sendRaw(frame: Buffer, kind: string): boolean;
+  /** Fan-out path: the same pre-framed bytes for every subscriber; the caller counts frames. */
+  sendPrepared(frame: PreparedFrame): boolean;
   /** Bytes queued in the socket and not yet written to the network (backpressure). */
   bufferedAmount(): number;
   /** Closes a subscriber that stayed stuck past the backpressure bound. */

@@ -10,6 +10,7 @@
 import { diff } from '../shared/json-patch';
 import type { SyncView } from '../shared/protocol';
 import type { Subscriber } from './subscriber';
+import { prepareFrame, type PreparedFrame } from './ws/prepared-frame';
 
 export const HIGH_WATER_BYTES = 1 << 20; // 1 MiB queued per socket
 export const STUCK_MS = 30_000;
@@ -88,7 +89,7 @@ export class ViewChannel<V extends object> {
     const result = { sent: 0, skipped: 0 };
     if (this.laggers === 0 || !this.cur) return result;
     const cur = this.cur;
-    const cache = new Map<number | undefined, Buffer>();
+    const cache = new Map<number | undefined, PreparedFrame>();
     let behind = 0;
     for (const [sub, st] of this.subs) {
       if (st.serial === cur.serial) continue;
@@ -102,13 +103,12 @@ export class ViewChannel<V extends object> {
       const base = this.ring.has(st.serial) ? st.serial : undefined;
       let frame = cache.get(base);
       if (!frame) {
-        frame = this.frameFrom(base, cur);
+        frame = prepareFrame(this.frameFrom(base, cur));
         cache.set(base, frame);
       }
-      sub.sendRaw(frame, 'sync');
+      if (sub.sendPrepared(frame)) result.sent++;
       st.serial = cur.serial;
       st.stuckSince = 0;
-      result.sent++;
     }
     this.laggers = behind;
     return result;

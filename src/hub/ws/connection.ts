@@ -23,6 +23,7 @@ import type { TokenClaims } from '../auth';
 import type { EventRuntime } from '../event-runtime';
 import { FloodDetector, TokenBucket } from '../rate-limit';
 import type { Subscriber } from '../subscriber';
+import { writePrepared, type PreparedFrame } from './prepared-frame';
 
 /** A pub's `data` above this is refused with nack too_large (P13), well under the 64 KiB frame cap. */
 export const MAX_PUB_DATA_BYTES = 16 * 1024;
@@ -93,6 +94,11 @@ export class Connection implements Subscriber {
     if (this.phase === 'closed' || this.ws.readyState !== this.ws.OPEN) return false;
     this.ws.send(frame, { binary: false });
     this.host.framesSent(kind, 1);
+    return true;
+  }
+  sendPrepared(frame: PreparedFrame): boolean {
+    if (this.phase === 'closed' || this.ws.readyState !== this.ws.OPEN) return false;
+    writePrepared(this.ws, frame);
     return true;
   }
   bufferedAmount(): number {

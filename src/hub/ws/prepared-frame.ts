@@ -1,0 +1,47 @@
+/**
+ * A text frame framed once and written as is to every subscriber (DESIGN.md: per-socket work
+ * is what limits fan-out, so keep it to a buffer write). ws has no public API for this, so
+ * `writePrepared` uses two of its internals, and only while ws's sender is idle: with
+ * per-message deflate off (the hub's setting) it always is, and otherwise we fall back to
+ * `ws.send`. tests/hub pins the behaviour through real sockets.
+ */
+import type { Duplex } from 'node:stream';
+import WebSocket from 'ws';
+
+export interface PreparedFrame {
+  /** The JSON text as bytes (the fallback path sends these). */
+  readonly data: Buffer;
+  /** WebSocket header + payload, unmasked, as a server sends them. */
+  readonly wire: readonly Buffer[];
+}
+
+interface SenderStatic {
+  frame(data: Buffer, options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }): Buffer[];
+}
+interface WsInternals {
+  _socket?: Duplex & { destroyed: boolean };
+  _sender?: { _state: number; _queue: unknown[] };
+}
+
+const Sender = (WebSocket as unknown as { Sender: SenderStatic }).Sender;
+const SENDER_IDLE = 0; // ws/lib/sender.js DEFAULT
+
+export const prepareFrame = (data: Buffer): PreparedFrame => ({
+  data,
+  wire: Sender.frame(data, { fin: true, rsv1: false, opcode: 0x1, mask: false, readOnly: true }),
+});
+
+export function writePrepared(ws: WebSocket, frame: PreparedFrame): void {
+  const { _socket: socket, _sender: sender } = ws as unknown as WsInternals;
+  if (!socket || socket.destroyed || !sender || sender._state !== SENDER_IDLE || sender._queue.length > 0) {
+    ws.send(frame.data, { binary: false });
+    return;
+  }
+  const [head, body] = frame.wire;
+  if (body) {
+    socket.cork();
+    socket.write(head as Buffer);
+    socket.write(body);
+    socket.uncork();
+  } else socket.write(head as Buffer);
+}
