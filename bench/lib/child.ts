@@ -1,0 +1,54 @@
+/** Starts a TypeScript program as a child process (node --import tsx) and waits for its ready line. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+export interface Child {
+  pid: number;
+  /** What the ready line captured (a URL). */
+  url: string;
+  child: ChildProcess;
+  output(): string;
+  /** Signals the child and waits for it to exit. */
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startChild(file: string, args: string[], ready: RegExp, env: Record<string, string> = {}): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, file), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, STAGECALL_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = ready.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      out = (out + d.toString()).slice(-20_000);
+    });
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code} before ready:\n${out}`)));
+  });
+  return {
+    pid: child.pid ?? 0,
+    url,
+    child,
+    output: () => out,
+    kill: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789';
+
+/** The real hub (src/hub/cli.ts) on loopback; joins unthrottled unless `joinRate` is given. */
+export function startHubChild(dataDir: string, o: { port?: number; joinRate?: number } = {}): Promise<Child> {
+  const args = ['--port', String(o.port ?? 0), '--data', dataDir, '--admin-key', BENCH_ADMIN_KEY, '--join-rate', String(o.joinRate ?? 100_000)];
+  return startChild('src/hub/cli.ts', args, /Hub ready: (http:\/\/\S+)/);
+}

@@ -1,0 +1,323 @@
+/**
+ * The subscribers a load worker runs, one class per server kind. Each counts delivered frames
+ * and records publish-to-receipt latency from the publisher's timestamp in the payload.
+ * Hub subscribers are real protocol clients: hello, sub audience, a mirror kept by patch
+ * (shared per worker where identical, see src/simulator/view-cache.ts), resume with since+epoch.
+ */
+import WebSocket from 'ws';
+import { io, type Socket } from 'socket.io-client';
+import { Histogram } from '../../src/shared/histogram';
+import { SUBPROTOCOL } from '../../src/shared/protocol';
+import { join } from '../../src/simulator/join';
+import { DocCache, FrameCache } from '../../src/simulator/view-cache';
+
+export const nowMs = (): number => performance.timeOrigin + performance.now();
+
+export class LoadCtx {
+  frames = 0;
+  bytes = 0;
+  latency = new Histogram();
+  ack = new Histogram();
+  acks = 0;
+  nacks: Record<string, number> = {};
+  closes: Record<string, number> = {};
+  readonly frameCache = new FrameCache();
+  readonly docs = new DocCache();
+  storm: { target: number; cutAt: number; times: Histogram; resumed: number; maxMs: number; snapshots: number; patches: number } | null = null;
+  stopping = false;
+
+  constructor(public reconnectJitterMs: number) {}
+
+  reset(): void {
+    this.frames = 0;
+    this.bytes = 0;
+    this.latency = new Histogram();
+    this.ack = new Histogram();
+    this.acks = 0;
+    this.nacks = {};
+    this.closes = {};
+  }
+}
+
+export interface LoadClient {
+  readonly connected: boolean;
+  /** Resolves when connected (and, for the hub, subscribed), or rejects. */
+  start(): Promise<void>;
+  cut(): void;
+  close(): void;
+  readonly serial: number;
+  /** hub: the storm target has been reached, on a connection opened after the storm was armed. */
+  resumed: boolean;
+  /** hub: forget resumption; only connections welcomed from now on count. */
+  arm(): void;
+}
+
+/** Chat texts the benchmark host sends: `bench <seq> <epoch ms>`. */
+const chatStamps = new WeakMap<object, Array<[number, number]>>();
+function stampsOf(doc: unknown): Array<[number, number]> {
+  if (doc === null || typeof doc !== 'object') return [];
+  let s = chatStamps.get(doc);
+  if (!s) {
+    s = [];
+    for (const m of (doc as { chat?: Array<{ text: string }> }).chat ?? []) {
+      const parts = m.text.split(' ');
+      if (parts[0] === 'bench') s.push([Number(parts[1]), Number(parts[2])]);
+    }
+    chatStamps.set(doc, s);
+  }
+  return s;
+}
+
+export class HubSub implements LoadClient {
+  private ws: WebSocket | null = null;
+  private token = '';
+  private view: { epoch: string; serial: number; doc: unknown } | null = null;
+  private lastSeq = -1;
+  private voteTimer: NodeJS.Timeout | null = null;
+  private readonly votes = new Map<string, number>();
+  private n = 0;
+  private attempt = 0;
+  private ready = false;
+  private onFirstView: (() => void) | null = null;
+  private freshSinceArm = false;
+  resumed = false;
+
+  constructor(
+    private readonly ctx: LoadCtx,
+    private readonly url: string,
+    private readonly code: string,
+    private readonly index: number,
+  ) {}
+
+  get connected(): boolean {
+    return this.ready;
+  }
+  get serial(): number {
+    return this.view?.serial ?? 0;
+  }
+
+  async start(): Promise<void> {
+    const r = await join(this.url, this.code, `Load ${this.index}`, undefined);
+    if (!r.ok) throw new Error(`join: ${r.code} ${r.message}`);
+    this.token = r.joined.token;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no view within 60 s')), 60_000);
+      this.onFirstView = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.connect();
+    });
+  }
+
+  private connect(): void {
+    if (this.ctx.stopping) return;
+    const ws = new WebSocket(`${this.url.replace(/^http/, 'ws')}/v1/ws`, SUBPROTOCOL, { perMessageDeflate: false, handshakeTimeout: 30_000 });
+    this.ws = ws;
+    ws.on('open', () => ws.send(JSON.stringify({ t: 'hello', token: this.token })));
+    ws.on('message', (data: Buffer) => this.onMessage(data));
+    ws.on('error', () => undefined);
+    ws.on('close', (code) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.ready = false;
+      if (this.ctx.stopping) return;
+      this.ctx.closes[code] = (this.ctx.closes[code] ?? 0) + 1;
+      const delay = this.attempt++ === 0 ? Math.random() * this.ctx.reconnectJitterMs : Math.random() * Math.min(2_000, 100 * 2 ** this.attempt);
+      setTimeout(() => this.connect(), delay);
+    });
+  }
+
+  private onMessage(data: Buffer): void {
+    const text = data.toString('utf8');
+    const d = this.ctx.frameCache.decode(text);
+    if (!d.ok) return;
+    const f = d.frame;
+    if (f.t === 'welcome') {
+      this.ready = true;
+      this.freshSinceArm = true;
+      this.attempt = 0;
+      const v = this.view;
+      this.ws?.send(JSON.stringify(v ? { t: 'sub', view: 'audience', since: v.serial, epoch: v.epoch } : { t: 'sub', view: 'audience' }));
+      return;
+    }
+    if (f.t === 'ack' || f.t === 'nack') {
+      const sent = this.votes.get(f.id);
+      if (sent === undefined) return;
+      this.votes.delete(f.id);
+      if (f.t === 'ack') {
+        this.ctx.acks++;
+        this.ctx.ack.record(nowMs() - sent);
+      } else this.ctx.nacks[f.code] = (this.ctx.nacks[f.code] ?? 0) + 1;
+      return;
+    }
+    if (f.t !== 'sync') return;
+    this.ctx.frames++;
+    this.ctx.bytes += data.length;
+    const storm = this.ctx.storm;
+    if ('snapshot' in f) {
+      this.view = { epoch: f.epoch, serial: f.serial, doc: f.snapshot };
+      const s = stampsOf(f.snapshot);
+      this.lastSeq = Math.max(this.lastSeq, s[s.length - 1]?.[0] ?? -1);
+      if (storm) storm.snapshots++;
+    } else {
+      const v = this.view;
+      if (!v || v.epoch !== f.epoch || v.serial !== f.base) {
+        this.ws?.send(JSON.stringify(v && v.epoch === f.epoch ? { t: 'sub', view: 'audience', since: v.serial, epoch: v.epoch } : { t: 'sub', view: 'audience' }));
+        return;
+      }
+      const r = this.ctx.docs.apply(v.doc, f.epoch, f.base, f.serial, f.patch);
+      if (!r.ok) {
+        this.view = null;
+        this.ws?.send(JSON.stringify({ t: 'sub', view: 'audience' }));
+        return;
+      }
+      this.view = { epoch: f.epoch, serial: f.serial, doc: r.doc };
+      if (storm) storm.patches++;
+      const s = stampsOf(r.doc);
+      const now = nowMs();
+      for (let i = s.length - 1; i >= 0; i--) {
+        const [seq, ms] = s[i] as [number, number];
+        if (seq <= this.lastSeq) break;
+        this.ctx.latency.record(Math.max(0, now - ms));
+      }
+      this.lastSeq = Math.max(this.lastSeq, s[s.length - 1]?.[0] ?? -1);
+    }
+    if (storm && this.freshSinceArm && !this.resumed && this.view && this.view.serial >= storm.target) {
+      this.resumed = true;
+      const ms = Date.now() - storm.cutAt;
+      storm.times.record(ms);
+      storm.resumed++;
+      storm.maxMs = Math.max(storm.maxMs, ms);
+    }
+    if (this.onFirstView) {
+      this.onFirstView();
+      this.onFirstView = null;
+    }
+  }
+
+  /**
+   * Votes on `pollId`: a first ballot within a second, then a changed ballot every `everyMs`
+   * (jittered), alternating options; 0 stops. With results hidden a changed ballot moves the
+   * staff tallies but not the audience view, so the view's change rate stays the host's.
+   */
+  vote(everyMs: number, pollId: string, options: string[]): void {
+    if (this.voteTimer) clearTimeout(this.voteTimer);
+    this.voteTimer = null;
+    if (everyMs <= 0) return;
+    const next = (delay: number): void => {
+      this.voteTimer = setTimeout(() => {
+        if (this.ready && this.ws) {
+          const id = `v${this.n++}`;
+          this.votes.set(id, nowMs());
+          this.ws.send(JSON.stringify({ t: 'pub', id, name: 'vote.cast', data: { pollId, optionIds: [options[this.n % options.length]] } }));
+        }
+        next(everyMs * (0.5 + Math.random()));
+      }, delay);
+    };
+    next(Math.random() * 1_000);
+  }
+
+  arm(): void {
+    this.resumed = false;
+    this.freshSinceArm = false;
+  }
+
+  cut(): void {
+    this.ws?.terminate();
+  }
+
+  close(): void {
+    if (this.voteTimer) clearTimeout(this.voteTimer);
+    this.ws?.terminate();
+  }
+}
+
+export class WsSub implements LoadClient {
+  private ws: WebSocket | null = null;
+  private static last: { text: string; ts: number } = { text: '', ts: 0 };
+  resumed = false;
+  readonly serial = 0;
+
+  constructor(
+    private readonly ctx: LoadCtx,
+    private readonly url: string,
+  ) {}
+
+  get connected(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(this.url, { perMessageDeflate: false, handshakeTimeout: 30_000 });
+      this.ws = ws;
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.on('close', (code) => {
+        if (!this.ctx.stopping) this.ctx.closes[code] = (this.ctx.closes[code] ?? 0) + 1;
+      });
+      ws.on('message', (data: Buffer) => {
+        const now = nowMs();
+        const text = data.toString('utf8');
+        // Every client parses; the same bytes in a row are parsed once per worker.
+        if (text !== WsSub.last.text) WsSub.last = { text, ts: (JSON.parse(text) as { ts: number }).ts };
+        this.ctx.frames++;
+        this.ctx.bytes += data.length;
+        this.ctx.latency.record(Math.max(0, now - WsSub.last.ts));
+      });
+    });
+  }
+
+  arm(): void {
+    this.resumed = false;
+  }
+  cut(): void {
+    this.ws?.terminate();
+  }
+  close(): void {
+    this.ws?.terminate();
+  }
+}
+
+export class SioSub implements LoadClient {
+  private socket: Socket | null = null;
+  resumed = false;
+  readonly serial = 0;
+
+  constructor(
+    private readonly ctx: LoadCtx,
+    private readonly url: string,
+  ) {}
+
+  get connected(): boolean {
+    return this.socket?.connected ?? false;
+  }
+
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const s = io(this.url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 30_000 });
+      this.socket = s;
+      s.once('connect', () => resolve());
+      s.once('connect_error', reject);
+      s.on('disconnect', (reason) => {
+        if (!this.ctx.stopping) this.ctx.closes[reason] = (this.ctx.closes[reason] ?? 0) + 1;
+      });
+      s.on('b', (p: { ts: number; pad: string }) => {
+        this.ctx.frames++;
+        this.ctx.bytes += p.pad.length + 40;
+        this.ctx.latency.record(Math.max(0, nowMs() - p.ts));
+      });
+    });
+  }
+
+  arm(): void {
+    this.resumed = false;
+  }
+  cut(): void {
+    this.socket?.disconnect();
+  }
+  close(): void {
+    this.socket?.disconnect();
+  }
+}

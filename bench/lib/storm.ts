@@ -1,0 +1,94 @@
+/**
+ * Reconnect storms: N audience clients subscribed to the view, every socket cut at once, and
+ * the time until each one holds the view again at (at least) the serial current at the cut,
+ * having resumed with since+epoch. Cuts: the clients terminate their sockets (with or without
+ * reconnect jitter), or the hub is restarted (graceful 1001, a new process on the same port).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BENCH_ADMIN_KEY, startHubChild, type Child } from './child';
+import { LoadPool } from './load-pool';
+import { CpuMeter, cpuMs } from './proc-stats';
+import { createEventWithHost, StaffClient } from './staff-client';
+
+export interface StormRow {
+  clients: number;
+  cut: string;
+  jitterMs: number;
+  resumed: number;
+  p50: number;
+  p99: number;
+  max: number;
+  snapshots: number;
+  patches: number;
+  hubCpuMs: number;
+  /** hub restart: from SIGTERM to the new process's ready line. */
+  hubDownMs: number | null;
+}
+
+export interface StormPlan {
+  how: 'clients' | 'restart';
+  jitterMs: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function measureStorms(o: { clients: number; workers: number; plans: StormPlan[]; timeoutMs: number; log: (l: string) => void }): Promise<StormRow[]> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecall-storm-'));
+  let hub: Child = await startHubChild(dataDir);
+  const port = Number(new URL(hub.url).port);
+  let pool: LoadPool | null = null;
+  const rows: StormRow[] = [];
+  try {
+    const ev = await createEventWithHost(hub.url, BENCH_ADMIN_KEY, 'Storm');
+    const host = await StaffClient.connect(hub.url, ev.hostToken);
+    const options = ['a', 'b', 'c'].map((id) => ({ id, label: id }));
+    await host.must('poll.create', { pollId: 'p1', question: 'Storm?', kind: 'single', options });
+    await host.must('poll.open', { pollId: 'p1' });
+    for (let i = 0; i < 20; i++) await host.must('chat.send', { messageId: `c${i}`, text: `before the storm ${i}` });
+    host.close();
+    const t0 = performance.now();
+    pool = await LoadPool.start({ kind: 'hub', url: hub.url, code: ev.joinCode, clients: o.clients, workers: o.workers });
+    o.log(`storm: ${pool.connected}/${o.clients} subscribed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    for (const plan of o.plans) {
+      await sleep(2_000); // presence settles into the log; every client catches up
+      const target = (await pool.collect()).maxSerial;
+      const cutAt = Date.now() + 100;
+      const cpu = new CpuMeter(hub.pid);
+      const done = pool.storm({ target, cutAt, terminate: plan.how === 'clients', timeoutMs: o.timeoutMs, jitterMs: plan.jitterMs });
+      let hubCpuMs = 0;
+      let hubDownMs: number | null = null;
+      if (plan.how === 'restart') {
+        await sleep(cutAt - Date.now());
+        hubCpuMs += cpu.read().cpuMs;
+        await hub.kill('SIGTERM');
+        hub = await startHubChild(dataDir, { port });
+        hubDownMs = Date.now() - cutAt;
+      }
+      const r = await done;
+      // After a restart: the new process's whole CPU time (start-up and log replay included).
+      hubCpuMs += plan.how === 'restart' ? cpuMs(hub.pid) : cpu.read().cpuMs;
+      const row: StormRow = {
+        clients: r.clients,
+        cut: plan.how === 'clients' ? 'clients terminate' : 'hub restart',
+        jitterMs: plan.jitterMs,
+        resumed: r.resumed,
+        p50: r.times.quantile(0.5),
+        p99: r.times.quantile(0.99),
+        max: r.maxMs,
+        snapshots: r.snapshots,
+        patches: r.patches,
+        hubCpuMs,
+        hubDownMs,
+      };
+      o.log(`storm (${row.cut}, jitter ${row.jitterMs} ms): ${row.resumed}/${row.clients} resumed, p50 ${row.p50.toFixed(0)} p99 ${row.p99.toFixed(0)} max ${row.max.toFixed(0)} ms; ${row.patches} patches, ${row.snapshots} snapshots${hubDownMs !== null ? `; hub down ${hubDownMs} ms` : ''}`);
+      rows.push(row);
+    }
+    return rows;
+  } finally {
+    await pool?.stop();
+    await hub.kill();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
