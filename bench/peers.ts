@@ -2,7 +2,7 @@
  * `npm run bench -- peers`: the hub's sync fan-out against its peers on one machine, same
  * workload (N subscribers, one publisher, small JSON frames at a fixed rate): the hub, a bare
  * `ws` relay (the floor for Node), the same relay writing one pre-built frame to every socket
- * (the change proposed for the hub), and Socket.IO. Then reconnect storms on the hub.
+ * (the floor the hub's fan-out path now follows: src/hub/ws/prepared-frame.ts), and Socket.IO. Then reconnect storms on the hub.
  */
 import os from 'node:os';
 import { measureFanout, type FanoutFigures, type ServerKind } from './lib/fanout';
@@ -81,7 +81,7 @@ export const bench: BenchModule = {
           `Cores: this is a 2-core machine; each server, the load generators and the publisher share both cores (load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end of the fan-out runs; other jobs on the machine add noise, mostly to latencies).`,
           '5,000 subscribers run at 4 frames/s: at 10/s (50,000 frames/s) the load generators saturate on this machine and every server\'s latency measures the clients\' backlog.',
           ...verdicts.map((v) => `Aim: hub within 1.5x of bare ws CPU per delivered frame, ahead of Socket.IO. ${v}`),
-          'The pre-built row is the change proposed for the hub: ViewChannel already serialises each patch once per base, but Connection.sendRaw calls ws.send per socket, which builds a new frame header and goes through the Sender for the same bytes every time; building the frame once per tick (WebSocket.Sender.frame) and writing that one buffer to every socket is what that row measures.',
+          'The pre-built row writes one WebSocket frame, built once, to every socket: the hub\'s sync fan-out does the same (src/hub/ws/prepared-frame.ts). What the hub pays above it is its own work per message: the fsynced append, the fold, the view diff and presence entries, amortised over the subscribers.',
         ],
       },
       {
