@@ -65,8 +65,6 @@ async function main(): Promise<void> {
     ...(a.capacity ? { capacity: a.capacity } : {}),
     ...(a['join-rate'] ? { joinRatePerSec: a['join-rate'] } : {}),
   });
-  console.log(`Hub ready: ${hub.url}`);
-  logger.info({ url: hub.url, node, engine: engine.kind, dataDir }, 'hub ready');
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -80,8 +78,11 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
+  // Handlers first: a supervisor may send SIGTERM the moment it reads the ready line.
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  console.log(`Hub ready: ${hub.url}`);
+  logger.info({ url: hub.url, node, engine: engine.kind, dataDir }, 'hub ready');
 }
 
 main().catch((err: unknown) => {

@@ -79,11 +79,6 @@ async function main(): Promise<void> {
   }
 
   const host = await startWebHost({ core, port: a.port });
-  const s = session.value;
-  if (s.mode === 'local' && s.hubUrls[0]) console.log(`Hub ready: ${s.hubUrls[0]}`);
-  if (s.joinUrl) console.log(`Audience joins at: ${s.joinUrl} (code ${s.joinCode})`);
-  console.log(`Console ready: ${host.sessionUrl}`);
-
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -99,8 +94,13 @@ async function main(): Promise<void> {
         },
       );
   };
+  // Handlers before the ready lines: a SIGTERM right after them must still flush the journal.
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  const s = session.value;
+  if (s.mode === 'local' && s.hubUrls[0]) console.log(`Hub ready: ${s.hubUrls[0]}`);
+  if (s.joinUrl) console.log(`Audience joins at: ${s.joinUrl} (code ${s.joinCode})`);
+  console.log(`Console ready: ${host.sessionUrl}`);
 }
 
 main().catch((err: unknown) => die(`failed to start: ${err instanceof Error ? err.message : String(err)}`, 1));

@@ -6,7 +6,8 @@
  * `ws.send`. tests/hub pins the behaviour through real sockets.
  */
 import type { Duplex } from 'node:stream';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
+import * as wsModule from 'ws';
 
 export interface PreparedFrame {
   /** The JSON text as bytes (the fallback path sends these). */
@@ -23,17 +24,19 @@ interface WsInternals {
   _sender?: { _state: number; _queue: unknown[] };
 }
 
-const Sender = (WebSocket as unknown as { Sender: SenderStatic }).Sender;
+// CommonJS (tsx, Electron's bundle) exposes Sender on the module object; the ESM wrapper as a
+// named export. Without it we frame per socket with ws.send, correct but slower.
+const Sender: SenderStatic | undefined = (wsModule as unknown as { Sender?: SenderStatic }).Sender;
 const SENDER_IDLE = 0; // ws/lib/sender.js DEFAULT
 
 export const prepareFrame = (data: Buffer): PreparedFrame => ({
   data,
-  wire: Sender.frame(data, { fin: true, rsv1: false, opcode: 0x1, mask: false, readOnly: true }),
+  wire: Sender ? Sender.frame(data, { fin: true, rsv1: false, opcode: 0x1, mask: false, readOnly: true }) : [],
 });
 
 export function writePrepared(ws: WebSocket, frame: PreparedFrame): void {
   const { _socket: socket, _sender: sender } = ws as unknown as WsInternals;
-  if (!socket || socket.destroyed || !sender || sender._state !== SENDER_IDLE || sender._queue.length > 0) {
+  if (frame.wire.length === 0 || !socket || socket.destroyed || !sender || sender._state !== SENDER_IDLE || sender._queue.length > 0) {
     ws.send(frame.data, { binary: false });
     return;
   }

@@ -1,0 +1,60 @@
+/** Issue 3 item 1: the hub's command line, its first-start admin key, and its refusals. */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, tempDir } from '../helpers/hub-process';
+
+/** Runs the hub until it is ready (then stops it) or until it exits by itself. */
+function runHub(args: string[], env: Record<string, string> = {}): Promise<{ out: string; code: number | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/hub/cli.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, STAGECALL_LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      if (out.includes('Hub ready:')) child.kill('SIGTERM');
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => resolve({ out, code }));
+  });
+}
+
+describe('hub command line', () => {
+  it('creates an admin key on first start (mode 0600), prints it once, and accepts it on the next start', async () => {
+    const data = tempDir('cli');
+    const first = await runHub(['--port', '0', '--data', data]);
+    expect(first.code).toBe(0);
+    const key = /Admin key \(created, stored in (.+), shown once\): (\S+)/.exec(first.out);
+    expect(key?.[1]).toBe(path.join(data, 'admin.key'));
+    const file = path.join(data, 'admin.key');
+    expect(fs.readFileSync(file, 'utf8').trim()).toBe(key?.[2]);
+    if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const second = await runHub(['--port', '0', '--data', data]);
+    expect(second.out).toContain('Hub ready:');
+    expect(second.out).not.toContain('Admin key');
+  });
+
+  it('reads flags from STAGECALL_* environment variables', async () => {
+    const data = tempDir('cli-env');
+    const r = await runHub([], { STAGECALL_PORT: '0', STAGECALL_DATA: data, STAGECALL_ADMIN_KEY: 'from-env-key' });
+    expect(r.out).toMatch(/Hub ready: http:\/\/127\.0\.0\.1:\d+/);
+    expect(fs.existsSync(path.join(data, 'admin.key'))).toBe(false);
+  });
+
+  it('refuses unknown flags and bad values with a clear message and exit code 2', async () => {
+    const unknown = await runHub(['--prot', '8787']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.out).toContain('unknown flag --prot');
+    const bad = await runHub(['--port', 'eighty']);
+    expect(bad.code).toBe(2);
+    expect(bad.out).toContain('--port must be a number');
+    const engine = await runHub(['--engine', 'postgres']);
+    expect(engine.code).toBe(2);
+    expect(engine.out).toContain('--engine must be embedded or redis');
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * P19 and the backpressure bound (docs/protocol-notes.md 17), on the real ViewChannel and the
+ * real domain: a subscriber whose socket is backed up is skipped (conflated, never queued),
+ * catches up with one patch from its own base, and is closed once stuck past the bound.
+ * The subscriber stands in for a socket only: its buffered bytes are what the test sets.
+ */
+import { describe, expect, it } from 'vitest';
+import { apply, initialState, staffView, type EventState } from '../../src/shared/domain';
+import { applyPatch } from '../../src/shared/json-patch';
+import type { Subscriber } from '../../src/hub/subscriber';
+import { HIGH_WATER_BYTES, STUCK_MS, ViewChannel } from '../../src/hub/view-channel';
+import type { PreparedFrame } from '../../src/hub/ws/prepared-frame';
+
+class Peer implements Subscriber {
+  readonly connectionId = 'conn';
+  readonly clientId = 'c';
+  readonly role = 'producer' as const;
+  buffered = 0;
+  closedFor: string | null = null;
+  frames: Array<{ serial: number; base?: number; snapshot?: unknown; patch?: [] }> = [];
+  doc: unknown = null;
+  serial = -1;
+
+  private take(buf: Buffer): boolean {
+    const f = JSON.parse(buf.toString()) as { serial: number; base?: number; snapshot?: unknown; patch?: [] };
+    this.frames.push(f);
+    if (f.snapshot !== undefined) this.doc = f.snapshot;
+    else {
+      expect(f.base).toBe(this.serial); // P19: every patch starts where this peer is
+      const r = applyPatch(this.doc, f.patch ?? []);
+      if (!r.ok) throw new Error(r.error);
+      this.doc = r.doc;
+    }
+    this.serial = f.serial;
+    return true;
+  }
+  sendRaw(frame: Buffer): boolean {
+    return this.take(frame);
+  }
+  sendPrepared(frame: PreparedFrame): boolean {
+    return this.take(frame.data);
+  }
+  bufferedAmount(): number {
+    return this.buffered;
+  }
+  closeSlow(reason: string): void {
+    this.closedFor = reason;
+  }
+}
+
+function world() {
+  let state: EventState = initialState({ eventId: 'e', title: 'T', createdAt: 0 });
+  let serial = 0;
+  const ch = new ViewChannel('staff', () => staffView(state), () => 'epoch-1', () => serial);
+  const chat = (text: string): void => {
+    serial++;
+    state = apply(state, { serial, ts: serial * 1000, clientId: 'h', role: 'host', name: 'chat.send', id: `m${serial}`, data: { messageId: `m${serial}`, text } }).state;
+  };
+  return { ch, chat, now: () => serial * 100, doc: () => staffView(state) };
+}
+
+describe('view channel backpressure', () => {
+  it('P19 a backed-up subscriber is skipped, not queued, then catches up with one patch from its own base', () => {
+    const w = world();
+    const fast = new Peer();
+    const slow = new Peer();
+    w.ch.subscribe(fast);
+    w.ch.subscribe(slow);
+    slow.buffered = HIGH_WATER_BYTES + 1;
+    for (let i = 0; i < 20; i++) {
+      w.chat(`message ${i}`);
+      w.ch.flush(w.now());
+    }
+    expect(fast.frames).toHaveLength(21); // snapshot + one patch per tick
+    expect(slow.frames).toHaveLength(1); // only the snapshot: nothing queued for it
+    slow.buffered = 0;
+    w.ch.flush(w.now());
+    expect(slow.frames).toHaveLength(2);
+    expect(slow.frames[1]?.base).toBe(slow.frames[0]?.serial);
+    expect(slow.doc).toEqual(w.doc());
+    expect(fast.doc).toEqual(w.doc());
+  });
+
+  it(`closes a subscriber stuck above ${HIGH_WATER_BYTES} bytes for longer than ${STUCK_MS / 1000} s, and only then`, () => {
+    const w = world();
+    const slow = new Peer();
+    w.ch.subscribe(slow);
+    slow.buffered = HIGH_WATER_BYTES * 2;
+    w.chat('first');
+    w.ch.flush(1_000);
+    w.chat('second');
+    w.ch.flush(1_000 + STUCK_MS - 1);
+    expect(slow.closedFor).toBeNull();
+    w.chat('third');
+    w.ch.flush(1_000 + STUCK_MS + 1);
+    expect(slow.closedFor).toMatch(/sync backlog/);
+  });
+
+  it('a subscriber that drains in time is not closed, and its stuck clock restarts', () => {
+    const w = world();
+    const peer = new Peer();
+    w.ch.subscribe(peer);
+    peer.buffered = HIGH_WATER_BYTES * 2;
+    w.chat('a');
+    w.ch.flush(0);
+    peer.buffered = 0;
+    w.chat('b');
+    w.ch.flush(STUCK_MS - 10);
+    peer.buffered = HIGH_WATER_BYTES * 2;
+    w.chat('c');
+    w.ch.flush(STUCK_MS + 10);
+    expect(peer.closedFor).toBeNull();
+  });
+});
