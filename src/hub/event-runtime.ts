@@ -26,12 +26,19 @@ interface LogSub {
 // Entries that can change what many audience members see of themselves (rank, own question's status).
 const BROAD_SELF = new Set(['quiz.reveal', 'quiz.next', 'quiz.end', 'question.moderate', 'poll.create', 'hub.reset']);
 const PRESENCE_EVERY_MS = 1_000;
+/**
+ * States kept for resume (P18): after a restart the view ring is empty, but a client holding a
+ * recent serial can still get a patch from the view rebuilt from that state. States share
+ * structure, so each costs only what its entry changed.
+ */
+const RETAINED_STATES = 256;
 
 export class EventRuntime {
   private state: EventState;
   private applied = 0;
   private epochValue = '';
   private readonly waiters = new Map<number, Array<() => void>>();
+  private readonly states = new Map<number, EventState>();
   private readonly notApplied = new Map<number, string>();
   private readonly staff: ViewChannel<StaffView>;
   private readonly audience: ViewChannel<AudienceView>;
@@ -61,8 +68,12 @@ export class EventRuntime {
     },
   ) {
     this.state = initialState({ eventId: meta.eventId, title: meta.title, createdAt: meta.createdAt });
-    this.staff = new ViewChannel('staff', () => staffView(this.state), () => this.epochValue, () => this.applied);
-    this.audience = new ViewChannel('audience', () => audienceView(this.state), () => this.epochValue, () => this.applied);
+    const at = <V>(select: (s: EventState) => V) => (serial: number): V | undefined => {
+      const s = this.states.get(serial);
+      return s === undefined ? undefined : select(s);
+    };
+    this.staff = new ViewChannel('staff', () => staffView(this.state), () => this.epochValue, () => this.applied, at(staffView));
+    this.audience = new ViewChannel('audience', () => audienceView(this.state), () => this.epochValue, () => this.applied, at(audienceView));
   }
 
   /** Opens the event: folds its whole log (rebuilding state after a restart), then goes live. */
@@ -78,6 +89,10 @@ export class EventRuntime {
       (err) => rt.ended(err.code === 'log_reset' ? 'the event log was reset; resubscribe for a snapshot' : 'the event is gone'),
     );
     await caughtUp;
+    // Seed each view's ring with the recovered state: clients that held the last serial before a
+    // restart resume by patch even if entries (presence) land before they are back (P18).
+    void rt.staff.current;
+    void rt.audience.current;
     rt.tickTimer = setInterval(() => rt.tick(), Math.max(10, Math.round(1000 / opts.syncHz)));
     rt.tickTimer.unref();
     rt.presenceTimer = setInterval(() => void rt.reportPresence().catch(opts.onError), PRESENCE_EVERY_MS);
@@ -182,6 +197,8 @@ export class EventRuntime {
       this.state = r.state;
       if (!r.applied) this.notApplied.set(entry.serial, r.reason);
       this.applied = entry.serial;
+      this.states.set(entry.serial, this.state);
+      if (this.states.size > RETAINED_STATES) this.states.delete(entry.serial - RETAINED_STATES);
       fresh.push(entry);
       if (BROAD_SELF.has(entry.name)) this.allDirty = true;
       else this.dirtyClients.add(entry.clientId);

@@ -38,6 +38,8 @@ export class ViewChannel<V extends object> {
     private readonly select: () => V,
     private readonly epoch: () => string,
     private readonly appliedSerial: () => number,
+    /** The view at an older serial the ring does not hold (rebuilt from a retained state), if any. */
+    private readonly viewAt: (serial: number) => V | undefined = () => undefined,
   ) {}
 
   get subscriberCount(): number {
@@ -69,8 +71,8 @@ export class ViewChannel<V extends object> {
   /** P18: a snapshot, or a patch from `since` when the epoch matches and the ring still holds it. */
   subscribe(sub: Subscriber, since?: number, epoch?: string): void {
     const cur = this.current;
-    const base = since !== undefined && epoch === this.epoch() && this.ring.has(since) ? since : undefined;
-    const frame = this.frameFrom(base, cur);
+    const from = since !== undefined && epoch === this.epoch() && since <= cur.serial ? (this.ring.get(since) ?? this.viewAt(since)) : undefined;
+    const frame = this.frameFrom(from === undefined ? undefined : { serial: since as number, view: from }, cur);
     this.subs.set(sub, { serial: cur.serial, stuckSince: 0 });
     sub.sendRaw(frame, 'sync');
   }
@@ -100,10 +102,11 @@ export class ViewChannel<V extends object> {
         else if (now - st.stuckSince > STUCK_MS) sub.closeSlow(`sync backlog above ${HIGH_WATER_BYTES} bytes for ${STUCK_MS / 1000} s`);
         continue;
       }
-      const base = this.ring.has(st.serial) ? st.serial : undefined;
+      const baseView = this.ring.get(st.serial);
+      const base = baseView === undefined ? undefined : st.serial;
       let frame = cache.get(base);
       if (!frame) {
-        frame = prepareFrame(this.frameFrom(base, cur));
+        frame = prepareFrame(this.frameFrom(baseView === undefined ? undefined : { serial: st.serial, view: baseView }, cur));
         cache.set(base, frame);
       }
       if (sub.sendPrepared(frame)) result.sent++;
@@ -114,13 +117,12 @@ export class ViewChannel<V extends object> {
     return result;
   }
 
-  private frameFrom(base: number | undefined, cur: { serial: number; view: V }): Buffer {
+  private frameFrom(base: { serial: number; view: V } | undefined, cur: { serial: number; view: V }): Buffer {
     const epoch = this.epoch();
     if (base === undefined) {
       return Buffer.from(JSON.stringify({ t: 'sync', view: this.view, epoch, serial: cur.serial, snapshot: cur.view }));
     }
-    const from = this.ring.get(base) as V;
-    const patch = base === cur.serial ? [] : diff(from, cur.view);
-    return Buffer.from(JSON.stringify({ t: 'sync', view: this.view, epoch, base, serial: cur.serial, patch }));
+    const patch = base.serial === cur.serial ? [] : diff(base.view, cur.view);
+    return Buffer.from(JSON.stringify({ t: 'sync', view: this.view, epoch, base: base.serial, serial: cur.serial, patch }));
   }
 }
