@@ -5,6 +5,7 @@
  * audience voting. Reports delivered frames/s, fan-out latency for subscribers on the host's
  * node and on the other node, vote acks, and the CPU of every hub and of redis-server (/proc).
  */
+import { beat } from './fanout';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,20 +73,6 @@ function startHub(dataDir: string, redisUrl: string | undefined, node: string): 
   return startChild('src/hub/cli.ts', args, /Hub ready: (http:\/\/\S+)/);
 }
 
-/** Calls `fn` about `rateHz` times a second with jittered gaps (a fixed beat would phase-lock with the sync tick). */
-function beat(rateHz: number, fn: () => void): () => void {
-  let timer: NodeJS.Timeout | null = null;
-  const next = (): void => {
-    timer = setTimeout(() => {
-      fn();
-      next();
-    }, (1000 / rateHz) * (0.5 + Math.random()));
-  };
-  next();
-  return () => {
-    if (timer) clearTimeout(timer);
-  };
-}
 
 const quantiles = (h: Histogram): { p50: number; p99: number; samples: number } => ({ p50: h.quantile(0.5), p99: h.quantile(0.99), samples: h.count });
 

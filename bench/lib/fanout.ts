@@ -74,7 +74,7 @@ const padTo = (bytes: number, base: number): string => 'x'.repeat(Math.max(0, by
  * Calls `fn` `rateHz` times a second on average, each gap 0.5-1.5 periods: a fixed-rate timer
  * would phase-lock with the hub's sync tick and always wait the same part of it.
  */
-function beat(rateHz: number, fn: () => void): () => void {
+export function beat(rateHz: number, fn: () => void): () => void {
   let timer: NodeJS.Timeout | null = null;
   const next = (): void => {
     timer = setTimeout(() => {
