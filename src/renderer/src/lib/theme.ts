@@ -1,4 +1,7 @@
-/** Light/dark following the system (prefers-color-scheme), with a manual override on <html data-theme>. */
+/**
+ * Light/dark following the system (prefers-color-scheme) or the operator's choice. The resolved
+ * theme always lands on <html data-theme>, so the stylesheet states each palette once.
+ */
 import { setResolvedTheme } from '../store/ui-actions';
 import { useConsole } from '../store/store';
 import type { ThemeChoice } from '../store/slices/ui-slice';
@@ -8,8 +11,7 @@ export function startTheme(): () => void {
   const apply = (choice: ThemeChoice): void => {
     const resolved = choice === 'system' ? (media.matches ? 'dark' : 'light') : choice;
     const root = document.documentElement;
-    if (choice === 'system') delete root.dataset.theme;
-    else root.dataset.theme = choice;
+    root.dataset.theme = resolved;
     root.style.colorScheme = resolved;
     if (useConsole.getState().resolvedTheme !== resolved) setResolvedTheme(resolved);
   };
