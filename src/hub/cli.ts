@@ -1,6 +1,7 @@
 /**
  * `npm run hub -- --port 8787 --data ./data [--engine redis --redis redis://...]`.
- * Prints `Hub ready: <url>` once listening; SIGTERM/SIGINT shut down gracefully (P11).
+ * Prints `Hub ready: <url>` once listening; SIGTERM/SIGINT shut down gracefully (P11);
+ * SIGUSR2 or POST /v1/admin/drain drains the node (P31) and the process exits once drained.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -21,12 +22,13 @@ const spec = {
   'sync-hz': { kind: 'number' },
   capacity: { kind: 'number' },
   'join-rate': { kind: 'number' },
+  'drain-seconds': { kind: 'number', default: 10 },
   help: { kind: 'boolean' },
 } as const;
 
 const USAGE = `usage: npm run hub -- [--port 8787] [--host 127.0.0.1] [--data ./data] [--admin-key KEY]
                       [--engine embedded|redis] [--redis redis://127.0.0.1:6379] [--node NAME]
-                      [--sync-hz 10] [--capacity 5000] [--join-rate 50]
+                      [--sync-hz 10] [--capacity 5000] [--join-rate 50] [--drain-seconds 10]
 every flag also reads STAGECALL_<FLAG> (STAGECALL_PORT, STAGECALL_DATA, STAGECALL_ADMIN_KEY, ...)`;
 
 async function main(): Promise<void> {
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
   if (admin.createdAt) console.log(`Admin key (created, stored in ${admin.createdAt}, shown once): ${admin.key}`);
   const engine = await createEngine(a.engine === 'redis' ? { kind: 'redis', url: a.redis ?? '', node, dataDir } : { kind: 'embedded', dataDir, node });
   await engine.open();
+  let stop = (_why: string): void => undefined;
   const hub = await startHub({
     engine,
     adminKey: admin.key,
@@ -64,12 +67,14 @@ async function main(): Promise<void> {
     ...(a['sync-hz'] ? { syncHz: a['sync-hz'] } : {}),
     ...(a.capacity ? { capacity: a.capacity } : {}),
     ...(a['join-rate'] ? { joinRatePerSec: a['join-rate'] } : {}),
+    drainSeconds: a['drain-seconds'] ?? 10,
+    onDrained: () => stop('drained'),
   });
   let stopping = false;
-  const stop = (signal: string): void => {
+  stop = (why: string): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ why }, 'shutting down');
     hub
       .close()
       .then(() => process.exit(0))
@@ -81,6 +86,8 @@ async function main(): Promise<void> {
   // Handlers first: a supervisor may send SIGTERM the moment it reads the ready line.
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // SIGUSR2 is not delivered on Windows; there POST /v1/admin/drain does the same.
+  if (process.platform !== 'win32') process.on('SIGUSR2', () => void hub.drain());
   console.log(`Hub ready: ${hub.url}`);
   logger.info({ url: hub.url, node, engine: engine.kind, dataDir }, 'hub ready');
 }

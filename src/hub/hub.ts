@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import { CloseCode, DEFAULT_SYNC_HZ, MAX_FRAME_BYTES, SILENT_PEER_MS, SUBPROTOCOL } from '../shared/protocol';
 import { TokenAuthority } from './auth';
 import type { Engine } from './engine/engine';
+import { drainEvenly } from './drain';
 import { EventRuntime } from './event-runtime';
 import { HubApi } from './http/api';
 import { HttpError, sendError } from './http/json';
@@ -32,6 +33,10 @@ export interface HubOptions {
   staticDir?: string;
   /** P6: joins per second per remote address (default 50, burst 4x). */
   joinRatePerSec?: number;
+  /** P31: the window a drain spreads its 1012 closes over (default 10 s). */
+  drainSeconds?: number;
+  /** Called once a drain closed every socket, however it was started (`npm run hub` exits then). */
+  onDrained?: () => void;
   logger?: pino.Logger;
 }
 
@@ -40,6 +45,13 @@ export interface Hub {
   readonly port: number;
   readonly node: string;
   readonly engine: Engine;
+  readonly draining: boolean;
+  /**
+   * P31: health turns 503, new WebSockets are refused with 503 and every socket is closed with
+   * 1012, evenly over `seconds` (default: the hub's drainSeconds). Resolves once none is left;
+   * calling it again returns the same drain.
+   */
+  drain(seconds?: number): Promise<void>;
   /** Graceful: stop accepting, flush pending appends, close every socket with 1001 (P11). */
   close(): Promise<void>;
 }
@@ -59,6 +71,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const connections = new Set<Connection>();
   const statsSubs = new Set<Connection>();
   let closing = false;
+  let drained: Promise<void> | null = null;
+  let drainWindowS = opts.drainSeconds ?? 10;
 
   const runtimeFor = (eventId: string): Promise<EventRuntime | null> => {
     let rt = runtimes.get(eventId);
@@ -113,6 +127,12 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     tokens,
     node,
     startedAt,
+    isDraining: () => drained !== null,
+    drain: (seconds) => {
+      const already = drained !== null;
+      void drain(seconds);
+      return { connections: connections.size, drainSeconds: drainWindowS, alreadyDraining: already };
+    },
     ...(opts.joinRatePerSec ? { joinRatePerSec: opts.joinRatePerSec } : {}),
     metricsText: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
   });
@@ -145,6 +165,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     const url = new URL(req.url ?? '/', 'http://hub');
     if (url.pathname !== '/v1/ws' || closing) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (drained) {
+      // P31: a draining node takes no new sessions; the client moves to the next hub URL.
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -191,6 +216,20 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const shownHost = !opts.host || opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
   const url = `http://${shownHost}:${port}`;
 
+  const drain = (seconds?: number): Promise<void> => {
+    if (!drained) {
+      drainWindowS = seconds ?? drainWindowS;
+      log.info({ node, connections: connections.size, drainSeconds: drainWindowS }, 'draining');
+      metrics.setDraining(true);
+      drained = drainEvenly([...connections], drainWindowS * 1000, CloseCode.serviceRestart, 'node draining').done;
+      void drained.then(() => {
+        log.info({ node }, 'drained');
+        opts.onDrained?.();
+      });
+    }
+    return drained;
+  };
+
   const close = async (): Promise<void> => {
     if (closing) return;
     closing = true;
@@ -207,5 +246,15 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     metrics.close();
   };
 
-  return { url, port, node, engine, close };
+  return {
+    url,
+    port,
+    node,
+    engine,
+    get draining() {
+      return drained !== null;
+    },
+    drain,
+    close,
+  };
 }

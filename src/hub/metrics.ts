@@ -27,6 +27,7 @@ export class HubMetrics {
   private readonly framesOutByKind = new Map<string, client.Counter.Internal>();
   private readonly ackHist: client.Histogram;
   private readonly fanoutHist: client.Histogram<'view'>;
+  private readonly drainingGauge: client.Gauge;
   private readonly loop: IntervalHistogram;
   private readonly connections: Record<Role, number> = { host: 0, moderator: 0, producer: 0, audience: 0 };
   private inCount = 0;
@@ -57,6 +58,8 @@ export class HubMetrics {
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2],
       registers: [this.registry],
     });
+    this.drainingGauge = new client.Gauge({ name: 'stagecall_draining', help: '1 while this node drains (P31): take it out of rotation', registers: [this.registry] });
+    this.drainingGauge.set(0);
     this.loop = monitorEventLoopDelay({ resolution: 10 });
     this.loop.enable();
   }
@@ -74,6 +77,9 @@ export class HubMetrics {
   }
   get audienceConnections(): number {
     return this.connections.audience;
+  }
+  setDraining(on: boolean): void {
+    this.drainingGauge.set(on ? 1 : 0);
   }
   frameIn(): void {
     this.inCount++;

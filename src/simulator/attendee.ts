@@ -184,8 +184,8 @@ export class Attendee implements Actor {
     this.ctx.stats.countKey('closes', String(code));
     if (wasReady) this.ctx.stats.count('drops');
     if (code === 4001 || code === 4003) return this.giveUp(code === 4001 ? 'unauthorized' : 'forbidden');
-    // A hub that is going away (P11) or never welcomed us: try the next one on the list.
-    if (!welcomed || code === 1001) this.hub = (this.hub + 1) % this.ctx.hubs.length;
+    // A hub that is going away (P11), draining (P31) or never welcomed us: try the next one on the list.
+    if (!welcomed || code === 1001 || code === 1012) this.hub = (this.hub + 1) % this.ctx.hubs.length;
     const delay = this.dropping ? 50 + this.ctx.rand() * 950 : this.backoffMs(++this.attempt);
     this.dropping = false;
     this.reconnectTimer = setTimeout(() => this.connect(), delay);

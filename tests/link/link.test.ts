@@ -283,6 +283,17 @@ describe('Link: retry policy', () => {
     expect(t.link.getStatus()).toMatchObject({ state: 'connected', hubUrl: URLS[1] });
   });
 
+  it('P31 close 1012 (the hub drains) from a working connection → the next URL at once, like 1001', () => {
+    const t = setup();
+    t.link.connect();
+    t.accept();
+    t.net.last().serverClose(1012, 'node draining');
+    expect(t.net.sockets.map((s) => s.url)).toEqual([URLS[0], URLS[1]]);
+    expect(t.states.at(-2)).toMatchObject({ retryInMs: 0, nextHubUrl: URLS[1], closeCode: 1012 });
+    t.accept();
+    expect(t.link.getStatus()).toMatchObject({ state: 'connected', hubUrl: URLS[1] });
+  });
+
   it('P11 a 1001 before any welcome backs off instead of looping', () => {
     const t = setup();
     t.link.connect();

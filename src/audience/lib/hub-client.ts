@@ -220,8 +220,8 @@ export class HubClient {
       this.setPhase('unauthorized', reason || this.detail || 'token refused');
       return;
     }
-    // P11: a hub going away sends us to the next one; a failed attempt too.
-    const moveOn = !wasWelcomed || code === CloseCode.goingAway;
+    // P11/P31: a hub going away or draining sends us to the next one; a failed attempt too.
+    const moveOn = !wasWelcomed || code === CloseCode.goingAway || code === CloseCode.serviceRestart;
     this.scheduleRetry(moveOn, code === CloseCode.rateLimited);
   }
 

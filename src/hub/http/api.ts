@@ -10,6 +10,8 @@ import { HttpError, bearer, readBody, remoteAddress, sendJson } from './json';
 
 const CreateEventBody = z.object({ title: z.string().trim().min(1).max(200) });
 const TokenBody = z.object({ eventId: z.string().min(1).max(64), role: StaffRole, name: z.string().trim().min(1).max(60) });
+/** The body is optional: an empty POST drains over the hub's --drain-seconds. */
+const DrainBody = z.object({ drainSeconds: z.number().min(0).max(3600).optional() }).strict().nullable();
 const JoinBody = z.object({ code: z.string().min(1).max(20), name: z.string().trim().max(40).optional() });
 
 export const STAFF_TOKEN_TTL_SEC = 7 * 24 * 3600;
@@ -23,6 +25,9 @@ export interface ApiDeps {
   /** Joins per second per remote address (burst 4x). */
   joinRatePerSec?: number;
   metricsText(): Promise<{ contentType: string; body: string }>;
+  isDraining(): boolean;
+  /** Starts the node's drain (P31) and says what it will close. */
+  drain(seconds?: number): { connections: number; drainSeconds: number; alreadyDraining: boolean };
 }
 
 export class HubApi {
@@ -38,6 +43,10 @@ export class HubApi {
   async handle(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<boolean> {
     const method = req.method ?? 'GET';
     if (path === '/v1/health' && method === 'GET') {
+      if (this.deps.isDraining()) {
+        sendJson(res, 503, { status: 'draining', node: this.deps.node, uptimeS: Math.round((Date.now() - this.deps.startedAt) / 1000) });
+        return true;
+      }
       sendJson(res, 200, { status: 'ok', node: this.deps.node, uptimeS: Math.round((Date.now() - this.deps.startedAt) / 1000) });
       return true;
     }
@@ -50,7 +59,8 @@ export class HubApi {
     if (path === '/v1/events' && method === 'POST') return this.createEvent(req, res);
     if (path === '/v1/tokens' && method === 'POST') return this.issueToken(req, res);
     if (path === '/v1/join' && method === 'POST') return this.join(req, res);
-    if (['/v1/events', '/v1/tokens', '/v1/join', '/v1/health', '/metrics'].includes(path))
+    if (path === '/v1/admin/drain' && method === 'POST') return this.drain(req, res);
+    if (['/v1/events', '/v1/tokens', '/v1/join', '/v1/health', '/metrics', '/v1/admin/drain'].includes(path))
       throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${path}`);
     return false;
   }
@@ -77,6 +87,15 @@ export class HubApi {
     const clientId = newClientId(body.role.slice(0, 4));
     const t = await this.deps.tokens.issue({ clientId, eventId: body.eventId, role: body.role, name: body.name }, STAFF_TOKEN_TTL_SEC);
     sendJson(res, 200, { token: t.token, clientId, expiresAt: t.expiresAt });
+    return true;
+  }
+
+  private async drain(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+    this.requireAdmin(req);
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    const body = hasBody ? await readBody(req, DrainBody) : null;
+    const started = this.deps.drain(body?.drainSeconds);
+    sendJson(res, 202, { status: 'draining', node: this.deps.node, ...started });
     return true;
   }
 

@@ -18,6 +18,7 @@ export const RATE_CLOSE_AFTER_MS = 10_000; // P24: five times over for 10 s
 /** P25 close codes. */
 export const CloseCode = {
   goingAway: 1001,
+  serviceRestart: 1012, // P31: a draining node hands its sockets on; clients treat it like 1001
   tooBig: 1009,
   unauthorized: 4001,
   forbidden: 4003,

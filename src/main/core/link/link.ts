@@ -258,9 +258,9 @@ export class Link {
     const why = `closed ${code}${reason ? ` (${reason})` : ''}${this.lastError ? `: ${this.lastError}` : ''}`;
     this.sock = null;
     if (code === CloseCode.unauthorized || code === CloseCode.forbidden) this.terminal(why, code);
-    // P11: a hub going away hands us over to the next URL at once, but only from a working
-    // connection, so a cluster that keeps refusing with 1001 still backs off.
-    else if (code === CloseCode.goingAway && this.state === 'connected') this.fail(why, code, true);
+    // P11/P31: a hub going away or draining hands us over to the next URL at once, but only from a
+    // working connection, so a cluster that keeps refusing with 1001 still backs off.
+    else if ((code === CloseCode.goingAway || code === CloseCode.serviceRestart) && this.state === 'connected') this.fail(why, code, true);
     else this.fail(why, code);
   }
 
