@@ -57,6 +57,8 @@ export const NO_SESSION: SessionInfo = {
 export type OutboxState = 'queued' | 'sent' | 'acknowledged' | 'refused';
 export interface OutboxItem {
   id: string;
+  /** The event it was queued for (the UI shows the current event's actions only). */
+  eventId: string;
   name: string;
   data: unknown;
   state: OutboxState;

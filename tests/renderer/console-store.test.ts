@@ -81,6 +81,7 @@ afterEach(() => {
 
 const item = (id: string, state: OutboxItem['state'], queuedAt: number, data: unknown = { questionId: 'q1' }): OutboxItem => ({
   id,
+  eventId: 'e1',
   name: 'question.moderate',
   data,
   state,
@@ -158,7 +159,7 @@ describe('bounded folds', () => {
     const many = Array.from({ length: OUTBOX_KEEP + 50 }, (_, i) => item(`s${i}`, i < 10 ? 'queued' : 'acknowledged', i));
     const merged = mergeOutbox([], many);
     expect(merged).toHaveLength(OUTBOX_KEEP);
-    expect(summarise(merged).pendingCount).toBe(10);
+    expect(summarise(merged, 'e1').pendingCount).toBe(10);
   });
 
   it('UI-7 the log keeps serial order without duplicates when history overlaps live entries', () => {

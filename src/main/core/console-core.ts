@@ -27,7 +27,7 @@ import { checkPub, type StaffRole } from '../../shared/protocol';
 import { CoreError, fail, ok, toConsoleError } from './core-errors';
 import { createEvent, issueStaffToken } from './hub-http';
 import { HubSession, idleStatus, type Emit, type LinkTuning, type MirrorState } from './hub-session';
-import { Journal } from './journal';
+import { Journal, type OutboxEntry } from './journal';
 import { Emitter } from './link/emitter';
 import { startLocalHub, type LocalHub } from './local-hub';
 import { toOutboxItem } from './outbox-items';
@@ -63,6 +63,7 @@ export class ConsoleCore implements ConsoleApi {
   private readonly emit: Emit = (event, payload) => this.events.emit(event, payload);
   private readonly rehearsal = new Rehearsal((s) => this.emit('rehearsal', s));
   private readonly emitOutbox: Throttled;
+  private readonly outboxChanges = new Map<string, OutboxEntry>();
   private journal: Journal | null = null;
   private starting: Promise<Result<SessionInfo>> | null = null;
   private stored: StoredSession | null = null;
@@ -75,7 +76,13 @@ export class ConsoleCore implements ConsoleApi {
   private readonly handlers: Handlers;
 
   constructor(private readonly opts: ConsoleCoreOptions) {
-    this.emitOutbox = throttle(() => this.journal && this.emit('outbox', this.outboxItems(OUTBOX_SHOWN)), 100);
+    // Only what changed since the last event, captured when it changed: a bulk action of
+    // hundreds must reach the UI in full, even the items that are no longer the newest.
+    this.emitOutbox = throttle(() => {
+      const changed = [...this.outboxChanges.values()];
+      this.outboxChanges.clear();
+      if (changed.length) this.emit('outbox', changed.map(toOutboxItem));
+    }, 100);
     this.handlers = {
       'app/info': async () => ({ version: opts.version, shell: opts.shell, platform: process.platform }),
       'session/get': async () => this.sessionInfo(),
@@ -176,7 +183,9 @@ export class ConsoleCore implements ConsoleApi {
     this.journal = journal;
     journal.onChange((c) => {
       if (c.kind === 'error') this.emit('notice', { level: 'error', message: `The outbox cannot write to disk: ${c.error.message}. Restart the console.` });
-      this.emitOutbox();
+      const ids = 'id' in c ? [c.id] : c.kind === 'unsent' ? journal.unsettledIds() : [];
+      for (const e of journal.entries(ids)) this.outboxChanges.set(e.id, e);
+      if (ids.length) this.emitOutbox();
     });
     const stored = readStoredSession(journal.settings());
     if (stored) {
@@ -355,7 +364,7 @@ export class ConsoleCore implements ConsoleApi {
     const check = checkPub(s.role, name, data);
     if (!check.ok) throw new CoreError(check.code, check.message);
     const item = await this.requireJournal().enqueue(s.eventId, check.name, check.data);
-    return { id: item.id, name: item.name, data: item.data, state: 'queued', queuedAt: item.queuedAt, serial: null, reason: null, applied: null, dup: false };
+    return { id: item.id, eventId: item.eventId, name: item.name, data: item.data, state: 'queued', queuedAt: item.queuedAt, serial: null, reason: null, applied: null, dup: false };
   }
 
   private async issueToken(role: StaffRole, name: string): Promise<Responses['token/issue']> {
@@ -374,7 +383,7 @@ export class ConsoleCore implements ConsoleApi {
   }
 
   private outboxItems(limit: number): OutboxItem[] {
-    return this.requireJournal().recent(limit).map(toOutboxItem);
+    return this.requireJournal().shown(limit).map(toOutboxItem);
   }
 
   private requireJournal(): Journal {

@@ -7,6 +7,7 @@ const STATE: Record<OutboxEntry['state'], OutboxState> = { queued: 'queued', sen
 export function toOutboxItem(e: OutboxEntry): OutboxItem {
   return {
     id: e.id,
+    eventId: e.eventId,
     name: e.name,
     data: e.data,
     state: STATE[e.state],

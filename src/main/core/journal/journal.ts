@@ -66,6 +66,14 @@ interface Item extends OutboxItem {
 }
 
 const toItem = (i: Item): OutboxItem => ({ id: i.id, seq: i.seq, eventId: i.eventId, name: i.name, data: i.data, queuedAt: i.queuedAt });
+function toEntry(i: Item): OutboxEntry {
+  const e: OutboxEntry = { ...toItem(i), state: i.settle ? i.settle.k : i.sent ? 'sent' : 'queued' };
+  if (i.settle?.k === 'acked') {
+    Object.assign(e, { serial: i.settle.serial, dup: i.settle.dup, applied: i.settle.applied });
+    if (i.settle.reason !== undefined) e.reason = i.settle.reason;
+  } else if (i.settle?.k === 'failed') Object.assign(e, { code: i.settle.code, reason: i.settle.message });
+  return e;
+}
 const enqueueRecord = (i: Item): EnqueueRecord => ({ k: 'enqueue', ...toItem(i) });
 
 export class Journal {
@@ -204,14 +212,32 @@ export class Journal {
   /** The last n actions (oldest first) with their state, for the UI. */
   recent(n = this.keepSettled): OutboxEntry[] {
     const all = [...this.items.values()].filter((i) => i.durable);
-    return all.slice(Math.max(0, all.length - n)).map((i) => {
-      const e: OutboxEntry = { ...toItem(i), state: i.settle ? i.settle.k : i.sent ? 'sent' : 'queued' };
-      if (i.settle?.k === 'acked') {
-        Object.assign(e, { serial: i.settle.serial, dup: i.settle.dup, applied: i.settle.applied });
-        if (i.settle.reason !== undefined) e.reason = i.settle.reason;
-      } else if (i.settle?.k === 'failed') Object.assign(e, { code: i.settle.code, reason: i.settle.message });
-      return e;
-    });
+    return all.slice(Math.max(0, all.length - n)).map(toEntry);
+  }
+
+  /**
+   * What the UI needs to show the outbox truthfully: every unsettled action (however many;
+   * the top bar counts them) plus the last n, oldest first.
+   */
+  shown(n = this.keepSettled): OutboxEntry[] {
+    const all = [...this.items.values()].filter((i) => i.durable);
+    const from = Math.max(0, all.length - n);
+    return all.filter((i, k) => k >= from || !i.settle).map(toEntry);
+  }
+
+  /** These actions as they stand now (unknown or not yet durable ids are left out). */
+  entries(ids: Iterable<string>): OutboxEntry[] {
+    const out: OutboxEntry[] = [];
+    for (const id of ids) {
+      const i = this.items.get(id);
+      if (i?.durable) out.push(toEntry(i));
+    }
+    return out;
+  }
+
+  /** Ids of the durable actions not yet acked or refused. */
+  unsettledIds(): string[] {
+    return [...this.unsettled.values()].filter((i) => i.durable).map((i) => i.id);
   }
 
   settings(): Settings {

@@ -34,7 +34,7 @@ async function publish<N extends MessageName>(name: N, data: MessageData<N>, wha
   }
   useConsole.setState((s) => {
     const outbox = mergeOutbox(s.outbox, [r.value]);
-    return { outbox, ...summarise(outbox) };
+    return { outbox, ...summarise(outbox, s.session.eventId) };
   });
   return true;
 }

@@ -89,7 +89,7 @@ export function startFeed(api: ConsoleApi, store: ConsoleStore = useConsole): Fe
     const incoming = inboxOutbox;
     inboxOutbox = [];
     const outbox = mergeOutbox(store.getState().outbox, incoming);
-    store.setState({ outbox, ...summarise(outbox) });
+    store.setState({ outbox, ...summarise(outbox, eventId) });
   }, 100);
 
   const flushLog = coalesce(() => {
@@ -108,6 +108,7 @@ export function startFeed(api: ConsoleApi, store: ConsoleStore = useConsole): Fe
     if (!changed) return;
     // A view that already belongs to this event (it may arrive before the session) is kept.
     if (held && held.doc.event.id === session.eventId) return;
+    store.setState((s) => summarise(s.outbox, eventId));
     sampler.reset();
     setHeld(null);
     store.setState({ series: [], latestStats: null, log: [], team: {}, qaCursorId: null, qaCursorIndex: 0, qaSelected: new Set(), cueId: null });

@@ -37,11 +37,12 @@ export function targetOf(item: OutboxItem): string | null {
   return null;
 }
 
-export function summarise(outbox: readonly OutboxItem[]): { pendingCount: number; pendingByTarget: Map<string, OutboxItem[]> } {
+/** Counts the current event's unsettled actions (another event's wait until it is rejoined). */
+export function summarise(outbox: readonly OutboxItem[], eventId: string | null): { pendingCount: number; pendingByTarget: Map<string, OutboxItem[]> } {
   let pendingCount = 0;
   const pendingByTarget = new Map<string, OutboxItem[]>();
   for (const i of outbox) {
-    if (!isPending(i)) continue;
+    if (!isPending(i) || i.eventId !== eventId) continue;
     pendingCount++;
     const t = targetOf(i);
     if (!t) continue;
