@@ -1,7 +1,10 @@
 /**
  * electron-vite builds the console into out/: main (src/main/index.ts, with the core, the
- * embedded hub and the simulator's worker beside it), the sandboxed preload (one CommonJS
- * file: a sandboxed preload cannot require siblings) and the renderer (src/renderer).
+ * embedded hub and the simulator's worker beside it, plus the plain-Node programs that
+ * src/main/launch.cjs runs: the hub, the web host and `npm start`), the sandboxed preload
+ * (one CommonJS file: a sandboxed preload cannot require siblings) and the renderer
+ * (src/renderer). `npm run build` runs this and the audience build; start, hub, console:web
+ * and dist all go through it.
  */
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
@@ -23,7 +26,15 @@ export default defineConfig({
       outDir: r('out/main'),
       rolldownOptions: {
         // worker.js must sit beside index.js: the simulator starts it from __dirname (rehearsals).
-        input: { index: r('src/main/index.ts'), worker: r('src/simulator/worker.ts') },
+        input: {
+          index: r('src/main/index.ts'),
+          worker: r('src/simulator/worker.ts'),
+          hub: r('src/hub/cli.ts'),
+          'web-host': r('src/main/web-host-cli.ts'),
+          start: r('src/main/start.ts'),
+        },
+        // Shared chunks beside the entries too: modules find out/audience and out/renderer from __dirname.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

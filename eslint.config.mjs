@@ -33,6 +33,8 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Only src/main/ipc.ts touches ipcMain.' }] }],
     },
   },
+  // The plain-Node launcher runs before anything is built, so it is CommonJS as written.
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
   {
     files: ['src/hub/**', 'src/simulator/**', 'src/main/core/**', 'tests/**', 'bench/**'],
     rules: forbid(['electron', 'electron/*'], 'Only src/main (outside core) and src/preload import electron.'),

@@ -31,6 +31,16 @@ const USAGE = `usage: npm run hub -- [--port 8787] [--host 127.0.0.1] [--data ./
                       [--sync-hz 10] [--capacity 5000] [--join-rate 50] [--drain-seconds 10]
 every flag also reads STAGECALL_<FLAG> (STAGECALL_PORT, STAGECALL_DATA, STAGECALL_ADMIN_KEY, ...)`;
 
+/** pino-pretty is a development convenience (devDependencies): a production install logs JSON lines. */
+function hasPrettyPrinter(): boolean {
+  try {
+    require.resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function main(): Promise<void> {
   const parsed = parseArgs(spec, process.argv.slice(2), process.env);
   if (!parsed.ok) {
@@ -48,7 +58,7 @@ async function main(): Promise<void> {
   }
   const logger = pino(
     { level: process.env.STAGECALL_LOG_LEVEL ?? 'info' },
-    process.stdout.isTTY ? pino.transport({ target: 'pino-pretty', options: { destination: 2 } }) : pino.destination(2),
+    process.stdout.isTTY && hasPrettyPrinter() ? pino.transport({ target: 'pino-pretty', options: { destination: 2 } }) : pino.destination(2),
   );
   const dataDir = path.resolve(a.data ?? './data');
   const node = a.node ?? `${os.hostname().split('.')[0]}-${process.pid}`;

@@ -143,7 +143,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       .handle(req, res, url.pathname)
       .then((handled) => {
         if (handled) return;
-        if ((req.method === 'GET' || req.method === 'HEAD') && files.serve(url.pathname, res)) return;
+        if ((req.method === 'GET' || req.method === 'HEAD') && files.serve(req, url.pathname, res)) return;
         sendError(res, new HttpError(404, 'not_found', `nothing at ${url.pathname}`));
       })
       .catch((err: unknown) => {

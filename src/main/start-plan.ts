@@ -7,42 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-const SOURCE_ROOTS = ['src', 'electron.vite.config.ts', 'vite.audience.config.ts', 'package.json', 'tsconfig.base.json'];
-const SKIP = new Set(['node_modules', 'out', '.git']);
-
-function newestIn(p: string): number {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(p);
-  } catch {
-    return 0;
-  }
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = 0;
-  for (const name of fs.readdirSync(p)) if (!SKIP.has(name)) newest = Math.max(newest, newestIn(path.join(p, name)));
-  return newest;
-}
-
-/** The files a complete build leaves, one per part. */
-export function buildOutputs(root: string): string[] {
-  const outs = ['out/main/index.js', 'out/preload/index.js', 'out/renderer/index.html'];
-  if (fs.existsSync(path.join(root, 'vite.audience.config.ts'))) outs.push('out/audience/index.html');
-  return outs.map((o) => path.join(root, o));
-}
-
-/** null when out/ is complete and newer than every source; otherwise why a build is needed. */
-export function buildNeeded(root: string): string | null {
-  let oldestOut = Infinity;
-  for (const f of buildOutputs(root)) {
-    try {
-      oldestOut = Math.min(oldestOut, fs.statSync(f).mtimeMs);
-    } catch {
-      return `${path.relative(root, f)} is missing`;
-    }
-  }
-  const newestSrc = Math.max(...SOURCE_ROOTS.map((s) => newestIn(path.join(root, s))));
-  return newestSrc > oldestOut ? 'the sources changed since the last build' : null;
-}
+// The build check lives in the plain-Node launcher (it must run before anything is built).
+export { buildNeeded, buildOutputs } from './launch.cjs';
 
 export type ElectronBinary = { ok: true; path: string } | { ok: false; reason: string };
 

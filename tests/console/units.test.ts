@@ -13,7 +13,7 @@ import { throttle } from '../../src/main/core/throttle';
 import { readStaffToken } from '../../src/main/core/token-claims';
 import { httpBase } from '../../src/main/core/hub-http';
 import { lanAddress } from '../../src/main/core/local-hub';
-import { buildNeeded, findElectronBinary } from '../../src/main/start-plan';
+import { buildNeeded, buildOutputs, findElectronBinary } from '../../src/main/start-plan';
 import { tempDir } from '../helpers/hub-process';
 
 const sign = (claims: Record<string, unknown>, expSec: number): Promise<string> =>
@@ -116,9 +116,9 @@ describe('npm start plan', () => {
     fs.mkdirSync(path.join(root, 'src/main'), { recursive: true });
     fs.writeFileSync(path.join(root, 'src/main/a.ts'), '1');
     expect(buildNeeded(root)).toMatch(/out\/main\/index\.js is missing/);
-    for (const f of ['out/main/index.js', 'out/preload/index.js', 'out/renderer/index.html']) {
-      fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
-      fs.writeFileSync(path.join(root, f), 'x');
+    for (const f of buildOutputs(root)) {
+      fs.mkdirSync(path.dirname(f), { recursive: true });
+      fs.writeFileSync(f, 'x');
     }
     const old = new Date(Date.now() - 60_000);
     fs.utimesSync(path.join(root, 'src/main/a.ts'), old, old);

@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../helpers/hub-process';
 
 /** Runs the hub until it is ready (then stops it) or until it exits by itself. */
-function runHub(args: string[], env: Record<string, string> = {}): Promise<{ out: string; code: number | null }> {
+function runHub(args: string[], env: Record<string, string> = {}, program = ['--import', 'tsx', path.join(ROOT, 'src/hub/cli.ts')]): Promise<{ out: string; code: number | null }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/hub/cli.ts'), ...args], {
+    const child = spawn(process.execPath, [...program, ...args], {
       cwd: ROOT,
       env: { ...process.env, STAGECALL_LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,5 +56,16 @@ describe('hub command line', () => {
     const engine = await runHub(['--engine', 'postgres']);
     expect(engine.code).toBe(2);
     expect(engine.out).toContain('--engine must be embedded or redis');
+  });
+
+  it('`npm run hub` runs the built JavaScript through the launcher (which builds first when out/ is stale)', async () => {
+    const data = tempDir('cli-built');
+    const r = await runHub(['--port', '0', '--data', data], {}, [path.join(ROOT, 'src/main/launch.cjs'), 'hub']);
+    expect(r.out).toMatch(/Hub ready: http:\/\/127\.0\.0\.1:\d+/);
+    expect(r.code).toBe(0);
+    expect(fs.statSync(path.join(ROOT, 'out/main/hub.js')).isFile()).toBe(true);
+    const usage = await runHub([], {}, [path.join(ROOT, 'src/main/launch.cjs'), 'nonsense']);
+    expect(usage.code).toBe(2);
+    expect(usage.out).toContain('usage: node src/main/launch.cjs <start|hub|web-host>');
   });
 });

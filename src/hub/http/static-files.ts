@@ -1,58 +1,67 @@
-/** Serves the built audience app (out/audience) read-only: the page, its assets, and the SPA routes. */
+/**
+ * Serves the built audience app (out/audience) read-only through sirv: the page for its routes
+ * (`/`, `/j/CODE`, `/overlay/...`), its assets, and the .br/.gz files the audience build wrote
+ * beside each (vite.audience.config.ts), chosen by Accept-Encoding with `Vary`, a weak ETag
+ * (304 on a match) and a year of immutable caching for the hashed files under assets/.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-  '.woff2': 'font/woff2',
-};
+import sirv from 'sirv';
 
 // The audience page talks only to its own origin; nothing may frame it but OBS-style browser sources.
-const PAGE_HEADERS = {
+const PAGE_HEADERS: Record<string, string> = {
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; form-action 'none'",
-  'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
 
+/** The file a page route stands for; other paths map to themselves. */
+const pageFor = (urlPath: string): string | null => {
+  if (urlPath === '/' || urlPath.startsWith('/j/')) return '/index.html';
+  if (urlPath.startsWith('/overlay/')) return '/overlay.html';
+  return null;
+};
+
 export class StaticFiles {
-  constructor(private readonly root: string) {}
+  private readonly handler: ReturnType<typeof sirv>;
+
+  constructor(private readonly root: string) {
+    // dev: look files up per request (a few stat calls) instead of once at start, so a hub
+    // started before `npm run build` (or across a rebuild) serves what is there now.
+    this.handler = sirv(root, {
+      dev: true,
+      etag: true,
+      brotli: true,
+      gzip: true,
+      extensions: [],
+      setHeaders: (res, pathname) => {
+        res.setHeader('x-content-type-options', 'nosniff');
+        res.setHeader('cache-control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+        if (pathname.endsWith('.html')) for (const [k, v] of Object.entries(PAGE_HEADERS)) res.setHeader(k, v);
+      },
+    });
+  }
 
   get available(): boolean {
     return fs.existsSync(path.join(this.root, 'index.html'));
   }
 
   /** Returns false when the path is not one of ours (the caller answers 404). */
-  serve(urlPath: string, res: http.ServerResponse): boolean {
-    if (!this.available) return false;
-    const isPage = urlPath === '/' || urlPath.startsWith('/j/') || urlPath.startsWith('/overlay/');
-    const rel = isPage ? (urlPath.startsWith('/overlay/') ? 'overlay.html' : 'index.html') : decodeURIComponent(urlPath).replace(/^\/+/, '');
-    const file = path.resolve(this.root, rel);
-    if (!file.startsWith(path.resolve(this.root) + path.sep)) return false;
-    let stat: fs.Stats;
+  serve(req: http.IncomingMessage, urlPath: string, res: http.ServerResponse): boolean {
+    const page = pageFor(urlPath);
+    // Only what the build wrote: pages and top-level/asset files, never a precompressed twin by name.
+    if (!page && (/\.(br|gz)$/.test(urlPath) || urlPath.includes('\0'))) return false;
+    let found = true;
+    const original = req.url;
+    if (page) req.url = page;
     try {
-      stat = fs.statSync(file);
-    } catch {
-      return false;
+      this.handler(req, res, () => {
+        found = false;
+      });
+    } finally {
+      req.url = original;
     }
-    if (!stat.isFile()) return false;
-    const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
-    const immutable = rel.startsWith('assets/');
-    res.writeHead(200, {
-      'content-type': type,
-      'content-length': String(stat.size),
-      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-      ...(type.startsWith('text/html') ? PAGE_HEADERS : { 'x-content-type-options': 'nosniff' }),
-    });
-    fs.createReadStream(file).pipe(res);
-    return true;
+    return found;
   }
 }
