@@ -9,6 +9,7 @@ import { parseArgs } from '../shared/cli-args';
 import type { Result, SessionInfo } from '../shared/console-api';
 import { ConsoleCore } from './core/console-core';
 import { defaultDataDir } from './default-data-dir';
+import { resumePlan } from './resume-plan';
 import { startWebHost } from './web-host';
 
 const spec = {
@@ -21,6 +22,7 @@ const spec = {
   data: { kind: 'string' },
   title: { kind: 'string', default: 'Rehearsal' },
   name: { kind: 'string', default: 'Host' },
+  'new-event': { kind: 'boolean' },
   help: { kind: 'boolean' },
 } as const;
 
@@ -28,6 +30,8 @@ const USAGE = `usage: npm run console:web -- [--port N] [--local [--lan] | --hub
                               [--admin-key KEY] [--token TOKEN] [--data DIR] [--title TITLE] [--name NAME]
   --local           run an embedded hub in this process and a local event on it (--lan: reachable from the LAN)
   --hub + --admin-key  create an event on that hub;  --hub + --token  join an event with a staff token
+  the same command again resumes the data folder's event (online or offline, with its outbox);
+  --new-event       start another event instead (the old one's unsent actions stay in the outbox)
 every flag also reads STAGECALL_<FLAG> (STAGECALL_PORT, STAGECALL_HUB=url1,url2, STAGECALL_TOKEN, ...)`;
 
 const version = (): string => {
@@ -62,10 +66,17 @@ async function main(): Promise<void> {
 
   let session: Result<SessionInfo> = started;
   const resumed = started.value;
-  if (a.local) {
-    // A restarted console resumes its event (and its outbox) instead of starting another.
-    if (resumed.mode === 'none') session = await core.request('session/startLocal', { title: a.title ?? 'Rehearsal', lan: a.lan });
-    else console.log(`Resuming the ${resumed.mode} event "${resumed.title ?? resumed.eventId}" (leave it in the console to start another).`);
+  const plan = resumePlan(resumed, { local: a.local ?? false, hubs: a.hub, token: a.token ?? null, newEvent: a['new-event'] ?? false });
+  if (plan.kind === 'refuse') {
+    await core.close();
+    die(plan.message, 1);
+  }
+  if (plan.kind === 'resume') {
+    // A restarted console resumes its event (and its outbox) instead of starting another, even with the hub down.
+    console.log(`Resuming the ${resumed.mode} event "${resumed.title ?? resumed.eventId}"${resumed.joinCode ? ` (code ${resumed.joinCode})` : ''}; pass --new-event to start another.`);
+    if (plan.hubUrls) session = await core.request('session/setHubUrls', { hubUrls: plan.hubUrls });
+  } else if (a.local) {
+    session = await core.request('session/startLocal', { title: a.title ?? 'Rehearsal', lan: a.lan });
   } else if (a['admin-key']) {
     session = await core.request('session/createRemote', { hubUrls: a.hub, adminKey: a['admin-key'], title: a.title ?? 'Rehearsal', name: a.name ?? 'Host' });
   } else if (a.token) {

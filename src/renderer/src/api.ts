@@ -4,7 +4,7 @@
  * so importing this module opens nothing.
  */
 import type { ConsoleApi, EventName, Events, RequestName, RequestPayload, Responses, Result } from '../../shared/console-api';
-import { createWebBridge } from './bridge/web-bridge';
+import { createWebBridge, type WebBridge } from './bridge/web-bridge';
 
 declare global {
   interface Window {
@@ -14,10 +14,24 @@ declare global {
 }
 
 let instance: ConsoleApi | null = null;
+let bridge: WebBridge | null = null;
 
 export function getApi(): ConsoleApi {
-  instance ??= window.stagecall ?? createWebBridge();
+  if (!instance) {
+    if (window.stagecall) instance = window.stagecall;
+    else instance = bridge = createWebBridge();
+  }
   return instance;
+}
+
+/**
+ * Follows the connection to the console core: in a browser tab that is the web host's socket,
+ * which can go away for good (the host stopped, or restarted on another port with a new
+ * session); inside Electron the core is always there.
+ */
+export function watchCore(cb: (up: boolean) => void): () => void {
+  getApi();
+  return bridge ? bridge.onConnection(cb) : () => undefined;
 }
 
 /** Which shell carries the API: useful for a "running in the browser" hint. */

@@ -1,7 +1,7 @@
 /** The console UI's entry: theme, the store's feed from ConsoleCore (outside React), then React. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { api } from './api';
+import { api, watchCore } from './api';
 import { App } from './components/shell/app';
 import { startTheme } from './lib/theme';
 import { startFeed } from './store/feed';
@@ -15,6 +15,7 @@ import './styles/screens.css';
 useConsole.setState({ theme: savedTheme() });
 startTheme();
 startFeed(api);
+watchCore((up) => useConsole.setState((s) => ({ coreLostAt: up ? null : (s.coreLostAt ?? Date.now()) })));
 
 const root = document.getElementById('root');
 if (root)

@@ -31,6 +31,8 @@ export interface WebBridgeOptions {
 
 export interface WebBridge extends ConsoleApi {
   readonly connected: boolean;
+  /** Called with true on every open and false on every close of the socket to the web host. */
+  onConnection(cb: (up: boolean) => void): () => void;
   /** Closes the socket for good (tests, page unload). */
   close(): void;
 }
@@ -61,6 +63,10 @@ export function createWebBridge(opts: WebBridgeOptions = {}): WebBridge {
   const random = opts.random ?? Math.random;
   const pending = new Map<number, Pending>();
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  const connectionListeners = new Set<(up: boolean) => void>();
+  const tellConnection = (up: boolean): void => {
+    for (const fn of [...connectionListeners]) fn(up);
+  };
   let socket: BridgeSocket | null = null;
   let isOpen = false;
   let attempt = 0;
@@ -108,6 +114,7 @@ export function createWebBridge(opts: WebBridgeOptions = {}): WebBridge {
       if (socket !== s) return;
       isOpen = true;
       attempt = 0;
+      tellConnection(true);
       for (const p of pending.values()) {
         if (p.sent) continue;
         s.send(p.text);
@@ -120,6 +127,7 @@ export function createWebBridge(opts: WebBridgeOptions = {}): WebBridge {
       if (socket !== s) return;
       socket = null;
       isOpen = false;
+      tellConnection(false);
       // Sent but unanswered: the core may or may not have done it; the caller must look, not retry blindly.
       for (const [id, p] of [...pending]) if (p.sent) settle(id, unavailable('lost the connection to the console before it answered; check the outbox before trying again'));
       if (closed) return;
@@ -162,6 +170,10 @@ export function createWebBridge(opts: WebBridgeOptions = {}): WebBridge {
     on,
     get connected() {
       return isOpen;
+    },
+    onConnection(cb) {
+      connectionListeners.add(cb);
+      return () => connectionListeners.delete(cb);
     },
     close() {
       closed = true;

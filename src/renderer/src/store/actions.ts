@@ -27,6 +27,10 @@ async function call<N extends RequestName>(name: N, payload: RequestPayload<N>):
 }
 
 async function publish<N extends MessageName>(name: N, data: MessageData<N>, what: string): Promise<boolean> {
+  if (useConsole.getState().coreLostAt !== null) {
+    addNotice('error', `${what}: not queued — this window lost its console (see the red banner)`);
+    return false;
+  }
   const r = await call('publish', { name, data });
   if (!r.ok) {
     addNotice('error', `${what}: not queued — ${r.message}`);

@@ -17,7 +17,9 @@ export function QaList({ rows }: { rows: QuestionView[] }) {
   const selected = useConsole((s) => s.qaSelected);
   const team = useConsole((s) => s.team);
   const me = useConsole((s) => s.session.clientId);
-  const now = useNow(15_000);
+  // "12s ago" keeps counting while the hub is away: local clock ticks, shifted to the hub's (askedAt is hub time).
+  const offset = useConsole((s) => s.link.clockOffsetMs);
+  const now = useNow(1_000) + offset;
   const cur = cursorOf(rows, cursorId, cursorIndex);
 
   const virtualizer = useVirtualizer({

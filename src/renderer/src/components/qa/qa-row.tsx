@@ -5,6 +5,7 @@ import { assignQuestion, moderate, pinQuestion } from '../../store/actions';
 import type { Teammate } from '../../store/slices/session-slice';
 import { setQaCursor, toggleQaSelected } from '../../store/ui-actions';
 import { PendingBadge } from '../common/pending-badge';
+import { fmtAgo } from '../../lib/format';
 import { QuestionStatusTag } from './question-status';
 
 interface Props {
@@ -19,10 +20,6 @@ interface Props {
 
 const short = (t: string): string => (t.length > 60 ? `${t.slice(0, 57)}…` : t);
 
-function ago(ms: number, now: number): string {
-  const s = Math.max(0, Math.round((now - ms) / 1000));
-  return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.floor(s / 60)} min ago` : `${Math.floor(s / 3600)} h ago`;
-}
 
 function QaRowImpl({ q, index, active, selected, team, me, now }: Props) {
   const assignee = q.assignee ? (q.assignee === me ? 'me' : (team[q.assignee]?.name ?? q.assignee)) : null;
@@ -42,7 +39,7 @@ function QaRowImpl({ q, index, active, selected, team, me, now }: Props) {
         </p>
         <div className="qa-foot">
           <p className="qa-meta">
-            <span>{q.authorName ?? 'Anonymous'}</span> · <span>{ago(q.askedAt, now)}</span>
+            <span>{q.authorName ?? 'Anonymous'}</span> · <span>{fmtAgo(q.askedAt, now)}</span>
             <QuestionStatusTag status={q.status} />
             {q.pinned && <span className="tag tag-pinned">📌 Pinned</span>}
             {q.flagged && <span className="tag tag-flagged">⚑ Flagged by word filter</span>}

@@ -7,6 +7,7 @@ import { LiveScreen } from '../live/live-screen';
 import { QaScreen } from '../qa/qa-screen';
 import { RunScreen } from '../run/run-screen';
 import { SetupScreen } from '../setup/setup-screen';
+import { CoreGoneBanner } from './core-gone-banner';
 import { HelpDialog } from './help-dialog';
 import { Nav, SCREENS } from './nav';
 import { NoEvent } from './no-event';
@@ -27,6 +28,7 @@ export function App() {
         Skip to content
       </a>
       <TopBar />
+      <CoreGoneBanner />
       <OfflineBanner />
       <div className="app-body">
         <Nav />

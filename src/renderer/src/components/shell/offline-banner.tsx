@@ -13,9 +13,11 @@ export function OfflineBanner() {
   const retryAt = useConsole((s) => s.link.retryAt);
   const reason = useConsole((s) => s.link.reason);
   const pending = useConsole((s) => s.pendingCount);
+  // Without the core this status is stale; CoreGoneBanner speaks instead.
+  const coreLost = useConsole((s) => s.coreLostAt !== null);
   // The very first connect (nothing has failed yet) is not "offline".
   const firstConnect = state === 'connecting' && reason === null;
-  const down = mode !== 'none' && state !== 'connected' && state !== 'idle' && !firstConnect;
+  const down = !coreLost && mode !== 'none' && state !== 'connected' && state !== 'idle' && !firstConnect;
   const now = useNow(1000, down && retryAt !== null);
   if (!down) return null;
 

@@ -14,8 +14,10 @@ export interface SessionSlice {
   rehearsal: RehearsalStatus | null;
   /** Staff seen in the log or invited from here, by clientId: whom a question can be assigned to. */
   team: Record<string, Teammate>;
+  /** When this window lost its connection to the console core (web host tab); null while connected. */
+  coreLostAt: number | null;
 }
 
 export const noSession: SessionInfo = NO_SESSION;
 
-export const createSessionSlice = (): SessionSlice => ({ session: noSession, sessionLoaded: false, app: null, rehearsal: null, team: {} });
+export const createSessionSlice = (): SessionSlice => ({ session: noSession, sessionLoaded: false, app: null, rehearsal: null, team: {}, coreLostAt: null });
