@@ -3,7 +3,7 @@
  * fold of the log), acks a publish only once this node's state has applied it (read your
  * writes, P12, P16), and drives the event's views, self frames and log stream at syncHz.
  */
-import { apply, audienceView, initialState, selfView, staffView, type EventState } from '../shared/domain';
+import { apply, audienceView, hubTimers, HUB_CLIENT_ID, initialState, selfView, staffView, type EventState, type HubTimer } from '../shared/domain';
 import type { AudienceView, LogEntry, StaffView } from '../shared/domain/types';
 import type { WireEntry } from '../shared/protocol';
 import type { AppendInput, Engine, EventMeta } from './engine/engine';
@@ -54,6 +54,9 @@ export class EventRuntime {
   private presenceTimer: NodeJS.Timeout | null = null;
   private lastPresence = -1;
   private closed = false;
+  /** P28: the one hub timer armed (the soonest), and the one whose entry is on its way to the log. */
+  private timer: { id: string; at: number; handle: NodeJS.Timeout } | null = null;
+  private firing: string | null = null;
 
   private constructor(
     private readonly engine: Engine,
@@ -209,6 +212,41 @@ export class EventRuntime {
       }
     }
     if (fresh.length && this.logSubs.size) this.streamLog(fresh);
+    if (fresh.length) this.armTimer();
+  }
+
+  // ---- P28 timers: every node running the event arms the same timer; dedupe keeps one entry ----
+  private armTimer(): void {
+    if (this.closed) return;
+    const next = hubTimers(this.state).find((t) => t.id !== this.firing);
+    if (this.timer && next && this.timer.id === next.id && this.timer.at === next.at) return;
+    if (this.timer) clearTimeout(this.timer.handle);
+    this.timer = null;
+    if (!next) return;
+    const delay = Math.min(Math.max(0, next.at - Date.now()), 2 ** 31 - 1);
+    const handle = setTimeout(() => this.fire(next), delay);
+    handle.unref();
+    this.timer = { id: next.id, at: next.at, handle };
+  }
+
+  private fire(t: HubTimer): void {
+    this.timer = null;
+    if (this.closed) return;
+    this.firing = t.id;
+    const input: AppendInput = { clientId: HUB_CLIENT_ID, id: t.id, name: t.name, role: 'host', author: null, data: t.data, ts: Math.max(Date.now(), t.at) };
+    this.publish(input).then(
+      () => {
+        if (this.firing === t.id) this.firing = null;
+        this.armTimer();
+      },
+      (err: unknown) => {
+        // The engine refused for now (a Redis failover): try again shortly rather than never close.
+        this.opts.onError(err);
+        if (this.firing === t.id) this.firing = null;
+        const retry = setTimeout(() => this.armTimer(), 1_000);
+        retry.unref();
+      },
+    );
   }
 
   // ---- views ------------------------------------------------------------------------
@@ -318,6 +356,7 @@ export class EventRuntime {
     this.closed = true;
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.presenceTimer) clearInterval(this.presenceTimer);
+    if (this.timer) clearTimeout(this.timer.handle);
     if (this.pending.length) await this.flushPending();
     this.stopTail?.();
   }

@@ -44,6 +44,8 @@ export interface Cmd {
   rttMs?: number;
   /** Milliseconds of hub clock between the previous entry and this one. */
   dt: number;
+  /** The entry's id (default `id-<serial>`): the hub's own timed entries have fixed ids (P28). */
+  id?: string;
 }
 
 const dt = fc.integer({ min: 0, max: 1_500 });
@@ -59,12 +61,41 @@ const aud = (name: string, data: fc.Arbitrary<unknown>) => by(audience.map((clie
 
 const options = (n: number, ids: readonly string[] = OPTION_IDS) => ids.slice(0, n).map((id) => ({ id, label: `Label ${id}` }));
 
+/** P28 timers: mostly none, some short enough to run out inside a generated log. */
+const duration = fc.option(fc.constantFrom(1_000, 2_500, 60_000), { nil: undefined, freq: 2 });
+
 export const arbPollCreate = host(
   'poll.create',
-  fc.record({ pollId: fc.constantFrom(...POLL_IDS), kind: fc.constantFrom('single', 'multiple', 'rating', 'wordcloud'), n: fc.integer({ min: 2, max: 4 }) }).map(
-    ({ pollId, kind, n }) => (kind === 'wordcloud' ? { pollId, question: 'Say a word', kind } : { pollId, question: `Pick (${kind})`, kind, options: options(n) }),
+  fc.record({ pollId: fc.constantFrom(...POLL_IDS), kind: fc.constantFrom('single', 'multiple', 'rating', 'wordcloud'), n: fc.integer({ min: 2, max: 4 }), durationMs: duration }).map(
+    ({ pollId, kind, n, durationMs }) => ({
+      ...(kind === 'wordcloud' ? { pollId, question: 'Say a word', kind } : { pollId, question: `Pick (${kind})`, kind, options: options(n) }),
+      ...(durationMs === undefined ? {} : { durationMs }),
+    }),
   ),
 );
+
+/** P28 edits: any subset of the fields, some of which do not fit the poll's kind or status. */
+export const arbPollUpdate = host(
+  'poll.update',
+  fc.record(
+    {
+      pollId: fc.constantFrom(...POLL_IDS),
+      question: fc.constantFrom('Edited?', 'Pick again'),
+      kind: fc.constantFrom('single', 'multiple', 'rating', 'wordcloud'),
+      options: fc.integer({ min: 2, max: 4 }).map((n) => options(n)),
+      durationMs: fc.constantFrom(1_000, 5_000, null),
+    },
+    { requiredKeys: ['pollId'] },
+  ),
+);
+
+export const arbQuizUpdate = host(
+  'quiz.update',
+  fc.record({ quizId: fc.constantFrom(...QUIZ_IDS), title: fc.constantFrom('Renamed'), autoReveal: fc.boolean() }, { requiredKeys: ['quizId'] }),
+);
+
+const ALL_CUE_IDS = [...POLL_IDS, ...QUIZ_IDS, 'nope'];
+export const arbCueOrder = host('cue.order', fc.record({ order: fc.subarray(ALL_CUE_IDS).chain((ids) => fc.shuffledSubarray(ids)) }));
 
 export const arbVote = aud(
   'vote.cast',
@@ -87,7 +118,8 @@ export const arbQuizCreate = host(
   fc.record({
     quizId: fc.constantFrom(...QUIZ_IDS),
     questions: fc.integer({ min: 1, max: 3 }).chain((n) => fc.tuple(...QUIZ_QUESTION_IDS.slice(0, n).map(quizQuestion))),
-  }).map(({ quizId, questions }) => ({ quizId, title: `Quiz ${quizId}`, questions })),
+    autoReveal: fc.option(fc.boolean(), { nil: undefined }),
+  }).map(({ quizId, questions, autoReveal }) => ({ quizId, title: `Quiz ${quizId}`, questions, ...(autoReveal === undefined ? {} : { autoReveal }) })),
 );
 
 export const arbQuizAnswer = fc
@@ -132,6 +164,11 @@ export const arbCmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 3, arbitrary: host('poll.open', fc.record({ pollId: fc.constantFrom(...POLL_IDS) })) },
   { weight: 1, arbitrary: host('poll.close', fc.record({ pollId: fc.constantFrom(...POLL_IDS) })) },
   { weight: 2, arbitrary: host('poll.reveal', fc.record({ pollId: fc.constantFrom(...POLL_IDS), visible: fc.boolean() })) },
+  { weight: 2, arbitrary: arbPollUpdate },
+  { weight: 1, arbitrary: host('poll.delete', fc.record({ pollId: fc.constantFrom(...POLL_IDS) })) },
+  { weight: 1, arbitrary: arbQuizUpdate },
+  { weight: 1, arbitrary: host('quiz.delete', fc.record({ quizId: fc.constantFrom(...QUIZ_IDS) })) },
+  { weight: 2, arbitrary: arbCueOrder },
   { weight: 8, arbitrary: arbVote },
   { weight: 4, arbitrary: aud('question.ask', fc.record({ questionId: fc.constantFrom(...QUESTION_IDS), text, anonymous: fc.boolean() }, { requiredKeys: ['questionId', 'text'] })) },
   { weight: 3, arbitrary: aud('question.upvote', fc.record({ questionId: fc.constantFrom(...QUESTION_IDS) })) },
@@ -173,7 +210,7 @@ export function toLog(cmds: readonly Cmd[], startTs = START_TS): LogEntry[] {
   let ts = startTs;
   return cmds.map((c, i) => {
     ts += c.dt;
-    const entry: LogEntry = { serial: i + 1, ts, clientId: c.clientId, role: c.role, author: NAMES[c.clientId] ?? null, id: `id-${i + 1}`, name: c.name, data: c.data };
+    const entry: LogEntry = { serial: i + 1, ts, clientId: c.clientId, role: c.role, author: NAMES[c.clientId] ?? null, id: c.id ?? `id-${i + 1}`, name: c.name, data: c.data };
     if (c.rttMs !== undefined) entry.rttMs = c.rttMs;
     return entry;
   });
@@ -212,8 +249,8 @@ export class LogBuilder {
   aud(clientId: string, name: string, data: unknown, extra?: Partial<LogEntry>): LogEntry {
     return this.entry(clientId, 'audience', name, data, extra);
   }
-  hub(name: string, data: unknown): LogEntry {
-    return this.entry(HUB_CLIENT_ID, 'host', name, data);
+  hub(name: string, data: unknown, id?: string): LogEntry {
+    return this.entry(HUB_CLIENT_ID, 'host', name, data, id === undefined ? {} : { id });
   }
   /** Moves the hub clock. */
   advance(ms: number): this {

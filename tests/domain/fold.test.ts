@@ -64,7 +64,7 @@ describe('fold', () => {
   it('unknown names and malformed data are invalid; a role outside section 6 is forbidden', () => {
     const log = new LogBuilder();
     const s = freshState();
-    expect(apply(s, log.host('poll.delete', { pollId: 'p1' }))).toMatchObject({ applied: false, reason: 'invalid' });
+    expect(apply(s, log.host('poll.destroy', { pollId: 'p1' }))).toMatchObject({ applied: false, reason: 'invalid' });
     expect(apply(s, log.host('constructor', {}))).toMatchObject({ applied: false, reason: 'invalid' });
     expect(apply(s, log.host('poll.create', { pollId: 7 }))).toMatchObject({ applied: false, reason: 'invalid' });
     expect(apply(s, log.host('poll.create', 'not an object'))).toMatchObject({ applied: false, reason: 'invalid' });

@@ -107,6 +107,8 @@ describe('polls', () => {
       resultsVisible: false,
       tallies: { o1: 0, o2: 0, o3: 0 },
       ballots: 0,
+      durationMs: null,
+      closesAt: null,
     });
     expect(f.push(log.host('poll.create', { pollId: 'p', question: 'Again', kind: 'wordcloud' }))).toBe('duplicate_id');
   });

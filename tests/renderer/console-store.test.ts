@@ -17,6 +17,7 @@ const view = (title: string, questions: StaffView['questions'] = {}): StaffView 
   polls: {},
   questions,
   quizzes: {},
+  order: [],
   reactions: {},
   chat: [],
   audience: { online: 3, peak: 5 },

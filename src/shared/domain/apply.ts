@@ -7,19 +7,22 @@ import { MessageRoles, isMessageName } from '../protocol/messages';
 import { Role } from '../protocol/roles';
 import { asData } from './data-guards';
 import { chatDelete, chatSend, eventUpdate, hubPresence, reactionSend } from './event-reducers';
-import { pollClose, pollCreate, pollOpen, pollReveal, voteCast } from './polls';
+import { afterApplied, statusRefusal } from './event-status';
+import { pollClose, pollCreate, pollDelete, pollOpen, pollReveal, pollUpdate, voteCast } from './polls';
 import { questionAsk, questionAssign, questionModerate, questionPin, questionUnvote, questionUpvote } from './questions';
-import { quizAnswer, quizCreate, quizEnd, quizNext, quizReveal } from './quizzes';
+import { quizAnswer, quizCreate, quizDelete, quizEnd, quizNext, quizReveal, quizUpdate } from './quizzes';
 import { no, type Handler, type Result } from './result';
-import type { EventState } from './state';
+import { cueOrder } from './run-of-show';
+import { HUB_CLIENT_ID, type EventState } from './state';
 import type { LogEntry } from './types';
 
-/** The clientId the hub writes its own `hub.*` entries with. */
-export const HUB_CLIENT_ID = 'hub';
 
 const HANDLERS: Readonly<Record<string, Handler>> = {
   'event.update': eventUpdate,
   'poll.create': pollCreate,
+  'poll.update': pollUpdate,
+  'poll.delete': pollDelete,
+  'cue.order': cueOrder,
   'poll.open': pollOpen,
   'poll.close': pollClose,
   'poll.reveal': pollReveal,
@@ -31,6 +34,8 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   'question.pin': questionPin,
   'question.assign': questionAssign,
   'quiz.create': quizCreate,
+  'quiz.update': quizUpdate,
+  'quiz.delete': quizDelete,
   'quiz.next': quizNext,
   'quiz.answer': quizAnswer,
   'quiz.reveal': quizReveal,
@@ -83,9 +88,12 @@ export function apply(state: EventState, entry: LogEntry): Result {
   const data = asData(entry.data);
   if (!route || !data) return no(state, 'invalid');
   if (!mayPublish(route, entry)) return no(state, 'forbidden');
+  const refusal = statusRefusal(state, entry);
+  if (refusal) return no(state, refusal);
   const handler = route.handler;
   try {
-    return handler(state, entry, data);
+    const r = handler(state, entry, data);
+    return r.applied ? { state: afterApplied(r.state, entry), applied: true } : r;
   } catch {
     // Unreachable by design (tests assert this reason never shows up), but a reducer bug must
     // refuse one entry, not take the event down; the outcome is still deterministic.

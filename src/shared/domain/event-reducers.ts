@@ -3,6 +3,8 @@ import { CHAT_KEEP } from '../protocol/limits';
 import { isStaff } from '../protocol/roles';
 import { asData, isBool, isCount, isId, isStringArray, isText, oneOf, type Data } from './data-guards';
 import { getOwn, withKey } from './own';
+import { closeAllPolls } from './polls';
+import { endAllQuizzes } from './quizzes';
 import { no, ok, type Handler } from './result';
 import type { ChatMessage } from './state';
 import type { EventStatus, ResolvedSettings } from './types';
@@ -41,15 +43,19 @@ function mergeSettings(cur: ResolvedSettings, raw: unknown): ResolvedSettings | 
   return next;
 }
 
-/** Title, status, settings merged. Changing the filter or moderation mode does not re-judge earlier items. */
-export const eventUpdate: Handler = (s, _e, d) => {
+/**
+ * Title, status, settings merged. Changing the filter or moderation mode does not re-judge earlier
+ * items. Ending the event closes every open poll and ends every running quiz in the same entry (P29).
+ */
+export const eventUpdate: Handler = (s, e, d) => {
   const { title, status, settings } = d;
   if (title !== undefined && !isText(title)) return no(s, 'invalid');
   if (status !== undefined && !oneOf(status, STATUSES)) return no(s, 'invalid');
   const merged = settings === undefined ? s.event.settings : mergeSettings(s.event.settings, settings);
   if (!merged) return no(s, 'invalid');
   const event = { ...s.event, title: title ?? s.event.title, status: status ?? s.event.status, settings: merged };
-  return ok({ ...s, event });
+  const next = { ...s, event };
+  return ok(event.status === 'ended' && s.event.status !== 'ended' ? endAllQuizzes(closeAllPolls(next), e.ts) : next);
 };
 
 export const reactionSend: Handler = (s, _e, d) => {

@@ -1,13 +1,28 @@
-/** poll.create / poll.open / poll.close / poll.reveal / vote.cast (PROTOCOL.md section 6). */
+/** poll.create / update / delete / open / close / reveal and vote.cast (PROTOCOL.md sections 6 and 9). */
+import { DURATION_MS } from '../protocol/messages';
 import { asData, isBool, isId, isText, oneOf, type Data } from './data-guards';
 import { emptyMap, pdelete, pget, pset, pswap } from './pmap';
 import { no, ok, type Handler, type Result } from './result';
-import type { EventState, PollState } from './state';
+import { cueExists, withCueLast, withoutCue } from './run-of-show';
+import { HUB_CLIENT_ID, type EventState, type PollState } from './state';
 import type { LogEntry, OptionView, PollKind } from './types';
 import { isFlagged } from './word-filter';
 
 const KINDS: readonly PollKind[] = ['single', 'multiple', 'rating', 'wordcloud'];
 const MAX_OPTIONS = 30;
+
+/** Ballots are bit masks of option indices (see recastOptions): at most 30 options; a word cloud has none. */
+const shapeOk = (kind: PollKind, options: readonly OptionView[]): boolean =>
+  (kind === 'wordcloud') === (options.length === 0) && options.length <= MAX_OPTIONS;
+
+/** A timer in P28's range, or undefined when the value is not one. */
+function parseDuration(v: unknown): number | null | undefined {
+  if (v === null) return null;
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= DURATION_MS.min && v <= DURATION_MS.max ? v : undefined;
+}
+
+/** The id the hub gives the close it appends for a timed poll (P28), unique for the life of the event. */
+export const hubCloseId = (pollId: string, openedSerial: number): string => `close:${pollId}:${openedSerial}`;
 
 /** Options as {id,label} copies (never the entry's own objects), or null when malformed. */
 export function parseOptions(v: unknown): OptionView[] | null {
@@ -28,10 +43,10 @@ const withPoll = (s: EventState, poll: PollState): EventState => ({ ...s, polls:
 
 export const pollCreate: Handler = (s, _e, d) => {
   const options = parseOptions(d.options);
-  if (!isId(d.pollId) || !isText(d.question) || !oneOf(d.kind, KINDS) || !options) return no(s, 'invalid');
-  // Ballots are bit masks of option indices (see recastOptions): at most 30 options.
-  if ((d.kind === 'wordcloud') !== (options.length === 0) || options.length > MAX_OPTIONS) return no(s, 'invalid');
-  if (pget(s.polls, d.pollId)) return no(s, 'duplicate_id');
+  const durationMs = d.durationMs === undefined ? null : parseDuration(d.durationMs);
+  if (!isId(d.pollId) || !isText(d.question) || !oneOf(d.kind, KINDS) || !options || durationMs === undefined) return no(s, 'invalid');
+  if (!shapeOk(d.kind, options)) return no(s, 'invalid');
+  if (cueExists(s, d.pollId)) return no(s, 'duplicate_id');
   const poll: PollState = {
     id: d.pollId,
     question: d.question,
@@ -44,8 +59,34 @@ export const pollCreate: Handler = (s, _e, d) => {
     ballots: 0,
     votes: emptyMap(),
     flaggedWords: [],
+    durationMs,
+    closesAt: null,
+    openedSerial: null,
   };
-  return ok(withPoll(s, poll));
+  return ok({ ...withPoll(s, poll), order: withCueLast(s, poll.id) });
+};
+
+/** P28: the question in any status; kind, options and timer only while draft. */
+export const pollUpdate: Handler = (s, _e, d) =>
+  withPollFrom(s, d, (p) => {
+    const question = d.question === undefined ? p.question : d.question;
+    const kind = d.kind === undefined ? p.kind : d.kind;
+    const options = d.options === undefined ? (d.kind === 'wordcloud' ? [] : p.options) : parseOptions(d.options);
+    const durationMs = d.durationMs === undefined ? p.durationMs : parseDuration(d.durationMs);
+    if (!isText(question) || !oneOf(kind, KINDS) || !options || durationMs === undefined || !shapeOk(kind, options)) return 'invalid';
+    const draftOnly = d.kind !== undefined || d.options !== undefined || d.durationMs !== undefined;
+    if (draftOnly && p.status !== 'draft') return 'not_draft';
+    if (question === p.question && !draftOnly) return 'no_change';
+    if (!draftOnly) return { ...p, question };
+    // A draft has never been open, so it holds no ballots: the counts start afresh for the new options.
+    return { ...p, question, kind, options, durationMs, counts: options.map(() => 0), words: emptyMap(), votes: emptyMap(), ballots: 0, flaggedWords: [] };
+  });
+
+/** P28: the poll leaves every view; its ballots stay in the log. */
+export const pollDelete: Handler = (s, _e, d) => {
+  if (!isId(d.pollId)) return no(s, 'invalid');
+  if (!pget(s.polls, d.pollId)) return no(s, 'unknown_poll');
+  return ok({ ...s, polls: pdelete(s.polls, d.pollId), order: withoutCue(s, d.pollId) });
 };
 
 function withPollFrom(s: EventState, d: Data, change: (p: PollState) => PollState | string): Result {
@@ -56,12 +97,33 @@ function withPollFrom(s: EventState, d: Data, change: (p: PollState) => PollStat
   return typeof next === 'string' ? no(s, next) : ok(withPoll(s, next));
 }
 
-/** draft → open, and closed → open again (reopening keeps the ballots). */
-export const pollOpen: Handler = (s, _e, d) =>
-  withPollFrom(s, d, (p) => (p.status === 'open' ? 'no_change' : { ...p, status: 'open' }));
+/** draft → open, and closed → open again (reopening keeps the ballots and restarts the timer). */
+export const pollOpen: Handler = (s, e, d) =>
+  withPollFrom(s, d, (p) =>
+    p.status === 'open'
+      ? 'no_change'
+      : { ...p, status: 'open', openedSerial: e.serial, closesAt: p.durationMs === null ? null : e.ts + p.durationMs },
+  );
 
-export const pollClose: Handler = (s, _e, d) =>
-  withPollFrom(s, d, (p) => (p.status !== 'open' ? 'poll_not_open' : { ...p, status: 'closed' }));
+/** The hub's own close counts only for the opening it was set for (a reopened poll has a new timer). */
+export const pollClose: Handler = (s, e, d) =>
+  withPollFrom(s, d, (p) => {
+    if (p.status !== 'open') return 'poll_not_open';
+    if (e.clientId === HUB_CLIENT_ID && (p.openedSerial === null || e.id !== hubCloseId(p.id, p.openedSerial))) return 'stale_timer';
+    return closed(p);
+  });
+
+const closed = (p: PollState): PollState => ({ ...p, status: 'closed', closesAt: null });
+
+/** P29: ending the event closes every open poll in the same entry. */
+export function closeAllPolls(s: EventState): EventState {
+  let polls = s.polls;
+  for (const id of s.order) {
+    const p = pget(polls, id);
+    if (p?.status === 'open') polls = pset(polls, id, closed(p));
+  }
+  return polls === s.polls ? s : { ...s, polls };
+}
 
 export const pollReveal: Handler = (s, _e, d) => {
   const visible = d.visible;
@@ -133,6 +195,8 @@ export const voteCast: Handler = (s, e, d) => {
   const poll = pget(s.polls, d.pollId);
   if (!poll) return no(s, 'unknown_poll');
   if (poll.status !== 'open') return no(s, 'poll_not_open');
+  // Time is up even if the hub's own close has not landed yet: the entry's ts decides, not the timer.
+  if (poll.closesAt !== null && e.ts > poll.closesAt) return no(s, 'poll_not_open');
   if (poll.kind === 'wordcloud') return d.optionIds === undefined ? recastWord(s, e, poll, d.text) : no(s, 'bad_option');
   return d.text === undefined ? recastOptions(s, e, poll, d.optionIds) : no(s, 'bad_option');
 };

@@ -1,10 +1,11 @@
-/** quiz.create / quiz.next / quiz.answer / quiz.reveal / quiz.end (PROTOCOL.md section 6). */
-import { asData, isId, isText, type Data } from './data-guards';
+/** quiz.create / update / delete / next / answer / reveal / end (PROTOCOL.md sections 6 and 9). */
+import { asData, isBool, isId, isText, type Data } from './data-guards';
 import { getOwn, setOwn } from './own';
-import { emptyMap, pforEach, pget, pset } from './pmap';
+import { emptyMap, pdelete, pforEach, pget, pset } from './pmap';
 import { parseOptions } from './polls';
 import { no, ok, type Handler, type Result } from './result';
-import type { EventState, QuizPlayer, QuizState } from './state';
+import { cueExists, withCueLast, withoutCue } from './run-of-show';
+import { HUB_CLIENT_ID, type EventState, type QuizPlayer, type QuizState } from './state';
 import type { QuizQuestionView } from './types';
 
 /** Half the RTT is forgiven, up to this much RTT (a 10 s RTT must not buy 5 s). */
@@ -55,10 +56,14 @@ function findQuiz(s: EventState, d: Data): QuizState | string {
   return pget(s.quizzes, d.quizId) ?? 'unknown_quiz';
 }
 
+/** The id the hub gives the reveal it appends for an auto-revealing quiz (P28): one per opened question. */
+export const hubRevealId = (quizId: string, questionSerial: number): string => `reveal:${quizId}:${questionSerial}`;
+
 export const quizCreate: Handler = (s, _e, d) => {
   const questions = parseQuestions(d.questions);
   if (!isId(d.quizId) || !isText(d.title) || !questions) return no(s, 'invalid');
-  if (pget(s.quizzes, d.quizId)) return no(s, 'duplicate_id');
+  if (d.autoReveal !== undefined && !isBool(d.autoReveal)) return no(s, 'invalid');
+  if (cueExists(s, d.quizId)) return no(s, 'duplicate_id');
   const quiz: QuizState = {
     id: d.quizId,
     title: d.title,
@@ -69,8 +74,30 @@ export const quizCreate: Handler = (s, _e, d) => {
     answers: emptyMap(),
     players: emptyMap(),
     startedSerial: null,
+    autoReveal: d.autoReveal === true,
+    currentSerial: null,
   };
-  return ok(withQuiz(s, quiz));
+  return ok({ ...withQuiz(s, quiz), order: withCueLast(s, quiz.id) });
+};
+
+/** P28: title, questions and auto-reveal, only while draft. */
+export const quizUpdate: Handler = (s, _e, d) => {
+  const quiz = findQuiz(s, d);
+  if (typeof quiz === 'string') return no(s, quiz);
+  const title = d.title === undefined ? quiz.title : d.title;
+  const questions = d.questions === undefined ? quiz.questions : parseQuestions(d.questions);
+  const autoReveal = d.autoReveal === undefined ? quiz.autoReveal : d.autoReveal;
+  if (!isText(title) || !questions || !isBool(autoReveal)) return no(s, 'invalid');
+  if (quiz.status !== 'draft') return no(s, 'not_draft');
+  if (d.title === undefined && d.questions === undefined && d.autoReveal === undefined) return no(s, 'no_change');
+  return ok(withQuiz(s, { ...quiz, title, questions, autoReveal }));
+};
+
+/** P28: the quiz leaves every view; its answers stay in the log. */
+export const quizDelete: Handler = (s, _e, d) => {
+  const quiz = findQuiz(s, d);
+  if (typeof quiz === 'string') return no(s, quiz);
+  return ok({ ...s, quizzes: pdelete(s.quizzes, quiz.id), order: withoutCue(s, quiz.id) });
 };
 
 /**
@@ -131,6 +158,7 @@ export const quizNext: Handler = (s, e, d) => {
       },
       answers: emptyMap(),
       startedSerial: quiz.startedSerial ?? e.serial,
+      currentSerial: e.serial,
     }),
   );
 };
@@ -163,6 +191,8 @@ export const quizReveal: Handler = (s, e, d) => {
   const quiz = findQuiz(s, d);
   if (typeof quiz === 'string') return no(s, quiz);
   if (!quiz.current || quiz.current.revealed) return no(s, 'nothing_to_reveal');
+  // The hub's own reveal counts only for the question it was set for.
+  if (e.clientId === HUB_CLIENT_ID && (quiz.currentSerial === null || e.id !== hubRevealId(quiz.id, quiz.currentSerial))) return no(s, 'stale_timer');
   return ok(withQuiz(s, settle(quiz, e.ts)));
 };
 
@@ -173,3 +203,13 @@ export const quizEnd: Handler = (s, e, d): Result => {
   if (quiz.status === 'ended') return no(s, 'quiz_ended');
   return ok(withQuiz(s, { ...settle(quiz, e.ts), status: 'ended' }));
 };
+
+/** P29: ending the event ends every running quiz in the same entry (an open question is revealed, so its answers count). */
+export function endAllQuizzes(s: EventState, ts: number): EventState {
+  let quizzes = s.quizzes;
+  for (const id of s.order) {
+    const q = pget(quizzes, id);
+    if (q?.status === 'running') quizzes = pset(quizzes, id, { ...settle(q, ts), status: 'ended' });
+  }
+  return quizzes === s.quizzes ? s : { ...s, quizzes };
+}

@@ -19,7 +19,10 @@ import type {
 } from './types';
 import { emptyMap, type PMap } from './pmap';
 
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
+
+/** The clientId the hub writes its own entries with (`hub.*`, and P28's timed closes and reveals). */
+export const HUB_CLIENT_ID = 'hub';
 
 export const DEFAULT_REACTIONS = ['👍', '❤️', '😂', '👏', '🎉', '😮'];
 
@@ -52,6 +55,12 @@ export interface PollState {
   votes: PMap<number | string>;
   /** Word clouds: words that matched the word filter, in order of first appearance. */
   flaggedWords: string[];
+  /** P28: the poll's timer, or null. */
+  durationMs: number | null;
+  /** P28: hub time the open poll closes by itself (opening + durationMs); null when untimed or not open. */
+  closesAt: number | null;
+  /** Serial of the entry that last opened the poll: names the hub's close (`close:<pollId>:<serial>`). */
+  openedSerial: number | null;
 }
 
 export interface QuestionState {
@@ -96,6 +105,10 @@ export interface QuizState {
   players: PMap<QuizPlayer>;
   /** Serial of the entry that first started the quiz: "most recent quiz" for `self`. */
   startedSerial: number | null;
+  /** P28: the hub reveals the current question when its `closesAt` passes. */
+  autoReveal: boolean;
+  /** Serial of the `quiz.next` that opened the current question: names the hub's reveal. */
+  currentSerial: number | null;
 }
 
 export interface ChatMessage {
@@ -126,6 +139,8 @@ export interface EventState {
   chat: ChatMessage[];
   audience: { online: number; peak: number };
   clients: PMap<ClientIndex>;
+  /** P28: the run of show, every poll and quiz id; creation order unless `cue.order` said otherwise. */
+  order: string[];
 }
 
 export interface EventMetaInput {
@@ -146,5 +161,6 @@ export function initialState(meta: EventMetaInput): EventState {
     chat: [],
     audience: { online: 0, peak: 0 },
     clients: emptyMap(),
+    order: [],
   };
 }

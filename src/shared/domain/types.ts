@@ -55,6 +55,10 @@ export interface PollView {
   ballots: number;
   /** Staff only: word-cloud words that matched the word filter (kept out of audience tallies). */
   flaggedWords?: string[];
+  /** P28: the timer, or null. */
+  durationMs: number | null;
+  /** P28: hub time an open timed poll closes by itself, else null. */
+  closesAt: number | null;
 }
 
 export interface QuestionView {
@@ -104,6 +108,8 @@ export interface QuizView<Row> {
   currentIndex: number | null;
   current: QuizCurrentView | null;
   leaderboard: Row[];
+  /** P28: the hub reveals each question when its time is up. */
+  autoReveal: boolean;
 }
 
 export interface ChatMessageView { id: string; authorName: string | null; role: Role; text: string; ts: number }
@@ -124,8 +130,8 @@ interface ViewBase<Row> {
   chat: ChatMessageView[];
   audience: { online: number; peak: number };
 }
-/** P20. */
-export type StaffView = ViewBase<LeaderboardRowStaff>;
+/** P20, plus P28's run-of-show `order` (every poll and quiz id). */
+export type StaffView = ViewBase<LeaderboardRowStaff> & { order: string[] };
 /** P21. */
 export type AudienceView = ViewBase<LeaderboardRowAudience>;
 

@@ -84,6 +84,8 @@ const staffPoll = memo(
     tallies: tallyRecord(p),
     ballots: p.ballots,
     ...(p.kind === 'wordcloud' ? { flaggedWords: p.flaggedWords } : {}),
+    durationMs: p.durationMs,
+    closesAt: p.closesAt,
   }),
 );
 
@@ -110,6 +112,7 @@ const staffQuiz = memo(
     currentIndex: q.currentIndex,
     current: q.current,
     leaderboard: leaderboard(q.players),
+    autoReveal: q.autoReveal,
   }),
 );
 
@@ -130,6 +133,7 @@ export const staffView = memo(
     reactions: s.reactions,
     chat: chatView(s.chat),
     audience: s.audience,
+    order: s.order,
   }),
 );
 
@@ -162,6 +166,8 @@ const audiencePoll = memo((p: PollState): PollView | null =>
     resultsVisible: p.resultsVisible,
     tallies: audienceTallies(p),
     ballots: p.ballots,
+    durationMs: p.durationMs,
+    closesAt: p.closesAt,
   },
 );
 
@@ -193,6 +199,7 @@ const audienceQuiz = memo((q: QuizState): QuizView<LeaderboardRowAudience> | nul
     currentIndex: q.currentIndex,
     current: q.current,
     leaderboard: audienceLeaderboard(leaderboard(q.players)),
+    autoReveal: q.autoReveal,
   },
 );
 

@@ -32,21 +32,50 @@ const QuizQuestion = z
   .refine((q) => q.options.some((o) => o.id === q.correctOptionId), { message: 'correctOptionId must name one of the options' })
   .refine((q) => new Set(q.options.map((o) => o.id)).size === q.options.length, { message: 'option ids must be unique' });
 
+/** P28: a cue's timer, 1 s to 1 h. */
+export const DURATION_MS = { min: 1_000, max: 3_600_000 } as const;
+const Duration = z.number().int().min(DURATION_MS.min).max(DURATION_MS.max);
+const PollKind = z.enum(['single', 'multiple', 'rating', 'wordcloud']);
+
+/** Options fit the kind: none for a word cloud, 2-10 otherwise, ids unique. */
+function checkPollShape(kind: z.infer<typeof PollKind>, options: ReadonlyArray<{ id: string }> | undefined, ctx: z.RefinementCtx): void {
+  const n = options?.length ?? 0;
+  if (kind === 'wordcloud' && n > 0) ctx.addIssue({ code: 'custom', message: 'a word cloud has no options' });
+  if ((kind === 'single' || kind === 'multiple') && (n < 2 || n > 10)) ctx.addIssue({ code: 'custom', message: `${kind} polls need 2-10 options` });
+  if (kind === 'rating' && (n < 2 || n > 10)) ctx.addIssue({ code: 'custom', message: 'rating polls need 2-10 scale points' });
+  if (options && new Set(options.map((o) => o.id)).size !== n) ctx.addIssue({ code: 'custom', message: 'option ids must be unique' });
+}
+
 const PollCreate = z
   .strictObject({
     pollId: Id,
     question: Text(500),
-    kind: z.enum(['single', 'multiple', 'rating', 'wordcloud']),
+    kind: PollKind,
     options: z.array(Option).max(10).optional(),
+    durationMs: Duration.optional(),
+  })
+  .superRefine((p, ctx) => checkPollShape(p.kind, p.options, ctx));
+
+/**
+ * P28. Only the given fields change; `durationMs: null` removes the timer (docs/protocol-notes.md).
+ * With `kind` the options are checked against it here; without it the reducer checks them
+ * against the poll's current kind.
+ */
+const PollUpdate = z
+  .strictObject({
+    pollId: Id,
+    question: Text(500).optional(),
+    kind: PollKind.optional(),
+    options: z.array(Option).max(10).optional(),
+    durationMs: Duration.nullable().optional(),
   })
   .superRefine((p, ctx) => {
-    const n = p.options?.length ?? 0;
-    if (p.kind === 'wordcloud' && n > 0) ctx.addIssue({ code: 'custom', message: 'a word cloud has no options' });
-    if ((p.kind === 'single' || p.kind === 'multiple') && (n < 2 || n > 10))
-      ctx.addIssue({ code: 'custom', message: `${p.kind} polls need 2-10 options` });
-    if (p.kind === 'rating' && (n < 2 || n > 10)) ctx.addIssue({ code: 'custom', message: 'rating polls need 2-10 scale points' });
-    if (p.options && new Set(p.options.map((o) => o.id)).size !== n) ctx.addIssue({ code: 'custom', message: 'option ids must be unique' });
+    if (p.kind && (p.kind !== 'wordcloud' || p.options)) checkPollShape(p.kind, p.options ?? (p.kind === 'wordcloud' ? [] : undefined), ctx);
+    else if (p.options && new Set(p.options.map((o) => o.id)).size !== p.options.length) ctx.addIssue({ code: 'custom', message: 'option ids must be unique' });
   });
+
+/** P28: at most this many ids in one `cue.order`. */
+export const MAX_ORDER_IDS = 1_000;
 
 const VoteCast = z.union([
   z.strictObject({ pollId: Id, optionIds: z.array(Id).min(1).max(10) }),
@@ -61,6 +90,9 @@ export const MessageSchemas = {
     settings: EventSettings.optional(),
   }),
   'poll.create': PollCreate,
+  'poll.update': PollUpdate,
+  'poll.delete': z.strictObject({ pollId: Id }),
+  'cue.order': z.strictObject({ order: z.array(Id).max(MAX_ORDER_IDS) }),
   'poll.open': z.strictObject({ pollId: Id }),
   'poll.close': z.strictObject({ pollId: Id }),
   'poll.reveal': z.strictObject({ pollId: Id, visible: z.boolean() }),
@@ -74,7 +106,19 @@ export const MessageSchemas = {
   }),
   'question.pin': z.strictObject({ questionId: Id, pinned: z.boolean() }),
   'question.assign': z.strictObject({ questionId: Id, to: Id.nullable() }),
-  'quiz.create': z.strictObject({ quizId: Id, title: Text(200), questions: z.array(QuizQuestion).min(1).max(100) }),
+  'quiz.create': z.strictObject({
+    quizId: Id,
+    title: Text(200),
+    questions: z.array(QuizQuestion).min(1).max(100),
+    autoReveal: z.boolean().optional(),
+  }),
+  'quiz.update': z.strictObject({
+    quizId: Id,
+    title: Text(200).optional(),
+    questions: z.array(QuizQuestion).min(1).max(100).optional(),
+    autoReveal: z.boolean().optional(),
+  }),
+  'quiz.delete': z.strictObject({ quizId: Id }),
   'quiz.next': z.strictObject({ quizId: Id }),
   'quiz.answer': z.strictObject({ quizId: Id, questionId: Id, optionId: Id }),
   'quiz.reveal': z.strictObject({ quizId: Id }),
@@ -92,6 +136,9 @@ export const MESSAGE_NAMES = Object.keys(MessageSchemas) as MessageName[];
 export const MessageRoles: Record<MessageName, readonly Role[]> = {
   'event.update': ['host'],
   'poll.create': ['host'],
+  'poll.update': ['host'],
+  'poll.delete': ['host'],
+  'cue.order': ['host'],
   'poll.open': ['host'],
   'poll.close': ['host'],
   'poll.reveal': ['host'],
@@ -103,6 +150,8 @@ export const MessageRoles: Record<MessageName, readonly Role[]> = {
   'question.pin': ['host', 'moderator'],
   'question.assign': ['host', 'moderator'],
   'quiz.create': ['host'],
+  'quiz.update': ['host'],
+  'quiz.delete': ['host'],
   'quiz.next': ['host'],
   'quiz.answer': ['audience'],
   'quiz.reveal': ['host'],
