@@ -14,6 +14,7 @@ import { readStaffToken } from '../../src/main/core/token-claims';
 import { httpBase } from '../../src/main/core/hub-http';
 import { lanAddress } from '../../src/main/core/local-hub';
 import { buildNeeded, buildOutputs, findElectronBinary } from '../../src/main/start-plan';
+import { installFailureLine } from '../../src/main/electron-install';
 import { tempDir } from '../helpers/hub-process';
 
 const sign = (claims: Record<string, unknown>, expSec: number): Promise<string> =>
@@ -144,5 +145,13 @@ describe('npm start plan', () => {
     fs.mkdirSync(path.join(dir, 'dist'));
     fs.writeFileSync(path.join(dir, 'dist/electron'), '');
     expect(findElectronBinary(root)).toEqual({ ok: true, path: path.join(dir, 'dist/electron') });
+  });
+
+  it("boils the Electron installer's error trace down to one line", () => {
+    const trace = 'HTTPError: Response code 404 (Not Found) for http://127.0.0.1:1/v45.5.0/electron.zip\n    at FetchDownloader.download (file:///x.js:1:1)\n    at async y\n';
+    expect(installFailureLine(trace, 'exit 1')).toBe('HTTPError: Response code 404 (Not Found) for http://127.0.0.1:1/v45.5.0/electron.zip');
+    expect(installFailureLine('TypeError: fetch failed\n    at node:internal\n', 'exit 1')).toMatch(/^TypeError: fetch failed: the download server could not be reached/);
+    expect(installFailureLine('', 'the installer exited with 1')).toBe('the installer exited with 1');
+    expect(installFailureLine('x'.repeat(1000), '')).toHaveLength(300);
   });
 });

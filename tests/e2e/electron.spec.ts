@@ -29,7 +29,7 @@ function startXvfb(): { display: string; proc: ChildProcess } | null {
 
 test('the console window opens, exposes only the contract, and connects to its local hub', async () => {
   if (!binary.ok) return;
-  if (buildNeeded(ROOT)) expect(spawnSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'inherit' }).status).toBe(0);
+  if (buildNeeded(ROOT)) expect(spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status).toBe(0);
   const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecall-electron-'));
   const env: Record<string, string> = { ...(process.env as Record<string, string>), STAGECALL_DATA: userData, STAGECALL_LOG_LEVEL: 'warn' };
   delete env.ELECTRON_RUN_AS_NODE;
