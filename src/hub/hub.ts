@@ -8,6 +8,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { WebSocketServer } from 'ws';
 import { CloseCode, DEFAULT_SYNC_HZ, MAX_FRAME_BYTES, SILENT_PEER_MS, SUBPROTOCOL } from '../shared/protocol';
+import { answerClientError, parseRequestTarget, upgradeRefusal } from '../shared/request-target';
 import { TokenAuthority } from './auth';
 import type { Engine } from './engine/engine';
 import { drainEvenly } from './drain';
@@ -138,21 +139,25 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   });
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://hub');
+    const target = parseRequestTarget(req.url);
+    if (!target.ok) return sendError(res, new HttpError(target.status, target.code, target.message));
+    const pathname = target.pathname;
     api
-      .handle(req, res, url.pathname)
+      .handle(req, res, pathname)
       .then((handled) => {
         if (handled) return;
-        if ((req.method === 'GET' || req.method === 'HEAD') && files.serve(req, url.pathname, res)) return;
-        sendError(res, new HttpError(404, 'not_found', `nothing at ${url.pathname}`));
+        if ((req.method === 'GET' || req.method === 'HEAD') && files.serve(req, pathname, res)) return;
+        sendError(res, new HttpError(404, 'not_found', `nothing at ${pathname.slice(0, 200)}`));
       })
       .catch((err: unknown) => {
+        if (res.headersSent) return void res.destroy();
         if (err instanceof HttpError) return sendError(res, err);
-        log.error({ err, path: url.pathname }, 'http handler failed');
-        if (!res.headersSent) sendError(res, new HttpError(500, 'internal', 'the hub failed to handle this request'));
+        log.error({ err, path: pathname }, 'http handler failed');
+        sendError(res, new HttpError(500, 'internal', 'the hub failed to handle this request'));
       });
   });
   server.keepAliveTimeout = 5_000;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -162,18 +167,15 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   });
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://hub');
-    if (url.pathname !== '/v1/ws' || closing) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    if (drained) {
-      // P31: a draining node takes no new sessions; the client moves to the next hub URL.
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
+    // Node hands the raw socket over without an error listener: a peer reset must not crash us.
+    socket.on('error', () => socket.destroy());
+    const target = parseRequestTarget(req.url);
+    if (!target.ok) return void socket.end(upgradeRefusal(400, target));
+    if (target.pathname !== '/v1/ws' || closing) return void socket.end(upgradeRefusal(404, { code: 'not_found', message: 'WebSockets are served at /v1/ws' }));
+    // P31: a draining node takes no new sessions; the client moves to the next hub URL.
+    if (drained) return void socket.end(upgradeRefusal(503, { code: 'draining', message: 'this hub is draining; use another hub URL' }));
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new Connection(ws, newConnectionId(), host, url.searchParams.get('event'));
+      const conn = new Connection(ws, newConnectionId(), host, target.query.get('event'));
       // Sessions not yet past hello still count for shutdown.
       ws.once('close', () => connections.delete(conn));
       connections.add(conn);

@@ -17,6 +17,8 @@ import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
 import { EVENT_NAMES } from '../shared/console-api';
+import { CLIENT_JSON_BOUNDS, checkJsonBounds } from '../shared/protocol';
+import { answerClientError, httpErrorBody, parseRequestTarget, upgradeRefusal } from '../shared/request-target';
 import { dispatchRequest, type BridgeCore } from './bridge-dispatch';
 import { rendererCsp } from './renderer-csp';
 import { contentTypeOf, resolveRendererFile } from './renderer-files';
@@ -63,6 +65,9 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
+/** A redirect back to this path on this host: `//evil.example` must not become a scheme-relative URL. */
+const samePath = (pathname: string): string => `/${pathname.replace(/^\/+/, '')}`;
+
 const NOT_BUILT = `<!doctype html><html><head><meta charset="utf-8"><title>Stagecall console</title></head>
 <body style="font-family:system-ui,sans-serif;margin:3rem;max-width:40rem">
 <h1>Stagecall console</h1><p>The console's user interface is not built yet. Run <code>npm run build</code>,
@@ -95,27 +100,28 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   });
 
   const send = (res: http.ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void => {
-    res.writeHead(status, { ...securityHeaders(), 'content-type': type, 'cache-control': 'no-store', ...extra });
+    res.writeHead(status, { ...securityHeaders(), 'content-type': type, 'content-length': String(Buffer.byteLength(body)), 'cache-control': 'no-store', ...extra });
     res.end(body);
   };
 
   const server = http.createServer((req, res) => {
     if (!hostOk(req)) return send(res, 421, 'text/plain; charset=utf-8', 'wrong Host\n');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { allow: 'GET, HEAD' });
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    const presented = url.searchParams.get('session');
+    const target = parseRequestTarget(req.url);
+    if (!target.ok) return send(res, target.status, 'application/json; charset=utf-8', httpErrorBody(target));
+    const presented = target.query.get('session');
     if (presented !== null) {
       if (!redeemed && sameSecret(presented, oneTimeToken)) {
         redeemed = true;
         res.setHeader('set-cookie', `${cookieName()}=${cookieSecret}; HttpOnly; SameSite=Strict; Path=/`);
-        return send(res, 303, 'text/plain; charset=utf-8', 'signed in\n', { location: url.pathname });
+        return send(res, 303, 'text/plain; charset=utf-8', 'signed in\n', { location: samePath(target.pathname) });
       }
       // A reload of the printed URL in the browser that redeemed it still works.
-      if (hasCookie(req)) return send(res, 303, 'text/plain; charset=utf-8', 'ok\n', { location: url.pathname });
+      if (hasCookie(req)) return send(res, 303, 'text/plain; charset=utf-8', 'ok\n', { location: samePath(target.pathname) });
       return send(res, 403, 'text/html; charset=utf-8', page('Link already used', 'This console link was already opened in another browser. Restart the console to get a new link.'));
     }
     if (!hasCookie(req)) return send(res, 403, 'text/html; charset=utf-8', page('Open the console link', 'Open the <code>Console ready:</code> URL the console printed (it carries a one-time session token).'));
-    const file = resolveRendererFile(rendererDir, url.pathname);
+    const file = resolveRendererFile(rendererDir, target.pathname);
     if (!file) {
       if (!fs.existsSync(path.join(rendererDir, 'index.html'))) return send(res, 200, 'text/html; charset=utf-8', NOT_BUILT);
       return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
@@ -127,18 +133,21 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     });
   });
 
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
+
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
 
-  const refuse = (socket: Duplex, status: string): void => {
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  };
+  const refuse = (socket: Duplex, status: number, code: string, message: string): void => void socket.end(upgradeRefusal(status, { code, message }));
 
   server.on('upgrade', (req, socket, head) => {
-    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
-    if (pathname !== '/bridge') return refuse(socket, '404 Not Found');
+    // Node hands the raw socket over without an error listener: a peer reset must not crash us.
+    socket.on('error', () => socket.destroy());
+    const target = parseRequestTarget(req.url);
+    if (!target.ok) return refuse(socket, 400, target.code, target.message);
+    if (target.pathname !== '/bridge') return refuse(socket, 404, 'not_found', 'the bridge is at /bridge');
     const origin = req.headers.origin;
-    if (!hostOk(req) || (origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`)) return refuse(socket, '403 Forbidden');
-    if (!hasCookie(req)) return refuse(socket, '401 Unauthorized');
+    if (!hostOk(req) || (origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`)) return refuse(socket, 403, 'forbidden', 'wrong Host or Origin');
+    if (!hasCookie(req)) return refuse(socket, 401, 'unauthorized', 'open the console link first');
     wss.handleUpgrade(req, socket, head, (ws) => onBridge(ws));
   });
 
@@ -163,13 +172,17 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       } catch {
         msg = null;
       }
+      // Bounded before zod or the core recurse into it, like every hub frame (json-bounds.ts).
+      if (checkJsonBounds(msg, CLIENT_JSON_BOUNDS)) msg = null;
       const m = typeof msg === 'object' && msg !== null ? (msg as Record<string, unknown>) : null;
       const id = m && (typeof m.id === 'number' || (typeof m.id === 'string' && m.id.length <= 64)) ? m.id : null;
       if (!m || id === null) {
         write(ws, JSON.stringify({ id: null, result: { ok: false, error: { code: 'invalid', message: 'a bridge message is {id, name, payload}' } } }));
         return;
       }
-      void dispatchRequest(core, m.name, m.payload).then((result) => write(ws, JSON.stringify({ id, result })));
+      void dispatchRequest(core, m.name, m.payload)
+        .then((result) => write(ws, JSON.stringify({ id, result })))
+        .catch((err: unknown) => write(ws, JSON.stringify({ id, result: { ok: false, error: { code: 'internal', message: err instanceof Error ? err.message : String(err) } } })));
     });
   }
 

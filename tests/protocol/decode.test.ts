@@ -72,3 +72,21 @@ describe('decoding untrusted frames', () => {
     );
   });
 });
+
+describe('issue 11: shape bounds before anything recursive', () => {
+  const deep = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`;
+  it('a client frame nests at most 32 levels; a pub past it names its id for the nack (P13)', () => {
+    expect(decodeFrame(`{"t":"pub","id":"d","name":"chat.send","data":${deep(31)}}`)).toMatchObject({ ok: true }); // the frame is level 1
+    expect(decodeFrame(`{"t":"pub","id":"d","name":"chat.send","data":${deep(32)}}`)).toMatchObject({ ok: false, code: 'malformed', nack: { id: 'd', code: 'invalid' } });
+    expect(decodeFrame(`{"t":"pub","id":"d","name":"x","data":${deep(100_000).slice(0, 60_000)}}`)).toMatchObject({ ok: false, code: 'malformed' });
+    expect(decodeFrame(`{"t":"ping","id":"p","ts":1,"x":${deep(5_000)}}`)).toMatchObject({ ok: false, code: 'malformed', message: 'ping: nested deeper than 32 levels' });
+  });
+  it('over-wide arrays and objects are too_large; hub frames may be wide (10,000 questions)', () => {
+    expect(decodeFrame(`{"t":"pub","id":"w","name":"vote.cast","data":[${Array(1_001).fill(0).join(',')}]}`)).toMatchObject({ nack: { id: 'w', code: 'too_large' } });
+    const keys = Object.fromEntries(Array.from({ length: 257 }, (_, i) => [`k${i}`, i]));
+    expect(decodeFrame(JSON.stringify({ t: 'pub', id: 'k', name: 'vote.cast', data: keys }))).toMatchObject({ nack: { id: 'k', code: 'too_large' } });
+    const wide = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`q${i}`, { id: `q${i}` }]));
+    expect(decodeHubFrame(JSON.stringify({ t: 'sync', view: 'staff', epoch: 'e', serial: 1, snapshot: { questions: wide } }))).toMatchObject({ ok: true });
+    expect(decodeHubFrame(`{"t":"self","data":${deep(65)}}`)).toMatchObject({ ok: false, code: 'malformed' });
+  });
+});

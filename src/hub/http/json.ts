@@ -1,7 +1,7 @@
 /** JSON bodies in and out, with PROTOCOL.md section 2's error shape. */
 import type http from 'node:http';
 import type { z } from 'zod';
-import { summariseIssues } from '../../shared/protocol';
+import { CLIENT_JSON_BOUNDS, checkJsonBounds, summariseIssues } from '../../shared/protocol';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -17,7 +17,7 @@ export class HttpError extends Error {
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), 'cache-control': 'no-store', ...headers });
   res.end(text);
 }
 
@@ -30,11 +30,16 @@ export async function readBody<T>(req: http.IncomingMessage, schema: z.ZodType<T
   if (!type.includes('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'too_large', `body exceeds ${MAX_BODY_BYTES} bytes`);
-    chunks.push(buf);
+  try {
+    for await (const chunk of req) {
+      const buf = chunk as Buffer;
+      size += buf.length;
+      if (size > MAX_BODY_BYTES) throw new HttpError(413, 'too_large', `body exceeds ${MAX_BODY_BYTES} bytes`);
+      chunks.push(buf);
+    }
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    throw new HttpError(400, 'aborted', 'the request body was cut off'); // the peer went away mid-body
   }
   let value: unknown;
   try {
@@ -42,6 +47,8 @@ export async function readBody<T>(req: http.IncomingMessage, schema: z.ZodType<T
   } catch {
     throw new HttpError(400, 'malformed', 'body is not valid JSON');
   }
+  const over = checkJsonBounds(value, CLIENT_JSON_BOUNDS);
+  if (over) throw new HttpError(over.kind === 'depth' ? 400 : 413, over.kind === 'depth' ? 'invalid' : 'too_large', `body: ${over.message}`);
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new HttpError(400, 'invalid', summariseIssues(parsed.error));
   return parsed.data;

@@ -163,6 +163,16 @@ export class Connection implements Subscriber {
 
   // ---- inbound ---------------------------------------------------------------------------
   private onMessage(data: WebSocket.RawData, isBinary: boolean): void {
+    try {
+      this.handleMessage(data, isBinary);
+    } catch (err) {
+      // A bug reached by some input: answer it and keep the hub (and this socket) up.
+      this.host.log.error({ err, connectionId: this.connectionId }, 'frame handler failed');
+      this.sendError('internal', 'the hub failed to handle this frame');
+    }
+  }
+
+  private handleMessage(data: WebSocket.RawData, isBinary: boolean): void {
     if (this.phase === 'closed') return;
     this.lastHeard = Date.now();
     this.host.frameIn();
@@ -182,7 +192,7 @@ export class Connection implements Subscriber {
     const decoded = decodeFrame(text);
     if (!decoded.ok) {
       if (decoded.code === 'too_large') return this.close(CloseCode.tooBig, decoded.message);
-      return this.malformedFrame(decoded.message);
+      return this.malformedFrame(decoded.message, this.phase === 'ready' ? decoded.nack : undefined);
     }
     const frame = decoded.frame;
     if (this.phase === 'awaiting-hello') {
@@ -209,11 +219,13 @@ export class Connection implements Subscriber {
     this.sendError('rate_limited', 'slow down: over the per-connection rate limit');
   }
 
-  private malformedFrame(message: string): void {
+  /** P2's budget; a pub the decoder could still name gets its nack (P13) instead of an error. */
+  private malformedFrame(message: string, nack?: { id: string; code: NackCode }): void {
     const now = Date.now();
     this.malformed.push(now);
     while (this.malformed.length && (this.malformed[0] ?? 0) < now - MALFORMED_WINDOW_MS) this.malformed.shift();
     if (this.malformed.length > MALFORMED_LIMIT) return this.close(CloseCode.malformed, 'too many malformed frames');
+    if (nack) return this.send({ t: 'nack', id: nack.id, code: nack.code, message });
     this.sendError('malformed', message);
   }
 
@@ -270,7 +282,7 @@ export class Connection implements Subscriber {
       case 'ping':
         return this.send({ t: 'pong', id: frame.id, ts: frame.ts, hubTime: Date.now() }, 'pong');
       case 'pub':
-        return void this.onPub(frame.id, frame.name, frame.data);
+        return void this.onPub(frame.id, frame.name, frame.data).catch((err: unknown) => this.fail(err));
       case 'history':
         if (!isStaff(this.role)) return this.sendError('forbidden', 'history is for staff roles');
         return void rt
@@ -293,6 +305,7 @@ export class Connection implements Subscriber {
     const t0 = performance.now();
     const claims = this.claims as TokenClaims;
     const nack = (code: NackCode, message: string): void => this.send({ t: 'nack', id, code, message });
+    // The decoder bounded `data`'s depth and width (json-bounds.ts), so this cannot recurse far.
     if (JSON.stringify(data ?? null).length > MAX_PUB_DATA_BYTES) return nack('too_large', `data exceeds ${MAX_PUB_DATA_BYTES} bytes`);
     const check = checkPub(claims.role, name, data);
     if (!check.ok) return nack(check.code, check.message);

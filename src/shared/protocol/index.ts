@@ -3,3 +3,4 @@ export * from './roles';
 export * from './messages';
 export * from './frames';
 export * from './decode';
+export * from './json-bounds';

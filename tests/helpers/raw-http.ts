@@ -1,0 +1,69 @@
+/**
+ * HTTP/1.1 written by hand on a TCP socket: request targets and headers that fetch() and
+ * `ws` would normalise or refuse to send, as an attacker (or an <img src> on any page) sends them.
+ */
+import net from 'node:net';
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export const WS_UPGRADE_HEADERS = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13';
+
+/** Sends `head` (request line + headers, without the blank line) and `body`; resolves with the first response. */
+export function rawRequest(port: number, head: string, body = '', timeoutMs = 30_000): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let data = Buffer.alloc(0);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no response to ${JSON.stringify(head.slice(0, 80))}; got ${JSON.stringify(data.toString().slice(0, 200))}`));
+    }, timeoutMs);
+    const tryParse = (final: boolean): void => {
+      const text = data.toString('utf8');
+      const end = text.indexOf('\r\n\r\n');
+      if (end < 0) {
+        if (final) {
+          clearTimeout(timer);
+          reject(new Error(`connection closed without a response to ${JSON.stringify(head.slice(0, 80))}`));
+        }
+        return;
+      }
+      const [statusLine = '', ...lines] = text.slice(0, end).split('\r\n');
+      const headers: Record<string, string> = {};
+      for (const l of lines) {
+        const i = l.indexOf(':');
+        if (i > 0) headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+      }
+      const rest = text.slice(end + 4);
+      const len = headers['content-length'] !== undefined ? Number(headers['content-length']) : undefined;
+      if (len === undefined ? !final : Buffer.byteLength(rest) < len) return;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: len === undefined ? rest : rest.slice(0, len) });
+    };
+    socket.on('data', (d: Buffer) => {
+      data = Buffer.concat([data, d]);
+      tryParse(false);
+    });
+    socket.on('end', () => tryParse(true));
+    socket.on('error', () => tryParse(true));
+    const close = /\r\nconnection:/i.test(head) ? '' : '\r\nConnection: close';
+    socket.write(`${head}${close}\r\n\r\n${body}`);
+  });
+}
+
+/** Opens a socket, writes `text`, and resets the connection at once (RST), before any answer. */
+export function resetAfterWrite(port: number, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.write(text, () => {
+        socket.resetAndDestroy();
+        resolve();
+      });
+    });
+    socket.on('error', () => resolve());
+  });
+}
