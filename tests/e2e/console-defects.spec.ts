@@ -57,3 +57,45 @@ test('14.1 a bulk archive of 260 questions settles the outbox indicator and tabl
   const outbox = page.getByRole('table', { name: 'Outbox' });
   await expect(outbox.locator('tr[data-state="queued"], tr[data-state="sent"]')).toHaveCount(0);
 });
+
+test('14.4 Live: one unit per chart, units in tooltips, ack latency from the hub stats with a line', async () => {
+  // Some acks for the hub to measure while we look.
+  const voter = members[0] as Member;
+  let n = 0;
+  const busy = setInterval(() => voter.client.send({ t: 'pub', id: `live-r-${n++}`, name: 'reaction.send', data: { emoji: '👍' } }), 300);
+  try {
+    await goTo(page, 'Live');
+    const charts = page.locator('figure.chart');
+    await expect(charts.first()).toBeVisible();
+    const units = await charts.evaluateAll((els) => els.map((e) => e.getAttribute('data-unit') ?? ''));
+    const captions = await charts.locator('figcaption').allTextContents();
+    // Every caption names exactly one unit: no "% / ms", "per second / minute", "count, frames/s".
+    for (const [i, c] of captions.entries()) {
+      expect(c).toContain(`(${units[i]})`);
+      expect(units[i]).not.toMatch(/[/,]/);
+    }
+    // Latency that lives on different scales is on different charts.
+    const unitOf = (title: string) => charts.filter({ has: page.locator('figcaption', { hasText: new RegExp(`^${title} \\(`) }) });
+    await expect(unitOf('Round trip')).toHaveAttribute('data-unit', 'ms');
+    await expect(unitOf('Delivery')).toHaveAttribute('data-unit', 'ms');
+    const ackTile = page.locator('.tile', { hasText: 'Ack latency' });
+    await expect(ackTile.locator('strong')).toHaveText(/^\d+(\.\d)? ms \/ \d+(\.\d)? ms$/, { timeout: 30_000 });
+    // The ack line draws (a path with points), in the Delivery chart.
+    const delivery = unitOf('Delivery');
+    await expect.poll(async () => (await delivery.locator('.recharts-line-curve').first().getAttribute('d'))?.length ?? 0, { timeout: 30_000 }).toBeGreaterThan(10);
+    // The tooltip carries the unit.
+    const hoverTooltip = async (chart: typeof delivery, unit: RegExp): Promise<void> => {
+      const plot = chart.locator('.chart-box');
+      await plot.scrollIntoViewIfNeeded();
+      const box = await plot.boundingBox();
+      if (!box) throw new Error('no chart box');
+      await plot.hover({ position: { x: box.width * 0.7, y: box.height / 2 } });
+      await plot.hover({ position: { x: box.width * 0.75, y: box.height / 2 } });
+      await expect(chart.locator('.recharts-tooltip-wrapper')).toContainText(unit);
+    };
+    await hoverTooltip(delivery, /\d ms/);
+    await hoverTooltip(unitOf('Engagement'), /\d\/s/);
+  } finally {
+    clearInterval(busy);
+  }
+});

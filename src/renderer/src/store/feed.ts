@@ -124,7 +124,6 @@ export function startFeed(api: ConsoleApi, store: ConsoleStore = useConsole): Fe
       else resync();
     }),
     api.on('rtt', (s) => sampler.observeRtt(s)),
-    api.on('ack', (s) => sampler.observeAck(s)),
     api.on('stats', (frame) => {
       sampler.observeStats(frame, Date.now());
       store.setState({ latestStats: frame });

@@ -6,32 +6,36 @@ import { LoadAlert } from './load-alert';
 import { MetricChart, type SeriesDef } from './metric-chart';
 import { StatTile } from './stat-tile';
 
-const ENGAGEMENT: SeriesDef[] = [
-  { key: 'votesPerSec', label: 'Votes/s' },
-  { key: 'reactionsPerSec', label: 'Reactions/s' },
-  { key: 'questionsPerMin', label: 'Questions/min' },
-];
+// One unit per chart (issue 14.4): a chart never puts ms beside %, or 0.5 ms beside 700 ms.
 const AUDIENCE: SeriesDef[] = [
   { key: 'online', label: 'Online' },
   { key: 'peak', label: 'Peak' },
 ];
-const LATENCY: SeriesDef[] = [
+const ENGAGEMENT: SeriesDef[] = [
+  { key: 'votesPerSec', label: 'Votes' },
+  { key: 'reactionsPerSec', label: 'Reactions' },
+];
+const QUESTIONS: SeriesDef[] = [{ key: 'questionsPerMin', label: 'Questions' }];
+const RTT: SeriesDef[] = [
   { key: 'rttP50', label: 'RTT p50' },
   { key: 'rttP95', label: 'RTT p95' },
   { key: 'rttP99', label: 'RTT p99' },
   { key: 'jitterMs', label: 'Jitter' },
-  { key: 'ackMs', label: 'Ack' },
+];
+const DELIVERY: SeriesDef[] = [
+  { key: 'ackMs', label: 'Ack p50' },
+  { key: 'ackP99Ms', label: 'Ack p99' },
   { key: 'syncLagMs', label: 'Sync lag' },
 ];
 const LOAD: SeriesDef[] = [
-  { key: 'loadPct', label: 'Load %' },
-  { key: 'cpuPct', label: 'CPU %' },
-  { key: 'loopLagMs', label: 'Loop lag ms' },
+  { key: 'loadPct', label: 'Load' },
+  { key: 'cpuPct', label: 'CPU' },
 ];
-const TRAFFIC: SeriesDef[] = [
-  { key: 'connections', label: 'Connections' },
-  { key: 'framesInPerSec', label: 'Frames in/s' },
-  { key: 'framesOutPerSec', label: 'Frames out/s' },
+const LOOP: SeriesDef[] = [{ key: 'loopLagMs', label: 'Event-loop lag p99' }];
+const CONNECTIONS: SeriesDef[] = [{ key: 'connections', label: 'Connections' }];
+const FRAMES: SeriesDef[] = [
+  { key: 'framesInPerSec', label: 'Frames in' },
+  { key: 'framesOutPerSec', label: 'Frames out' },
 ];
 
 const EMPTY_ROW: Partial<MetricRow> = {};
@@ -53,16 +57,20 @@ export function LiveScreen() {
         <StatTile label="Reactions/s" value={fmtInt(last.reactionsPerSec)} />
         <StatTile label="Questions/min" value={fmtInt(last.questionsPerMin)} />
         <StatTile label="RTT p50 / p99" value={`${fmtMs(last.rttP50)} / ${fmtMs(last.rttP99)}`} detail={`jitter ${fmtMs(last.jitterMs)}`} />
-        <StatTile label="Ack latency" value={fmtMs(last.ackMs)} detail={`sync lag ${fmtMs(last.syncLagMs)}`} />
+        <StatTile label="Ack latency p50 / p99" value={`${fmtMs(last.ackMs)} / ${fmtMs(last.ackP99Ms)}`} detail={`sync lag ${fmtMs(last.syncLagMs)}`} />
         <StatTile label="Hub load" value={last.loadPct === null || last.loadPct === undefined ? '—' : `${Math.round(last.loadPct)}%`} detail={`CPU ${last.cpuPct ?? '—'}% · lag ${fmtMs(last.loopLagMs)}`} />
         <StatTile label="Connections" value={fmtInt(last.connections)} detail={`${fmtInt(last.framesInPerSec)} in/s · ${fmtInt(last.framesOutPerSec)} out/s`} />
       </dl>
       <div className="charts">
         <MetricChart title="Audience" unit="people" series={AUDIENCE} rows={rows} theme={theme} />
-        <MetricChart title="Engagement" unit="per second / minute" series={ENGAGEMENT} rows={rows} theme={theme} />
-        <MetricChart title="Latency" unit="ms" series={LATENCY} rows={rows} theme={theme} />
-        <MetricChart title="Hub load" unit="% / ms" series={LOAD} rows={rows} theme={theme} />
-        <MetricChart title="Hub traffic" unit="count, frames/s" series={TRAFFIC} rows={rows} theme={theme} />
+        <MetricChart title="Engagement" unit="per second" series={ENGAGEMENT} rows={rows} theme={theme} />
+        <MetricChart title="Questions" unit="per minute" series={QUESTIONS} rows={rows} theme={theme} />
+        <MetricChart title="Round trip" unit="ms" series={RTT} rows={rows} theme={theme} />
+        <MetricChart title="Delivery" unit="ms" series={DELIVERY} rows={rows} theme={theme} />
+        <MetricChart title="Hub load" unit="%" series={LOAD} rows={rows} theme={theme} />
+        <MetricChart title="Hub event loop" unit="ms" series={LOOP} rows={rows} theme={theme} />
+        <MetricChart title="Hub connections" unit="connections" series={CONNECTIONS} rows={rows} theme={theme} />
+        <MetricChart title="Hub traffic" unit="frames per second" series={FRAMES} rows={rows} theme={theme} />
       </div>
     </div>
   );

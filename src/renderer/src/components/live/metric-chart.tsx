@@ -15,6 +15,7 @@ export interface SeriesDef {
 
 interface Props {
   title: string;
+  /** The one unit of every series on this chart: on the caption, the axis and in the tooltip. */
   unit: string;
   series: SeriesDef[];
   rows: MetricRow[];
@@ -35,6 +36,15 @@ function ticksFor(rows: MetricRow[]): number[] {
   return out;
 }
 
+const SHORT: Record<string, string> = { '%': '%', ms: ' ms', 'per second': '/s', 'per minute': '/min', 'frames per second': ' frames/s' };
+
+/** "12.5 ms", "40%", "3 people" for the tooltip. */
+export function withUnit(v: unknown, unit: string): string {
+  if (typeof v !== 'number') return String(v ?? '—');
+  const n = Number.isInteger(v) ? String(v) : v.toFixed(1);
+  return `${n}${SHORT[unit] ?? ` ${unit}`}`;
+}
+
 /**
  * The frame renders at once; the chart inside renders from a deferred copy of the rows, which
  * React renders at low priority in small slices, so five charts redrawing never block a keypress.
@@ -49,7 +59,7 @@ const ChartBody = memo(function ChartBody({ title, unit, series, rows, theme, yM
   const axis = AXIS[theme];
   const id = `chart-${title.replace(/\W+/g, '-').toLowerCase()}`;
   return (
-    <figure className="card chart" aria-labelledby={id}>
+    <figure className="card chart" aria-labelledby={id} data-unit={unit}>
       <figcaption id={id}>
         {title} <span className="muted">({unit})</span>
       </figcaption>
@@ -61,8 +71,8 @@ const ChartBody = memo(function ChartBody({ title, unit, series, rows, theme, yM
             <LineChart data={rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid stroke={axis.grid} strokeDasharray="3 3" />
               <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} ticks={ticksFor(rows)} interval={0} tickFormatter={fmtClock} stroke={axis.text} tick={{ fill: axis.text, fontSize: 11 }} />
-              <YAxis stroke={axis.text} tick={{ fill: axis.text, fontSize: 11 }} width={48} domain={yMax !== undefined ? [0, yMax] : [0, 'auto']} allowDecimals={false} />
-              <Tooltip isAnimationActive={false} labelFormatter={(t) => fmtClock(Number(t))} contentStyle={{ background: theme === 'dark' ? '#1b1f2a' : '#fff', borderColor: axis.grid }} />
+              <YAxis stroke={axis.text} tick={{ fill: axis.text, fontSize: 11 }} width={48} domain={yMax !== undefined ? [0, yMax] : [0, 'auto']} allowDecimals={unit === 'ms'} />
+              <Tooltip isAnimationActive={false} labelFormatter={(t) => fmtClock(Number(t))} formatter={(v) => withUnit(v, unit)} contentStyle={{ background: theme === 'dark' ? '#1b1f2a' : '#fff', borderColor: axis.grid }} />
               <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
               {series.map((s, i) => (
                 <Line

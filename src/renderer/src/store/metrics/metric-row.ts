@@ -11,7 +11,9 @@ export interface MetricRow {
   rttP95: number | null;
   rttP99: number | null;
   jitterMs: number | null;
+  /** The hub's ack latency p50 / p99 (stats frames), ms. */
   ackMs: number | null;
+  ackP99Ms: number | null;
   syncLagMs: number | null;
   connections: number | null;
   framesInPerSec: number | null;

@@ -3,7 +3,7 @@
  * React; observing is O(1) per event and the per-second work is bounded by small windows, so a
  * 10,000-person audience costs the same as ten.
  */
-import type { AckSample, RttSample } from '../../../../shared/console-api';
+import type { RttSample } from '../../../../shared/console-api';
 import type { StaffView } from '../../../../shared/domain/types';
 import type { StatsFrame, WireEntry } from '../../../../shared/protocol/frames';
 import type { MetricRow } from './metric-row';
@@ -23,7 +23,6 @@ export class MetricsSampler {
   private readonly counts = new Ring<ViewCounts>(61);
   private doc: StaffView | null = null;
   private prev: ViewCounts | null = null;
-  private acks: number[] = [];
   private stats: { frame: StatsFrame; at: number } | null = null;
   private logVotes = 0;
   private logSeenAt = -Infinity;
@@ -38,7 +37,6 @@ export class MetricsSampler {
     this.counts.clear();
     this.doc = null;
     this.prev = null;
-    this.acks = [];
     this.logVotes = 0;
     this.awaiting = null;
     this.lags = [];
@@ -51,10 +49,6 @@ export class MetricsSampler {
 
   observeRtt(s: RttSample): void {
     if (Number.isFinite(s.rttMs) && s.rttMs >= 0) this.rtts.push(s);
-  }
-
-  observeAck(s: AckSample): void {
-    if (Number.isFinite(s.ms) && s.ms >= 0 && this.acks.length < 10_000) this.acks.push(s.ms);
   }
 
   observeStats(frame: StatsFrame, now: number): void {
@@ -98,7 +92,6 @@ export class MetricsSampler {
 
     const rtts = this.rtts.toArray().filter((s) => now - s.at <= RTT_WINDOW_MS).map((s) => s.rttMs);
     const st = this.stats && now - this.stats.at <= STATS_FRESH_MS ? this.stats.frame : null;
-    const ackMs = percentile(this.acks, 50);
     const lag = this.lags.length ? Math.max(...this.lags) : null;
 
     const row: MetricRow = {
@@ -112,7 +105,9 @@ export class MetricsSampler {
       rttP95: round1(percentile(rtts, 95)),
       rttP99: round1(percentile(rtts, 99)),
       jitterMs: round1(jitter(rtts)),
-      ackMs: round1(ackMs),
+      // The hub's own measure (P23): append to ack for every publisher, not just this console.
+      ackMs: st ? round1(st.ackLatencyMs.p50) : null,
+      ackP99Ms: st ? round1(st.ackLatencyMs.p99) : null,
       syncLagMs: round1(lag),
       connections: st ? Object.values(st.connections).reduce((a, b) => a + b, 0) : null,
       framesInPerSec: st ? Math.round(st.framesInPerSec) : null,
@@ -121,7 +116,6 @@ export class MetricsSampler {
       loopLagMs: st ? round1(st.loopLagP99Ms) : null,
       loadPct: st ? round1(st.load * 100) : null,
     };
-    this.acks = [];
     this.lags = [];
     this.logVotes = 0;
     this.rows.push(row);
