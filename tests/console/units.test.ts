@@ -8,7 +8,7 @@ import path from 'node:path';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { csvField, csvRows } from '../../src/main/core/results-csv';
-import { SendPacer } from '../../src/main/core/send-pacer';
+import { TokenBucket } from '../../src/shared/client';
 import { throttle } from '../../src/main/core/throttle';
 import { readStaffToken } from '../../src/main/core/token-claims';
 import { httpBase } from '../../src/main/core/hub-http';
@@ -69,22 +69,21 @@ describe('token claims (read, not verified)', () => {
 });
 
 describe('pacing and throttling', () => {
-  it('the pacer keeps under 75% of the hub rate with a half-second burst', () => {
+  it('the token bucket paces at its rate with its burst (the client uses 150/s, burst 75 under a 200/s hub)', () => {
     let t = 0;
-    const p = new SendPacer(() => t);
-    p.configure(200); // → 150/s, burst 75
+    const p = new TokenBucket(150, 75, t);
     let n = 0;
-    while (p.take()) n++;
+    while (p.take(t)) n++;
     expect(n).toBe(75);
-    expect(p.waitMs()).toBe(7);
+    expect(p.waitMs(t)).toBe(7);
     t += 1_000;
     n = 0;
-    while (p.take()) n++;
+    while (p.take(t)) n++;
     expect(n).toBe(75); // the burst caps what a quiet second saves
     let sent = 0;
     for (let ms = 0; ms < 10_000; ms++) {
       t += 1;
-      while (p.take()) sent++;
+      while (p.take(t)) sent++;
     }
     expect(sent).toBeGreaterThanOrEqual(1490);
     expect(sent).toBeLessThanOrEqual(1501);

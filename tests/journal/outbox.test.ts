@@ -1,15 +1,18 @@
 /**
- * The outbox on a real journal: order, pipelining, resends with original ids after a
- * disconnect or a restart, dup acks, nacks never resent. The test plays the hub: `send`
- * records the frames it was given and the test answers with ack/nack frames.
+ * The shared client's publisher over the console's journal (JournalOutbox): order,
+ * pipelining, resends with original ids after a disconnect or a restart, dup acks, nacks never
+ * resent. The test plays the hub: `send` records the pubs it was given and the test answers
+ * with ack/nack frames.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PubFrame } from '../../src/shared/protocol/frames';
+import { Publisher, type OutboxItem } from '../../src/shared/client';
+import type { AckFrame, NackFrame, WelcomeFrame } from '../../src/shared/protocol/frames';
 import { Journal } from '../../src/main/core/journal/journal';
-import { Outbox } from '../../src/main/core/journal/outbox';
+import { JournalOutbox } from '../../src/main/core/journal-outbox';
+import { FakeClock, welcomeFrame } from '../client/fakes';
 
 const dirs: string[] = [];
 const journals: Journal[] = [];
@@ -23,25 +26,60 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
+/** A welcome whose rate never holds the test back: the window is what is under test. */
+const WELCOME = welcomeFrame({ limits: { maxFrameBytes: 65536, ratePerSec: 1_000_000, syncHz: 10 } }) as unknown as WelcomeFrame;
+
+/** The publisher as the client drives it; `flush` goes online (a welcome) and reports how many went out. */
+class Wire {
+  readonly publisher: Publisher;
+  constructor(
+    store: JournalOutbox,
+    send: (item: OutboxItem) => boolean,
+    window: number,
+  ) {
+    this.publisher = new Publisher({ store, clock: new FakeClock(), send, window });
+  }
+  flush(sent: () => number): number {
+    const before = sent();
+    this.publisher.onWelcome(WELCOME);
+    return sent() - before;
+  }
+  onAck(f: AckFrame): void {
+    this.publisher.onAck(f);
+  }
+  onNack(f: NackFrame): void {
+    this.publisher.onNack(f);
+  }
+  onDisconnect(): void {
+    this.publisher.onDisconnect();
+  }
+  get inFlightCount(): number {
+    return this.publisher.inFlightCount;
+  }
+}
+
 async function setup(dir = tmpDir(), opts: { maxInFlight?: number; eventId?: string } = {}) {
   const journal = await Journal.open(dir, { consoleId: 'c' });
   journals.push(journal);
-  const wire: PubFrame[] = [];
+  const wire: OutboxItem[] = [];
   let open = true;
-  const outbox = new Outbox(journal, (f) => (open ? (wire.push(f), true) : false), opts);
+  const w = new Wire(new JournalOutbox(journal, opts.eventId ?? 'ev'), (f) => (open ? (wire.push(f), true) : false), opts.maxInFlight ?? 50);
+  // A newly journaled action goes out at once while connected (hub-session.ts wires the same).
+  journal.onChange((c) => c.kind === 'enqueued' && w.publisher.flush());
+  const outbox = { ...w, flush: () => w.flush(() => wire.length), onAck: (f: AckFrame) => w.onAck(f), onNack: (f: NackFrame) => w.onNack(f), onDisconnect: () => w.onDisconnect(), get inFlightCount() { return w.inFlightCount; } };
   return { dir, journal, outbox, wire, setOpen: (v: boolean) => (open = v) };
 }
-const ids = (frames: PubFrame[]): string[] => frames.map((f) => f.id);
+const ids = (frames: OutboxItem[]): string[] => frames.map((f) => f.id);
 const range = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => `c:${from + i}`);
 const ackFor = (id: string, dup = false) => ({ t: 'ack', id, serial: Number(id.split(':')[1]), applied: true, dup }) as const;
 
-describe('Outbox', () => {
+describe('JournalOutbox under the publisher', () => {
   it('sends queued actions in order, pipelined up to the window, the next ones as acks arrive', async () => {
     const { journal, outbox, wire } = await setup(undefined, { maxInFlight: 50 });
     for (let i = 1; i <= 120; i++) await journal.enqueue('ev', 'chat.send', { i });
     expect(outbox.flush()).toBe(50);
     expect(ids(wire)).toEqual(range(1, 50));
-    expect(wire[0]).toEqual({ t: 'pub', id: 'c:1', name: 'chat.send', data: { i: 1 } });
+    expect(wire[0]).toEqual({ id: 'c:1', name: 'chat.send', data: { i: 1 } });
     for (const f of wire.slice(0, 10)) outbox.onAck(ackFor(f.id));
     expect(ids(wire)).toEqual(range(1, 60));
     expect(outbox.inFlightCount).toBe(50);
@@ -124,7 +162,7 @@ describe('Outbox', () => {
     expect(ids(wire)).toEqual(['c:1', 'c:2', 'c:3']);
   });
 
-  it('while disconnected, new actions wait in the journal; only the connection\'s event is sent', async () => {
+  it("while disconnected, new actions wait in the journal; only the connection's event is sent", async () => {
     const { journal, outbox, wire } = await setup(undefined, { eventId: 'ev-b' });
     await journal.enqueue('ev-a', 'chat.send', {});
     await journal.enqueue('ev-b', 'chat.send', {});
@@ -134,9 +172,14 @@ describe('Outbox', () => {
     outbox.onDisconnect();
     await journal.enqueue('ev-b', 'chat.send', {});
     expect(ids(wire)).toEqual(['c:2']);
-    outbox.setEventId('ev-a');
-    outbox.flush();
-    expect(ids(wire)).toEqual(['c:2', 'c:1']);
-    outbox.dispose();
+    expect(journal.pending().map((p) => p.id)).toEqual(['c:1', 'c:2', 'c:3']);
+  });
+
+  it('P14 an action journaled with its own id keeps it, and the same id twice is one action', async () => {
+    const { journal } = await setup();
+    const store = new JournalOutbox(journal, 'ev');
+    await store.add({ id: 'sdk-1', name: 'chat.send', data: { i: 1 } });
+    await store.add({ id: 'sdk-1', name: 'chat.send', data: { i: 1 } });
+    expect(journal.pending().map((p) => p.id)).toEqual(['sdk-1']);
   });
 });

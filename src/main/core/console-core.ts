@@ -28,7 +28,7 @@ import { CoreError, fail, ok, toConsoleError } from './core-errors';
 import { createEvent, issueStaffToken } from './hub-http';
 import { HubSession, idleStatus, type Emit, type LinkTuning, type MirrorState } from './hub-session';
 import { Journal, type OutboxEntry } from './journal';
-import { Emitter } from './link/emitter';
+import { Emitter } from '../../shared/client';
 import { startLocalHub, type LocalHub } from './local-hub';
 import { toOutboxItem } from './outbox-items';
 import { Rehearsal } from './rehearsal';
@@ -211,11 +211,8 @@ export class ConsoleCore implements ConsoleApi {
       next = { ...s, hubUrls: [hub.url], localPort: hub.port, token };
       if (next.localPort !== s.localPort || token !== s.token) await this.requireJournal().saveSettings(sessionPatch(next));
     }
-    // The cached view resumes by patch only if it matches the journal's lastSerial hint's epoch.
-    const cached = loadCachedView(this.opts.userDataDir, next.eventId);
-    const hint = this.requireJournal().lastSerial('staff');
-    const seed = cached && (!hint || hint.epoch === cached.epoch) ? cached : null;
-    this.activate(next, seed);
+    // The cached view is the resume cursor: the hub answers its serial with a patch, or a snapshot.
+    this.activate(next, loadCachedView(this.opts.userDataDir, next.eventId));
   }
 
   // ---- sessions -------------------------------------------------------------------

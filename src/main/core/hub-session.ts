@@ -1,20 +1,21 @@
 /**
- * One console's connection to one event: the Link (resilient socket), the Outbox (journaled
- * actions sent in order, paced under the hub's rate limit), the staff-view mirror, the
- * recent log, and the translation of all of it into console events (console-api.ts
- * `Events`). ConsoleCore makes one per session and closes it when the session ends.
+ * One console's connection to one event: the shared client (src/shared/client: states,
+ * backoff, the staff-view mirror, publishing paced under the hub's rate limit) over the
+ * journal as its outbox, the recent log, and the translation of all of it into console events
+ * (console-api.ts `Events`). ConsoleCore makes one per session and closes it when it ends.
  */
+import WebSocket from 'ws';
+import { createClient, type Clock, type ConnectionOptions, type StagecallClient, type StateChange, type ViewMeta, type WebSocketConstructor } from '../../shared/client';
 import type { EventName, Events, LinkState as ApiLinkState, LinkStatus as ApiLinkStatus, SyncEvent } from '../../shared/console-api';
-import type { ErrorFrame, HubFrame, PubFrame, SyncFrame, WireEntry } from '../../shared/protocol';
-import { Outbox, type Journal } from './journal';
-import { Link, ViewMirror, realClock, wsSocketFactory, type Clock, type LinkOptions, type LinkState, type LinkStateChange, type SocketFactory } from './link';
-import { SendPacer } from './send-pacer';
+import { decodeHubFrame, type ErrorFrame, type HubFrame, type WireEntry } from '../../shared/protocol';
+import type { Journal } from './journal';
+import { JournalOutbox } from './journal-outbox';
 import { throttle, type Throttled } from './throttle';
 
 export type Emit = <E extends EventName>(event: E, payload: Events[E]) => void;
 
-/** Link tuning a caller may override (tests shorten the backoff). */
-export type LinkTuning = Partial<Pick<LinkOptions, 'backoff' | 'pingEveryMs' | 'deadAfterMs' | 'openTimeoutMs' | 'suspendAfterMs' | 'suspendedRetryMs'>>;
+/** Connection tuning a caller may override (tests shorten the backoff). */
+export type LinkTuning = Partial<Pick<ConnectionOptions, 'backoff' | 'pingEveryMs' | 'deadAfterMs' | 'openTimeoutMs' | 'suspendAfterMs' | 'suspendedRetryMs'>>;
 
 export interface MirrorState {
   epoch: string;
@@ -31,17 +32,25 @@ export interface HubSessionOptions {
   client: { name: string; version: string };
   /** The staff view from the last run (view-cache.ts): shown at once, resumed by patch. */
   seed?: MirrorState | null;
-  /** Called at most every 2 s (and on close) with the mirror, to persist it. */
+  /** Called at most every 30 s, when the link drops and on close, with the mirror, to persist it. */
   persistMirror?: (view: MirrorState) => void | Promise<void>;
   link?: LinkTuning;
   clock?: Clock;
-  socketFactory?: SocketFactory;
+  WebSocket?: WebSocketConstructor;
 }
 
 /** Log entries kept for `log/recent` (and asked for on subscribe). */
 export const LOG_KEEP = 1_000;
+/**
+ * The view cache is the resume cursor: a 2 MB staff view is not worth rewriting for every
+ * serial. A console that crashes resumes from at most this far back, by patch while the hub
+ * still holds that state, else by snapshot.
+ */
+const PERSIST_EVERY_MS = 30_000;
+/** Unanswered pubs on the wire: hides the round trip, and a long backlog goes out in steps under P24's staff rate. */
+const CONSOLE_WINDOW = 50;
 
-const apiState = (s: LinkState): ApiLinkState => (s === 'closed' ? 'idle' : s);
+const apiState = (s: StateChange['state']): ApiLinkState => (s === 'closed' ? 'idle' : s);
 
 export const idleStatus = (hubUrls: string[] = []): ApiLinkStatus => ({
   state: 'idle',
@@ -54,66 +63,66 @@ export const idleStatus = (hubUrls: string[] = []): ApiLinkStatus => ({
   node: null,
 });
 
-function toSyncEvent(f: SyncFrame): SyncEvent {
-  return 'patch' in f
+function toSyncEvent(doc: unknown, meta: ViewMeta): SyncEvent {
+  const f = meta.frame;
+  return f && 'patch' in f
     ? { view: 'staff', epoch: f.epoch, serial: f.serial, base: f.base, patch: f.patch }
-    : { view: 'staff', epoch: f.epoch, serial: f.serial, snapshot: f.snapshot };
+    : { view: 'staff', epoch: meta.epoch, serial: meta.serial, snapshot: doc };
 }
 
 export class HubSession {
-  readonly link: Link;
-  readonly mirror: ViewMirror;
-  private readonly outbox: Outbox;
-  private readonly pacer: SendPacer;
-  private readonly clock: Clock;
+  readonly client: StagecallClient;
   private readonly sentAt = new Map<string, number>();
+  private readonly clock: Clock | undefined;
   private log: WireEntry[] = [];
   private unsentLog: WireEntry[] = [];
   private logSubscribed = false;
-  private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private hubUrls: string[];
-  private node: string | null = null;
-  private clockOffsetMs = 0;
-  private lastRttMs = 0;
   private current: ApiLinkStatus;
   private closed = false;
   private readonly emitLog: Throttled;
   private readonly persist: Throttled;
+  private readonly unsubscribeJournal: () => void;
 
   constructor(private readonly opts: HubSessionOptions) {
-    this.clock = opts.clock ?? realClock;
     this.hubUrls = [...opts.hubUrls];
     this.current = idleStatus(this.hubUrls);
-    this.pacer = new SendPacer(() => this.clock.now());
-    this.link = new Link({
-      hubUrls: this.hubUrls,
+    this.clock = opts.clock;
+    const store = new JournalOutbox(opts.journal, opts.eventId, (id) => this.sentAt.set(id, this.now()));
+    this.client = createClient({
+      urls: this.hubUrls,
       token: () => opts.token,
-      clock: this.clock,
-      socketFactory: opts.socketFactory ?? wsSocketFactory,
+      WebSocket: opts.WebSocket ?? WebSocket,
+      // Node bundles zod anyway: the full schema gives the sharper error messages.
+      decode: decodeHubFrame,
+      ...(opts.clock ? { clock: opts.clock } : {}),
       client: opts.client,
+      eventId: opts.eventId,
+      outbox: store,
+      window: CONSOLE_WINDOW,
+      autoConnect: false,
       ...opts.link,
       onListenerError: (err) => console.error('[console] link listener failed', err),
     });
-    this.mirror = new ViewMirror('staff', this.link);
-    this.outbox = new Outbox(opts.journal, (f) => this.send(f), { eventId: opts.eventId });
     this.emitLog = throttle(() => this.flushLog(), 100);
-    this.persist = throttle(() => this.persistNow(), 2_000);
-    this.link.on('state', (c) => this.onState(c));
-    this.link.on('frame', (f) => this.onFrame(f));
-    this.link.on('rtt', (ms) => {
-      this.lastRttMs = ms;
-      opts.emit('rtt', { at: Date.now(), rttMs: ms });
+    this.persist = throttle(() => this.persistNow(), PERSIST_EVERY_MS);
+    this.client.on('state', (c) => this.onState(c));
+    this.client.on('frame', (f) => this.onFrame(f));
+    this.client.on('settled', ({ id, outcome }) => this.onSettled(id, outcome));
+    this.client.on('rtt', (ms) => opts.emit('rtt', { at: Date.now(), rttMs: ms }));
+    // A newly journaled action goes out at once while connected.
+    this.unsubscribeJournal = opts.journal.onChange((c) => {
+      if (c.kind === 'enqueued') this.client.flush();
     });
   }
 
   /** Subscribes (resuming from the seed when there is one) and connects. */
   start(): void {
     const seed = this.opts.seed;
-    if (seed && this.mirror.apply({ t: 'sync', view: 'staff', epoch: seed.epoch, serial: seed.serial, snapshot: seed.doc }).ok) {
-      this.link.subscribe('staff', { since: seed.serial, epoch: seed.epoch });
-    } else this.link.subscribe('staff');
-    this.link.subscribe('stats');
-    this.link.connect();
+    if (seed && seed.doc !== undefined) this.client.seedView('staff', { doc: seed.doc, serial: seed.serial, epoch: seed.epoch });
+    this.client.view('staff', (doc, meta) => this.onView(doc, meta));
+    this.client.stats((f) => this.opts.emit('stats', f));
+    this.client.connect();
   }
 
   get status(): ApiLinkStatus {
@@ -121,8 +130,7 @@ export class HubSession {
   }
 
   get view(): MirrorState | null {
-    const { epoch, serial, doc } = this.mirror;
-    return epoch !== undefined && serial !== undefined && doc !== undefined ? { epoch, serial, doc } : null;
+    return this.client.viewState('staff');
   }
 
   recentLog(limit = LOG_KEEP): WireEntry[] {
@@ -131,59 +139,36 @@ export class HubSession {
 
   setHubUrls(urls: string[]): void {
     this.hubUrls = [...urls];
-    this.link.setHubUrls(urls);
     this.current = { ...this.current, hubUrls: [...urls] };
     this.opts.emit('status', this.status);
-    this.link.connect(); // from disconnected/suspended: try the new list now
+    this.client.setUrls(urls); // from disconnected/suspended: try the new list now
   }
 
   /** Stops sending and closes the socket; unsent actions stay in the journal. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.outbox.dispose();
-    this.link.disconnect();
+    this.unsubscribeJournal();
+    this.client.close();
     this.emitLog.cancel();
-    this.persist.flush();
     this.persist.cancel();
+    this.persistNow();
   }
 
-  // ---- sending -------------------------------------------------------------------
-
-  private send(frame: PubFrame): boolean {
-    if (this.closed || this.link.getStatus().state !== 'connected') return false;
-    if (!this.pacer.take()) {
-      this.flushLater(this.pacer.waitMs());
-      return false;
-    }
-    if (!this.link.send(frame)) return false;
-    this.sentAt.set(frame.id, this.clock.now());
-    return true;
+  private now(): number {
+    return this.clock ? this.clock.now() : performance.now();
   }
 
-  /** Outbox.flush() marks the outbox online, so it is only called while connected. */
-  private flushLater(ms: number): void {
-    if (this.flushTimer || this.closed) return;
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = null;
-      if (!this.closed && this.link.getStatus().state === 'connected') this.outbox.flush();
-    }, Math.max(5, ms));
-  }
+  // ---- client events ----------------------------------------------------------------
 
-  // ---- link events ----------------------------------------------------------------
-
-  private onState(c: LinkStateChange): void {
+  private onState(c: StateChange): void {
     if (this.closed && c.state !== 'closed') return;
-    const welcome = c.state === 'connected' ? this.link.getStatus().welcome : undefined;
-    if (welcome) {
-      this.node = welcome.node;
-      // The hub's clock when the welcome arrived ≈ hubTime + half a round trip.
-      this.clockOffsetMs = Math.round(welcome.hubTime + this.lastRttMs / 2 - Date.now());
-      this.pacer.configure(welcome.limits.ratePerSec);
-    } else if (c.previous === 'connected' || c.previous === 'connecting') {
-      this.outbox.onDisconnect(); // in-flight actions are resent, same ids, after the next welcome
+    const status = this.client.status;
+    const welcome = c.state === 'connected' ? status.welcome : null;
+    if (c.previous === 'connected' && c.state !== 'connected') {
       this.sentAt.clear();
+      this.persist.cancel();
+      this.persistNow(); // a good moment: the view is as fresh as it will get for a while
     }
     this.current = {
       state: apiState(c.state),
@@ -192,59 +177,39 @@ export class HubSession {
       attempt: c.attempt,
       retryAt: c.retryInMs !== undefined ? Date.now() + c.retryInMs : null,
       reason: c.reason ?? null,
-      clockOffsetMs: this.clockOffsetMs,
-      node: this.node,
+      clockOffsetMs: Math.round(status.clockOffsetMs ?? 0),
+      node: welcome?.node ?? this.current.node,
     };
     this.opts.emit('status', this.status);
     if (c.state === 'failed') this.opts.emit('notice', { level: 'error', message: `The hub refused this console: ${c.reason ?? 'no reason given'}. Join again with a new token.` });
-    if (welcome) this.outbox.flush();
   }
 
-  private onFrame(f: HubFrame): void {
-    if (this.closed) return;
-    switch (f.t) {
-      case 'ack': {
-        const at = this.sentAt.get(f.id);
-        if (at !== undefined) {
-          this.sentAt.delete(f.id);
-          this.opts.emit('ack', { at: Date.now(), ms: Math.max(0, Math.round(this.clock.now() - at)) });
-        }
-        this.outbox.onAck(f);
-        return;
-      }
-      case 'nack':
-        this.sentAt.delete(f.id);
-        this.outbox.onNack(f);
-        this.opts.emit('notice', { level: 'warning', message: `The hub refused an action (${f.code}): ${f.message}` });
-        return;
-      case 'sync':
-        if (f.view === 'staff') this.onSync(f);
-        return;
-      case 'log':
-        this.onLog(f.entries);
-        return;
-      case 'stats':
-        this.opts.emit('stats', f);
-        return;
-      case 'error':
-        this.onError(f);
-        return;
-      default:
-        return;
-    }
-  }
-
-  private onSync(f: SyncFrame): void {
-    const r = this.mirror.apply(f);
-    if (!r.ok) return; // the mirror asked for a resync; the renderer gets the frame that fixes it
-    this.opts.emit('sync', toSyncEvent(f));
-    this.opts.journal.saveLastSerial('staff', f.epoch, f.serial);
+  private onView(doc: unknown, meta: ViewMeta): void {
+    // A seeded state (no frame) is what the renderer reads with view/get; only changes are events.
+    if (this.closed || !meta.frame) return;
+    // Each change reaches the renderer once: the patch when one was applied, else the state.
+    this.opts.emit('sync', toSyncEvent(doc, meta));
     this.persist();
     if (!this.logSubscribed) {
       // Only the recent log: a console joining a long event must not download all of it.
       this.logSubscribed = true;
-      this.link.subscribe('log', { since: Math.max(0, f.serial - LOG_KEEP), epoch: f.epoch });
+      this.client.log((entries) => this.onLog(entries), { since: Math.max(0, meta.serial - LOG_KEEP), epoch: meta.epoch });
     }
+  }
+
+  private onSettled(id: string, outcome: { ok: true; ack: { id: string } } | { ok: false; nack: { code: string; message: string } }): void {
+    const at = this.sentAt.get(id);
+    this.sentAt.delete(id);
+    if (outcome.ok) {
+      if (at !== undefined) this.opts.emit('ack', { at: Date.now(), ms: Math.max(0, Math.round(this.now() - at)) });
+    } else {
+      this.opts.emit('notice', { level: 'warning', message: `The hub refused an action (${outcome.nack.code}): ${outcome.nack.message}` });
+    }
+  }
+
+  private onFrame(f: HubFrame): void {
+    if (this.closed) return;
+    if (f.t === 'error') this.onError(f);
   }
 
   private onLog(entries: WireEntry[]): void {
@@ -264,9 +229,7 @@ export class HubSession {
 
   private onError(f: ErrorFrame): void {
     if (f.code === 'unavailable') {
-      // The hub could not store what we sent and will not ack it: resend the window, same ids (P14).
-      this.outbox.onDisconnect();
-      this.flushLater(1_000);
+      // The client resends those pubs, same ids, after a pause (P14, P34).
       this.opts.emit('notice', { level: 'warning', message: `The hub could not store actions (${f.message}); retrying.` });
     } else if (f.code !== 'unauthorized') {
       this.opts.emit('notice', { level: 'warning', message: `The hub reported ${f.code}: ${f.message}` });

@@ -32,7 +32,7 @@ export interface PublisherOptions {
   /** Pause before resending after `rate_limited` (default 1_500 ms) or `unavailable` (1_000 ms). */
   rateLimitedPauseMs?: number;
   unavailablePauseMs?: number;
-  /** Told when an item settles (also items resent from an earlier run, which no promise awaits). */
+  /** Told when the hub answers an item, before the store records it (also items resent from an earlier run, which no promise awaits). */
   onSettled?: (id: string, outcome: PubOutcome) => void;
 }
 
@@ -163,12 +163,12 @@ export class Publisher {
     const waiter = this.waiters.get(id);
     this.waiters.delete(id);
     this.notBefore.delete(id);
+    this.opts.onSettled?.(id, outcome);
     try {
       await this.opts.store.settle(id, outcome);
     } catch {
       // The store reports its own write failures (the journal's onChange); the answer still stands.
     }
-    this.opts.onSettled?.(id, outcome);
     if (!waiter) return;
     if (outcome.ok) waiter.resolve(outcome.ack);
     else waiter.reject(new PublishError(outcome.nack.code, outcome.nack.message));

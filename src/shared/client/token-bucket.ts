@@ -30,12 +30,12 @@ export class TokenBucket {
     return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.perSec) * 1000);
   }
 
-  /** New limits (a welcome's rate); tokens already held are kept up to the new burst. */
+  /** New limits, full (a welcome: the hub's bucket for a new connection starts full too). */
   configure(perSec: number, burst: number, now: number): void {
-    this.refill(now);
     this.perSec = Math.max(Number.MIN_VALUE, perSec);
     this.burst = Math.max(1, burst);
-    this.tokens = Math.min(this.tokens, this.burst);
+    this.tokens = this.burst;
+    this.last = now;
   }
 
   private refill(now: number): void {

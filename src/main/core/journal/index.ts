@@ -1,4 +1,3 @@
 export { Journal, type JournalChange, type JournalOptions, type JournalOpenReport, type OutboxEntry, type OutboxItem, type OutboxState } from './journal';
-export { Outbox, type OutboxJournal, type OutboxOptions } from './outbox';
 export { JournalError, type JournalErrorCode } from './errors';
 export type { Settings } from './records';

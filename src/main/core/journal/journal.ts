@@ -146,13 +146,16 @@ export class Journal {
     return () => this.listeners.delete(cb);
   }
 
-  /** Resolves once the action is fsynced: only then is it "queued". */
-  async enqueue(eventId: string, name: string, data: unknown): Promise<OutboxItem> {
+  /** Resolves once the action is fsynced: only then is it "queued". `id`: the caller's own (default `<consoleId>:<seq>`). */
+  async enqueue(eventId: string, name: string, data: unknown, id?: string): Promise<OutboxItem> {
     this.assertOpen();
     if (!eventId) throw new JournalError('invalid', 'eventId is required');
     if (!name || name.length > 64) throw new JournalError('invalid', 'name must be 1-64 characters');
+    if (id !== undefined && (id.length === 0 || id.length > 64)) throw new JournalError('invalid', 'id must be 1-64 characters');
+    const known = id !== undefined ? this.items.get(id) : undefined;
+    if (known) return toItem(known); // the same id is the same action (P14)
     const seq = this.nextSeq++;
-    const item: Item = { id: `${this.consoleId}:${seq}`, seq, eventId, name, data: data ?? null, queuedAt: this.now(), durable: false, sent: false, settle: null };
+    const item: Item = { id: id ?? `${this.consoleId}:${seq}`, seq, eventId, name, data: data ?? null, queuedAt: this.now(), durable: false, sent: false, settle: null };
     this.items.set(item.id, item);
     this.unsettled.set(item.id, item);
     try {

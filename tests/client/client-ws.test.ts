@@ -1,17 +1,13 @@
 /**
- * The Link with its real ports (wsSocketFactory, realClock) against a tiny real `ws` hub on
+ * The shared client with its real ports (`ws`, the real clock) against a tiny real `ws` hub on
  * 127.0.0.1 that speaks just enough protocol: welcome, pong, sync (snapshot or patch).
  * Proves reconnect after the hub is stopped and restarted on the same port (catching up by
  * patch, P18), and failover to the next URL (refused connection, then a 1001 shutdown, P11).
  */
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { Link } from '../../src/main/core/link/link';
-import type { LinkStateChange } from '../../src/main/core/link/link-types';
-import { realClock } from '../../src/main/core/link/real-clock';
-import { ViewMirror, type MirrorOutcome } from '../../src/main/core/link/view-mirror';
-import { wsSocketFactory } from '../../src/main/core/link/ws-socket-factory';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import WebSocketClient, { WebSocketServer, type WebSocket } from 'ws';
+import { createClient, type StagecallClient, type StateChange } from '../../src/shared/client';
 
 interface TinyHub {
   port: number;
@@ -102,100 +98,94 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
-/** Poll a condition (never a fixed sleep as the mechanism). */
-async function waitFor(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+/** Waits on a condition (vi.waitFor re-checks it; never a fixed sleep). */
+const waitFor = (what: string, cond: () => boolean, timeout = 20_000): Promise<void> =>
+  vi.waitFor(() => {
+    if (!cond()) throw new Error(`timed out waiting for: ${what}`);
+  }, { timeout, interval: 5 });
 
-function realLink(hubUrls: string[]) {
-  const link = new Link({
-    hubUrls,
-    token: () => 'tok',
-    clock: realClock,
-    socketFactory: wsSocketFactory,
+function realClient(urls: string[]) {
+  const client = createClient({
+    urls,
+    token: 'tok',
+    WebSocket: WebSocketClient,
     backoff: { baseMs: 50, capMs: 400 },
     pingEveryMs: 100,
     client: { name: 'link-ws-test', version: '0' },
+    autoConnect: false,
   });
-  const states: LinkStateChange[] = [];
+  const states: StateChange[] = [];
   const rtts: number[] = [];
-  const outcomes: MirrorOutcome[] = [];
-  const mirror = new ViewMirror('staff', link);
-  link.on('state', (s) => states.push(s));
-  link.on('rtt', (r) => rtts.push(r));
-  link.on('frame', (f) => {
-    if (f.t === 'sync') outcomes.push(mirror.apply(f));
-  });
-  return { link, states, rtts, mirror, outcomes };
+  const kinds: string[] = [];
+  client.on('state', (s) => states.push(s));
+  client.on('rtt', (r) => rtts.push(r));
+  client.view('staff', (_doc, meta) => kinds.push(meta.frame && 'patch' in meta.frame ? 'patch' : 'snapshot'));
+  const serial = (): number | undefined => client.viewState('staff')?.serial;
+  return { client, states, rtts, kinds, serial };
 }
 
-const links: Link[] = [];
+const clients: StagecallClient[] = [];
 afterEach(async () => {
-  for (const l of links.splice(0)) l.disconnect();
+  for (const c of clients.splice(0)) c.close();
   for (const h of hubs.splice(0)) await h.stop('abrupt').catch(() => undefined);
 });
 
-describe('Link over real WebSockets', () => {
+describe('client over real WebSockets', () => {
   it('P1 P10 P18 reconnects to a hub restarted on the same port and catches up by patch', async () => {
     const hub1 = await startHub('n1', 3);
-    const t = realLink([`http://127.0.0.1:${hub1.port}`]);
-    links.push(t.link);
-    t.link.subscribe('staff');
-    t.link.connect();
+    const t = realClient([`http://127.0.0.1:${hub1.port}`]);
+    clients.push(t.client);
+    t.client.connect();
 
-    await waitFor('connected', () => t.link.getStatus().state === 'connected');
+    await waitFor('connected', () => t.client.status.state === 'connected');
     expect(hub1.handshakes[0]).toEqual({ protocol: 'stagecall.v1', path: '/v1/ws' });
     expect(hub1.received[0]).toEqual({ t: 'hello', token: 'tok', client: { name: 'link-ws-test', version: '0' } });
-    await waitFor('snapshot', () => t.mirror.serial === 3);
+    await waitFor('snapshot', () => t.serial() === 3);
     await waitFor('two RTT samples', () => t.rtts.length >= 2);
     expect(t.rtts.every((r) => r >= 0 && r < 5_000)).toBe(true);
 
     hub1.advance(4);
-    await waitFor('live patch', () => t.mirror.serial === 4);
+    await waitFor('live patch', () => t.serial() === 4);
 
     await hub1.stop('abrupt');
     hubs.splice(hubs.indexOf(hub1), 1);
-    await waitFor('disconnected', () => t.link.getStatus().state === 'disconnected');
+    await waitFor('disconnected', () => t.client.status.state === 'disconnected');
     // Retries against the closed port are refused and keep backing off.
-    await waitFor('two refused retries', () => t.link.getStatus().attempt >= 3);
-    expect(t.link.getStatus().state).not.toBe('connected');
+    await waitFor('two refused retries', () => t.client.status.attempt >= 3);
+    expect(t.client.status.state).not.toBe('connected');
 
     const hub2 = await startHub('n1-restarted', 6, hub1.port);
-    await waitFor('reconnected', () => t.link.getStatus().state === 'connected');
-    await waitFor('caught up', () => t.mirror.serial === 6);
+    await waitFor('reconnected', () => t.client.status.state === 'connected');
+    await waitFor('caught up', () => t.serial() === 6);
     expect(hub2.received.filter((f) => f.t === 'sub')).toEqual([{ t: 'sub', view: 'staff', since: 4, epoch: EPOCH }]);
     expect(hub2.sentSync).toEqual(['patch']);
-    expect(t.mirror.doc).toEqual({ n: 6 });
-    expect(t.outcomes.every((o) => o.ok)).toBe(true);
-    expect(t.link.getStatus().connects).toBe(2);
+    expect(t.client.viewState('staff')?.doc).toEqual({ n: 6 });
+    expect(t.kinds).toEqual(['snapshot', 'patch', 'patch']);
+    expect(t.client.status.connects).toBe(2);
   });
 
-  it('P11 fails over: a refused URL, then the next; a 1001 shutdown hands over to the next URL at once', async () => {
+  it('P11 fails over: a refused URL, then the next; a 1001 shutdown hands over to the next URL within the jitter', async () => {
     const dead = await deadPort();
     const hubA = await startHub('A', 10);
     const hubB = await startHub('B', 12);
     const urls = [`http://127.0.0.1:${dead}`, `ws://127.0.0.1:${hubA.port}`, `http://127.0.0.1:${hubB.port}/`];
-    const t = realLink(urls);
-    links.push(t.link);
-    t.link.subscribe('staff');
-    t.link.connect();
+    const t = realClient(urls);
+    clients.push(t.client);
+    t.client.connect();
 
-    await waitFor('connected to A', () => t.link.getStatus().state === 'connected');
-    expect(t.link.getStatus()).toMatchObject({ hubUrl: urls[1], welcome: { node: 'A' } });
+    await waitFor('connected to A', () => t.client.status.state === 'connected');
+    expect(t.client.status).toMatchObject({ hubUrl: urls[1], welcome: { node: 'A' } });
     expect(t.states.find((s) => s.state === 'disconnected')).toMatchObject({ hubUrl: urls[0], nextHubUrl: urls[1] });
-    await waitFor('snapshot from A', () => t.mirror.serial === 10);
+    await waitFor('snapshot from A', () => t.serial() === 10);
 
     await hubA.stop('going-away');
-    await waitFor('connected to B', () => t.link.getStatus().state === 'connected' && t.link.getStatus().hubUrl === urls[2]);
+    await waitFor('connected to B', () => t.client.status.state === 'connected' && t.client.status.hubUrl === urls[2]);
     const handover = t.states.find((s) => s.closeCode === 1001);
-    expect(handover).toMatchObject({ state: 'disconnected', retryInMs: 0, nextHubUrl: urls[2] });
-    expect(t.link.getStatus().welcome?.node).toBe('B');
-    await waitFor('caught up from B', () => t.mirror.serial === 12);
+    expect(handover).toMatchObject({ state: 'disconnected', nextHubUrl: urls[2], attempt: 0 });
+    expect(handover?.retryInMs).toBeLessThan(1_000);
+    expect(t.client.status.welcome?.node).toBe('B');
+    await waitFor('caught up from B', () => t.serial() === 12);
     expect(hubB.received.filter((f) => f.t === 'sub')).toEqual([{ t: 'sub', view: 'staff', since: 10, epoch: EPOCH }]);
-    expect(t.mirror.doc).toEqual({ n: 12 });
+    expect(t.client.viewState('staff')?.doc).toEqual({ n: 12 });
   });
 });
