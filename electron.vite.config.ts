@@ -55,6 +55,7 @@ export default defineConfig({
       outDir: r('out/renderer'),
       emptyOutDir: true,
       target: 'es2022',
+      minify: true, // electron-vite leaves the renderer unminified by default
       assetsInlineLimit: 0, // script-src 'self': nothing inlined as data: URLs
       modulePreload: { polyfill: false },
       rolldownOptions: { input: { index: r('src/renderer/index.html') } },

@@ -40,19 +40,8 @@ export interface SessionInfo {
   canIssueTokens: boolean;
 }
 
-/** The session before any event is started or joined. */
-export const NO_SESSION: SessionInfo = {
-  mode: 'none',
-  eventId: null,
-  title: null,
-  joinCode: null,
-  joinUrl: null,
-  role: null,
-  clientId: null,
-  name: null,
-  hubUrls: [],
-  canIssueTokens: false,
-};
+// Zod-free module, so the renderer can import it without bundling zod.
+export { NO_SESSION } from './no-session';
 
 export type OutboxState = 'queued' | 'sent' | 'acknowledged' | 'refused';
 export interface OutboxItem {

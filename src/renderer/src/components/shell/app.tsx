@@ -2,11 +2,7 @@
 import { useConsole } from '../../store/store';
 import { navigate, toggleHelp } from '../../store/ui-actions';
 import { useHotkeys } from '../../lib/hotkeys';
-import { ConnectionScreen } from '../connection/connection-screen';
-import { LiveScreen } from '../live/live-screen';
-import { QaScreen } from '../qa/qa-screen';
-import { RunScreen } from '../run/run-screen';
-import { SetupScreen } from '../setup/setup-screen';
+import { lazy, Suspense } from 'react';
 import { CoreGoneBanner } from './core-gone-banner';
 import { HelpDialog } from './help-dialog';
 import { Nav, SCREENS } from './nav';
@@ -14,6 +10,13 @@ import { NoEvent } from './no-event';
 import { Notices } from './notices';
 import { OfflineBanner } from './offline-banner';
 import { TopBar } from './top-bar';
+
+// One chunk per screen: the console loads the frame and the screen it shows, the rest on first visit.
+const RunScreen = lazy(() => import('../run/run-screen').then((m) => ({ default: m.RunScreen })));
+const QaScreen = lazy(() => import('../qa/qa-screen').then((m) => ({ default: m.QaScreen })));
+const LiveScreen = lazy(() => import('../live/live-screen').then((m) => ({ default: m.LiveScreen })));
+const ConnectionScreen = lazy(() => import('../connection/connection-screen').then((m) => ({ default: m.ConnectionScreen })));
+const SetupScreen = lazy(() => import('../setup/setup-screen').then((m) => ({ default: m.SetupScreen })));
 
 export function App() {
   const screen = useConsole((s) => s.screen);
@@ -33,7 +36,13 @@ export function App() {
       <div className="app-body">
         <Nav />
         <main id="main" className="screen" tabIndex={-1} aria-busy={!loaded}>
-          {!loaded ? <p className="empty">Connecting to the console core…</p> : <Screen screen={screen} />}
+          {!loaded ? (
+            <p className="empty">Connecting to the console core…</p>
+          ) : (
+            <Suspense fallback={<p className="empty">Loading…</p>}>
+              <Screen screen={screen} />
+            </Suspense>
+          )}
         </main>
       </div>
       <Notices />

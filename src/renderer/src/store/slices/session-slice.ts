@@ -1,5 +1,6 @@
 /** Which event the console runs, and as whom (`session` events, `session/*` answers). */
-import { NO_SESSION, type AppInfo, type RehearsalStatus, type SessionInfo } from '../../../../shared/console-api';
+import type { AppInfo, RehearsalStatus, SessionInfo } from '../../../../shared/console-api';
+import { NO_SESSION } from '../../../../shared/no-session';
 
 export interface Teammate {
   name: string;
