@@ -12,6 +12,8 @@ export interface TokenClaims {
   role: Role;
   name: string | null;
   exp: number;
+  /** P30: claim `wat`; only audience tokens carry `stream`. */
+  watching: 'room' | 'stream';
 }
 
 export type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; reason: 'expired' | 'invalid' };
@@ -50,9 +52,10 @@ export class TokenAuthority {
     return typeof bearer === 'string' && safeEqual(bearer, this.adminKey);
   }
 
-  async issue(claims: Omit<TokenClaims, 'exp'>, ttlSec: number): Promise<{ token: string; expiresAt: number }> {
+  async issue(claims: Omit<TokenClaims, 'exp' | 'watching'> & { watching?: 'room' | 'stream' }, ttlSec: number): Promise<{ token: string; expiresAt: number }> {
     const exp = Math.floor(Date.now() / 1000) + ttlSec;
-    const token = await new SignJWT({ evt: claims.eventId, role: claims.role, name: claims.name ?? undefined })
+    const wat = claims.watching === 'stream' && claims.role === 'audience' ? 'stream' : undefined;
+    const token = await new SignJWT({ evt: claims.eventId, role: claims.role, name: claims.name ?? undefined, wat })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(claims.clientId)
       .setIssuedAt()
@@ -68,7 +71,8 @@ export class TokenAuthority {
       if (typeof payload.sub !== 'string' || typeof payload.evt !== 'string' || !role.success || typeof payload.exp !== 'number')
         return { ok: false, reason: 'invalid' };
       const name = typeof payload.name === 'string' ? payload.name : null;
-      return { ok: true, claims: { clientId: payload.sub, eventId: payload.evt, role: role.data, name, exp: payload.exp } };
+      const watching = payload.wat === 'stream' && role.data === 'audience' ? 'stream' : 'room';
+      return { ok: true, claims: { clientId: payload.sub, eventId: payload.evt, role: role.data, name, exp: payload.exp, watching } };
     } catch (err) {
       return { ok: false, reason: err instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
     }

@@ -5,7 +5,9 @@
  */
 import { apply, audienceView, hubTimers, HUB_CLIENT_ID, initialState, selfView, staffView, type EventState, type HubTimer } from '../shared/domain';
 import type { AudienceView, LogEntry, StaffView } from '../shared/domain/types';
-import type { WireEntry } from '../shared/protocol';
+import { pforEach } from '../shared/domain/pmap';
+import type { DeliveryStats, WireEntry } from '../shared/protocol';
+import type { CueOpening } from './delivery-tracker';
 import type { AppendInput, Engine, EventMeta } from './engine/engine';
 import type { Subscriber } from './subscriber';
 import { ViewChannel } from './view-channel';
@@ -40,6 +42,8 @@ export class EventRuntime {
   private readonly waiters = new Map<number, Array<() => void>>();
   private readonly states = new Map<number, EventState>();
   private readonly notApplied = new Map<number, string>();
+  /** P27: serial of the entry that opened each poll, or the current question of each quiz. */
+  private readonly cueOpened = new Map<string, number>();
   private readonly staff: ViewChannel<StaffView>;
   private readonly audience: ViewChannel<AudienceView>;
   private readonly selfSubs = new Map<Subscriber, string>();
@@ -75,8 +79,11 @@ export class EventRuntime {
       const s = this.states.get(serial);
       return s === undefined ? undefined : select(s);
     };
-    this.staff = new ViewChannel('staff', () => staffView(this.state), () => this.epochValue, () => this.applied, at(staffView));
-    this.audience = new ViewChannel('audience', () => audienceView(this.state), () => this.epochValue, () => this.applied, at(audienceView));
+    this.staff = new ViewChannel('staff', () => staffView(this.state), () => this.epochValue, () => this.applied, { viewAt: at(staffView) });
+    this.audience = new ViewChannel('audience', () => audienceView(this.state), () => this.epochValue, () => this.applied, {
+      viewAt: at(audienceView),
+      delayMs: () => this.streamDelayMs,
+    });
   }
 
   /** Opens the event: folds its whole log (rebuilding state after a restart), then goes live. */
@@ -116,6 +123,10 @@ export class EventRuntime {
   }
   get online(): number {
     return staffView(this.state).audience.online;
+  }
+  /** P30: the event's stream delay setting. */
+  get streamDelayMs(): number {
+    return this.state.event.settings.streamDelayMs;
   }
 
   /** Members are told to reconnect; they will get the new epoch and a snapshot (P15). */
@@ -199,6 +210,7 @@ export class EventRuntime {
       const r = apply(this.state, entry);
       this.state = r.state;
       if (!r.applied) this.notApplied.set(entry.serial, r.reason);
+      else if (entry.name === 'poll.open' || entry.name === 'quiz.next') this.noteCueOpened(entry);
       this.applied = entry.serial;
       this.states.set(entry.serial, this.state);
       if (this.states.size > RETAINED_STATES) this.states.delete(entry.serial - RETAINED_STATES);
@@ -247,6 +259,32 @@ export class EventRuntime {
         retry.unref();
       },
     );
+  }
+
+  private noteCueOpened(entry: LogEntry): void {
+    const d = entry.data as { pollId?: unknown; quizId?: unknown };
+    const id = entry.name === 'poll.open' ? d.pollId : d.quizId;
+    if (typeof id === 'string') this.cueOpened.set(id, entry.serial);
+  }
+
+  // ---- delivery (P27) -----------------------------------------------------------------
+  reportAt(view: 'staff' | 'audience', sub: Subscriber, serial: number): void {
+    // Staff report too (the console does), but P27's delivery is about the audience.
+    if (view === 'audience') this.audience.reportAt(sub, serial);
+  }
+
+  /** `delivery.audience` for a stats frame: per open poll and running quiz, how many show it. */
+  deliveryStats(): DeliveryStats {
+    const cues: CueOpening[] = [];
+    pforEach(this.state.polls, (p) => {
+      const serial = this.cueOpened.get(p.id);
+      if (p.status === 'open' && serial !== undefined) cues.push({ id: p.id, serial });
+    });
+    pforEach(this.state.quizzes, (q) => {
+      const serial = this.cueOpened.get(q.id);
+      if (q.status === 'running' && serial !== undefined) cues.push({ id: q.id, serial });
+    });
+    return this.audience.deliveryStats(cues);
   }
 
   // ---- views ------------------------------------------------------------------------
@@ -372,4 +410,5 @@ export const toWire = (e: LogEntry): WireEntry => ({
   role: e.role,
   author: e.author ?? null,
   ...(e.rttMs !== undefined ? { rttMs: e.rttMs } : {}),
+  ...(e.watching !== undefined ? { watching: e.watching } : {}),
 });

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { WebSocketServer } from 'ws';
-import { CloseCode, DEFAULT_SYNC_HZ, MAX_FRAME_BYTES, SILENT_PEER_MS, SUBPROTOCOL } from '../shared/protocol';
+import { CloseCode, DEFAULT_SYNC_HZ, MAX_FRAME_BYTES, SILENT_PEER_MS, SUBPROTOCOL, type DeliveryStats } from '../shared/protocol';
 import { answerClientError, parseRequestTarget, upgradeRefusal } from '../shared/request-target';
 import { TokenAuthority } from './auth';
 import type { Engine } from './engine/engine';
@@ -136,6 +136,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     },
     ...(opts.joinRatePerSec ? { joinRatePerSec: opts.joinRatePerSec } : {}),
     metricsText: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+    streamDelayOf: async (eventId) => (await runtimeFor(eventId))?.streamDelayMs ?? 0,
   });
 
   const server = http.createServer((req, res) => {
@@ -193,17 +194,24 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     if (statsSubs.size === 0) return;
     const snap = metrics.snapshot();
     void (async () => {
-      const perEvent = new Map<string, { online: number; nodes: Array<{ node: string; online: number; connections: number }> }>();
+      const perEvent = new Map<
+        string,
+        { online: number; nodes: Array<{ node: string; online: number; connections: number }>; delivery?: { audience: DeliveryStats } }
+      >();
       for (const c of statsSubs) {
         const eventId = c.eventId;
         if (!eventId || perEvent.has(eventId)) continue;
         const rt = await runtimeFor(eventId);
         const nodes = await engine.presence(eventId).catch(() => []);
-        perEvent.set(eventId, { online: rt?.online ?? 0, nodes: nodes.length ? nodes : [{ node, online: rt?.localAudience ?? 0, connections: connections.size }] });
+        perEvent.set(eventId, {
+          online: rt?.online ?? 0,
+          nodes: nodes.length ? nodes : [{ node, online: rt?.localAudience ?? 0, connections: connections.size }],
+          ...(rt ? { delivery: { audience: rt.deliveryStats() } } : {}),
+        });
       }
       for (const c of statsSubs) {
         const ev = perEvent.get(c.eventId ?? '');
-        c.send({ t: 'stats', ts: Date.now(), node, nodes: ev?.nodes ?? [], audienceOnline: ev?.online ?? 0, ...snap }, 'stats');
+        c.send({ t: 'stats', ts: Date.now(), node, nodes: ev?.nodes ?? [], audienceOnline: ev?.online ?? 0, ...snap, ...(ev?.delivery ? { delivery: ev.delivery } : {}) }, 'stats');
       }
     })().catch((err: unknown) => log.error({ err }, 'stats failed'));
   }, 1_000);

@@ -6,6 +6,8 @@ export interface Subscriber {
   readonly connectionId: string;
   readonly clientId: string;
   readonly role: Role;
+  /** P30: where an audience member watches from (token claim `wat`); staff are always `room`. */
+  readonly watching: 'room' | 'stream';
   /** Writes bytes that are already one JSON text frame. Returns false when the socket is gone. */
   sendRaw(frame: Buffer, kind: string): boolean;
   /** Fan-out path: the same pre-framed bytes for every subscriber; the caller counts frames. */

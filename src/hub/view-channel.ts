@@ -1,20 +1,28 @@
 /**
  * One view (`staff` or `audience`) of one event: computes the view once per tick, keeps a ring
- * of recent view states by serial, and writes the same pre-encoded sync frame to every
- * subscriber at the same base (P18, P19, DESIGN.md "serialised once per view per tick").
+ * of recent view states by serial and time, and writes the same pre-encoded sync frame to every
+ * subscriber at the same base (P18, P19, DESIGN.md "serialised once per view per tick"). Every
+ * frame carries the P26 hash of the state it ends at, computed once per state (view-ring.ts).
+ *
+ * P30: stream viewers (token claim `wat: stream`) of the audience view are served the state that
+ * was current `delayMs` ago, from the same ring (no second fold); frames to them are shared by
+ * (base, target) like everyone else's, only later.
  *
  * Backpressure: a subscriber whose socket has more than HIGH_WATER bytes queued is skipped
  * (its state conflates: next time it gets one patch from its own base). One that stays above
  * the mark for STUCK_MS is closed with 4009 (docs/protocol-notes.md).
  */
 import { diff } from '../shared/json-patch';
-import type { SyncView } from '../shared/protocol';
+import type { DeliveryStats, SyncView } from '../shared/protocol';
+import { DeliveryTracker, type CueOpening } from './delivery-tracker';
 import type { Subscriber } from './subscriber';
+import { hashOf, ViewRing, type ViewPoint } from './view-ring';
 import { prepareFrame, type PreparedFrame } from './ws/prepared-frame';
 
 export const HIGH_WATER_BYTES = 1 << 20; // 1 MiB queued per socket
 export const STUCK_MS = 30_000;
-export const RING_SIZE = 1_200; // 2 minutes of changes at 10 Hz
+/** 2 minutes of changes at 10 Hz: covers P30's 60 s maximum delay with room to resume. */
+export const RING_SIZE = 1_200;
 
 interface SubState {
   serial: number;
@@ -26,29 +34,53 @@ export interface ViewFlushResult {
   skipped: number;
 }
 
+export interface ViewChannelOptions<V> {
+  /** The view at an older serial the ring does not hold (rebuilt from a retained state), if any. */
+  viewAt?: (serial: number) => V | undefined;
+  /** P30: how far behind stream viewers are served (0: not at all). */
+  delayMs?: () => number;
+  /** Hub clock (tests inject one). */
+  now?: () => number;
+}
+
+type Target<V> = ViewPoint<V>;
+
 export class ViewChannel<V extends object> {
-  private ring = new Map<number, V>();
-  private cur: { serial: number; view: V } | null = null;
+  private readonly ring = new ViewRing<V>(RING_SIZE);
   private readonly subs = new Map<Subscriber, SubState>();
+  private readonly streamSubs = new Map<Subscriber, SubState>();
+  private readonly delivery = new DeliveryTracker();
   private laggers = 0;
   private checkedSerial = -1;
+  private audienceSubs = 0;
+  private readonly viewAt: (serial: number) => V | undefined;
+  private readonly delayMs: () => number;
+  private readonly now: () => number;
 
   constructor(
     readonly view: SyncView,
     private readonly select: () => V,
     private readonly epoch: () => string,
     private readonly appliedSerial: () => number,
-    /** The view at an older serial the ring does not hold (rebuilt from a retained state), if any. */
-    private readonly viewAt: (serial: number) => V | undefined = () => undefined,
-  ) {}
-
-  get subscriberCount(): number {
-    return this.subs.size;
+    opts: ViewChannelOptions<V> = {},
+  ) {
+    this.viewAt = opts.viewAt ?? (() => undefined);
+    this.delayMs = opts.delayMs ?? (() => 0);
+    this.now = opts.now ?? Date.now;
   }
 
-  get current(): { serial: number; view: V } {
+  get subscriberCount(): number {
+    return this.subs.size + this.streamSubs.size;
+  }
+
+  get current(): { serial: number; view: V; hash: string } {
+    const p = this.point();
+    return { serial: p.serial, view: p.view, hash: hashOf(p) };
+  }
+
+  private point(): ViewPoint<V> {
     this.advance();
-    return this.cur as { serial: number; view: V };
+    return this.ring.latest as ViewPoint<V>;
   }
 
   /** Recomputes the view if the log moved on; records a ring point when it changed. */
@@ -57,44 +89,86 @@ export class ViewChannel<V extends object> {
     if (serial === this.checkedSerial) return;
     this.checkedSerial = serial;
     const next = this.select();
+    const cur = this.ring.latest;
     // An entry that does not change this view (a pending question in the audience view) adds no point.
-    if (this.cur && (this.cur.view === next || diff(this.cur.view, next).length === 0)) return;
-    this.cur = { serial, view: next };
-    this.ring.set(serial, next);
-    if (this.ring.size > RING_SIZE) {
-      const oldest = this.ring.keys().next().value;
-      if (oldest !== undefined) this.ring.delete(oldest);
-    }
+    if (cur && (cur.view === next || diff(cur.view, next).length === 0)) return;
+    this.ring.push(serial, next, this.now());
     if (this.subs.size) this.laggers = this.subs.size;
+  }
+
+  /** P30: the state stream viewers should hold now. */
+  private streamTarget(now: number): ViewPoint<V> {
+    const delay = this.delayMs();
+    const latest = this.point();
+    return delay > 0 ? (this.ring.currentAt(now - delay) ?? latest) : latest;
+  }
+
+  private isStream(sub: Subscriber): boolean {
+    return this.view === 'audience' && sub.watching === 'stream';
   }
 
   /** P18: a snapshot, or a patch from `since` when the epoch matches and the ring still holds it. */
   subscribe(sub: Subscriber, since?: number, epoch?: string): void {
-    const cur = this.current;
-    const from = since !== undefined && epoch === this.epoch() && since <= cur.serial ? (this.ring.get(since) ?? this.viewAt(since)) : undefined;
-    const frame = this.frameFrom(from === undefined ? undefined : { serial: since as number, view: from }, cur);
-    this.subs.set(sub, { serial: cur.serial, stuckSince: 0 });
+    this.unsubscribe(sub);
+    const stream = this.isStream(sub);
+    const target = stream ? this.streamTarget(this.now()) : this.point();
+    const fromView = since !== undefined && epoch === this.epoch() && since <= target.serial ? (this.ring.get(since)?.view ?? this.viewAt(since)) : undefined;
+    const frame = this.frameFrom(fromView === undefined ? undefined : { serial: since as number, view: fromView }, target);
+    (stream ? this.streamSubs : this.subs).set(sub, { serial: target.serial, stuckSince: 0 });
+    if (sub.role === 'audience') this.audienceSubs++;
     sub.sendRaw(frame, 'sync');
   }
 
   unsubscribe(sub: Subscriber): void {
-    this.subs.delete(sub);
+    if (this.subs.delete(sub) || this.streamSubs.delete(sub)) {
+      if (sub.role === 'audience') this.audienceSubs--;
+      this.delivery.forget(sub);
+    }
   }
 
   has(sub: Subscriber): boolean {
-    return this.subs.has(sub);
+    return this.subs.has(sub) || this.streamSubs.has(sub);
   }
 
-  /** One tick: every subscriber not at the current serial gets one frame from its own base. */
+  /** P27: the serial a subscriber says it shows. Only audience connections count for delivery. */
+  reportAt(sub: Subscriber, serial: number): void {
+    if (sub.role !== 'audience' || !this.has(sub)) return;
+    const latest = this.point();
+    this.delivery.report(sub, Math.min(serial, latest.serial), this.streamSubs.has(sub));
+  }
+
+  /** P27 `delivery.audience`, for a stats frame. */
+  deliveryStats(cues: readonly CueOpening[]): DeliveryStats {
+    const now = this.now();
+    const latest = this.point();
+    return this.delivery.summary(this.ring, {
+      now,
+      current: latest.serial,
+      streamTarget: this.streamTarget(now).serial,
+      delayMs: this.delayMs(),
+      subscribers: this.audienceSubs,
+      cues,
+    });
+  }
+
+  /** One tick: every subscriber not at its target gets one frame from its own base. */
   flush(now: number): ViewFlushResult {
     this.advance();
     const result = { sent: 0, skipped: 0 };
-    if (this.laggers === 0 || !this.cur) return result;
-    const cur = this.cur;
-    const cache = new Map<number | undefined, PreparedFrame>();
+    const cur = this.ring.latest;
+    if (!cur) return result;
+    const cache = new Map<string, PreparedFrame>();
+    if (this.laggers > 0) this.laggers = this.flushGroup(this.subs, cur, now, cache, result);
+    if (this.streamSubs.size) this.flushGroup(this.streamSubs, this.streamTarget(now), now, cache, result);
+    return result;
+  }
+
+  /** Returns how many subscribers of the group were left behind (backpressure). */
+  private flushGroup(group: Map<Subscriber, SubState>, target: Target<V>, now: number, cache: Map<string, PreparedFrame>, result: ViewFlushResult): number {
     let behind = 0;
-    for (const [sub, st] of this.subs) {
-      if (st.serial === cur.serial) continue;
+    for (const [sub, st] of group) {
+      // Never backwards: a stream viewer whose delay grew waits until the stream catches up.
+      if (st.serial >= target.serial) continue;
       if (sub.bufferedAmount() > HIGH_WATER_BYTES) {
         behind++;
         result.skipped++;
@@ -102,27 +176,27 @@ export class ViewChannel<V extends object> {
         else if (now - st.stuckSince > STUCK_MS) sub.closeSlow(`sync backlog above ${HIGH_WATER_BYTES} bytes for ${STUCK_MS / 1000} s`);
         continue;
       }
-      const baseView = this.ring.get(st.serial);
-      const base = baseView === undefined ? undefined : st.serial;
-      let frame = cache.get(base);
+      const basePoint = this.ring.get(st.serial);
+      const key = basePoint === undefined ? `>${target.serial}` : `${st.serial}>${target.serial}`;
+      let frame = cache.get(key);
       if (!frame) {
-        frame = prepareFrame(this.frameFrom(baseView === undefined ? undefined : { serial: st.serial, view: baseView }, cur));
-        cache.set(base, frame);
+        frame = prepareFrame(this.frameFrom(basePoint === undefined ? undefined : { serial: st.serial, view: basePoint.view }, target));
+        cache.set(key, frame);
       }
       if (sub.sendPrepared(frame)) result.sent++;
-      st.serial = cur.serial;
+      st.serial = target.serial;
       st.stuckSince = 0;
     }
-    this.laggers = behind;
-    return result;
+    return behind;
   }
 
-  private frameFrom(base: { serial: number; view: V } | undefined, cur: { serial: number; view: V }): Buffer {
+  private frameFrom(base: { serial: number; view: V } | undefined, target: Target<V>): Buffer {
     const epoch = this.epoch();
+    const hash = hashOf(target);
     if (base === undefined) {
-      return Buffer.from(JSON.stringify({ t: 'sync', view: this.view, epoch, serial: cur.serial, snapshot: cur.view }));
+      return Buffer.from(JSON.stringify({ t: 'sync', view: this.view, epoch, serial: target.serial, snapshot: target.view, hash }));
     }
-    const patch = base.serial === cur.serial ? [] : diff(base.view, cur.view);
-    return Buffer.from(JSON.stringify({ t: 'sync', view: this.view, epoch, base: base.serial, serial: cur.serial, patch }));
+    const patch = base.serial === target.serial ? [] : diff(base.view, target.view);
+    return Buffer.from(JSON.stringify({ t: 'sync', view: this.view, epoch, base: base.serial, serial: target.serial, patch, hash }));
   }
 }

@@ -11,12 +11,13 @@ export class Histogram {
   private minV = Infinity;
   private maxV = -Infinity;
 
-  record(value: number): void {
-    if (!Number.isFinite(value) || value < 0) return;
+  /** Records `value` `times` times (a count per bucket, e.g. P27's clients per serial). */
+  record(value: number, times = 1): void {
+    if (!Number.isFinite(value) || value < 0 || !(times > 0)) return;
     const key = Histogram.bucketOf(value);
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-    this.n++;
-    this.sum += value;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + times);
+    this.n += times;
+    this.sum += value * times;
     if (value < this.minV) this.minV = value;
     if (value > this.maxV) this.maxV = value;
   }

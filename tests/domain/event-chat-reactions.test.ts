@@ -15,7 +15,7 @@ describe('event.update', () => {
       id: 'evt-1',
       title: 'Keynote',
       status: 'live',
-      settings: { moderation: 'post', anonymousQuestions: true, chat: 'off', reactions: ['🔥', '👍'], wordFilter: 'flag', filterWords: [] },
+      settings: { moderation: 'post', anonymousQuestions: true, chat: 'off', reactions: ['🔥', '👍'], wordFilter: 'flag', filterWords: [], streamDelayMs: 0 },
     });
     expect(f.push(log.host('event.update', { settings: { moderation: 'later' } }))).toBe('invalid');
     expect(f.push(log.host('event.update', { status: 'paused' }))).toBe('invalid');
@@ -26,6 +26,15 @@ describe('event.update', () => {
     f.push(log.host('event.update', { settings: { filterWords: ['pineapple'] } }));
     expect(staffView(f.state).event.settings.filterWords).toEqual(['pineapple']);
     expect(audienceView(f.state).event.settings.filterWords).toEqual([]);
+  });
+
+  it('P30 streamDelayMs is 0-60,000 whole ms, default 0, and both views show it', () => {
+    const { f, log } = setup();
+    expect(staffView(f.state).event.settings.streamDelayMs).toBe(0);
+    for (const bad of [-1, 60_001, 1.5, '3000']) expect(f.push(log.host('event.update', { settings: { streamDelayMs: bad } }))).toBe('invalid');
+    expect(f.push(log.host('event.update', { settings: { streamDelayMs: 3_000 } }))).toBe(true);
+    expect(audienceView(f.state).event.settings.streamDelayMs).toBe(3_000);
+    expect(f.push(log.host('event.update', { settings: { streamDelayMs: 60_000 } }))).toBe(true);
   });
 });
 

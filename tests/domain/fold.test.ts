@@ -78,7 +78,7 @@ describe('fold', () => {
       id: META.eventId,
       title: META.title,
       status: 'scheduled',
-      settings: { moderation: 'pre', anonymousQuestions: true, chat: 'on', reactions: ['👍', '❤️', '😂', '👏', '🎉', '😮'], wordFilter: 'flag', filterWords: [] },
+      settings: { moderation: 'pre', anonymousQuestions: true, chat: 'on', reactions: ['👍', '❤️', '😂', '👏', '🎉', '😮'], wordFilter: 'flag', filterWords: [], streamDelayMs: 0 },
     });
     expect(s.createdAt).toBe(META.createdAt);
   });

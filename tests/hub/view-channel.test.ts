@@ -15,6 +15,7 @@ class Peer implements Subscriber {
   readonly connectionId = 'conn';
   readonly clientId = 'c';
   readonly role = 'producer' as const;
+  readonly watching = 'room' as const;
   buffered = 0;
   closedFor: string | null = null;
   frames: Array<{ serial: number; base?: number; snapshot?: unknown; patch?: [] }> = [];

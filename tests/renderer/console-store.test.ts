@@ -13,7 +13,7 @@ import { mergeOutbox, summarise, OUTBOX_KEEP } from '../../src/renderer/src/stor
 import { initialConsoleState, useConsole } from '../../src/renderer/src/store/store';
 
 const view = (title: string, questions: StaffView['questions'] = {}): StaffView => ({
-  event: { id: 'e1', title, status: 'live', settings: { moderation: 'pre', anonymousQuestions: true, chat: 'on', reactions: [], wordFilter: 'flag', filterWords: [] } },
+  event: { id: 'e1', title, status: 'live', settings: { moderation: 'pre', anonymousQuestions: true, chat: 'on', reactions: [], wordFilter: 'flag', filterWords: [], streamDelayMs: 0 } },
   polls: {},
   questions,
   quizzes: {},

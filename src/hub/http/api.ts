@@ -12,7 +12,12 @@ const CreateEventBody = z.object({ title: z.string().trim().min(1).max(200) });
 const TokenBody = z.object({ eventId: z.string().min(1).max(64), role: StaffRole, name: z.string().trim().min(1).max(60) });
 /** The body is optional: an empty POST drains over the hub's --drain-seconds. */
 const DrainBody = z.object({ drainSeconds: z.number().min(0).max(3600).optional() }).strict().nullable();
-const JoinBody = z.object({ code: z.string().min(1).max(20), name: z.string().trim().max(40).optional() });
+const JoinBody = z.object({
+  code: z.string().min(1).max(20),
+  name: z.string().trim().max(40).optional(),
+  /** P30: where this person watches from; kept in the token as claim `wat`. */
+  watching: z.enum(['room', 'stream']).default('room'),
+});
 
 export const STAFF_TOKEN_TTL_SEC = 7 * 24 * 3600;
 export const AUDIENCE_TOKEN_TTL_SEC = 24 * 3600;
@@ -28,6 +33,8 @@ export interface ApiDeps {
   isDraining(): boolean;
   /** Starts the node's drain (P31) and says what it will close. */
   drain(seconds?: number): { connections: number; drainSeconds: number; alreadyDraining: boolean };
+  /** P30: the event's current stream delay, so the phone knows whether to ask "room or stream". */
+  streamDelayOf(eventId: string): Promise<number>;
 }
 
 export class HubApi {
@@ -106,8 +113,9 @@ export class HubApi {
     if (!event) throw new HttpError(404, 'not_found', 'no event has this code');
     const clientId = newClientId('aud');
     const name = body.name ? body.name : null;
-    const t = await this.deps.tokens.issue({ clientId, eventId: event.eventId, role: 'audience', name }, AUDIENCE_TOKEN_TTL_SEC);
-    sendJson(res, 200, { token: t.token, clientId, eventId: event.eventId, title: event.title, expiresAt: t.expiresAt });
+    const t = await this.deps.tokens.issue({ clientId, eventId: event.eventId, role: 'audience', name, watching: body.watching }, AUDIENCE_TOKEN_TTL_SEC);
+    const streamDelayMs = await this.deps.streamDelayOf(event.eventId);
+    sendJson(res, 200, { token: t.token, clientId, eventId: event.eventId, title: event.title, expiresAt: t.expiresAt, watching: body.watching, streamDelayMs });
     return true;
   }
 }

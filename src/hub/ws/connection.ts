@@ -75,6 +75,9 @@ export class Connection implements Subscriber {
   get role(): Role {
     return this.claims?.role ?? 'audience';
   }
+  get watching(): 'room' | 'stream' {
+    return this.claims?.watching ?? 'room';
+  }
   get eventId(): string | null {
     return this.claims?.eventId ?? null;
   }
@@ -298,6 +301,8 @@ export class Connection implements Subscriber {
       case 'unsub':
         if (frame.view === 'stats') return this.host.subscribeStats(this, false);
         return rt.unsubscribeView(frame.view, this);
+      case 'at':
+        return rt.reportAt(frame.view, this, frame.serial);
     }
   }
 
@@ -320,6 +325,7 @@ export class Connection implements Subscriber {
         data: check.data,
         ts: Date.now(),
         ...(rtt !== undefined ? { rttMs: Math.round(rtt) } : {}),
+        ...(claims.watching === 'stream' ? { watching: 'stream' as const } : {}),
       });
       this.send(
         { t: 'ack', id, serial: outcome.serial, applied: outcome.applied, ...(outcome.reason ? { reason: outcome.reason } : {}), ...(outcome.dup ? { dup: true } : {}) },

@@ -61,7 +61,8 @@ function wellFormed(entry: unknown): entry is LogEntry {
     typeof e.role === 'string' &&
     ROLES.has(e.role) &&
     (e.author === undefined || e.author === null || typeof e.author === 'string') &&
-    (e.rttMs === undefined || typeof e.rttMs === 'number')
+    (e.rttMs === undefined || typeof e.rttMs === 'number') &&
+    (e.watching === undefined || e.watching === 'stream')
   );
 }
 

@@ -1,5 +1,5 @@
 /** event.update, reactions, chat, and the hub-authored presence entry (PROTOCOL.md section 6). */
-import { CHAT_KEEP } from '../protocol/limits';
+import { CHAT_KEEP, MAX_STREAM_DELAY_MS } from '../protocol/limits';
 import { isStaff } from '../protocol/roles';
 import { asData, isBool, isCount, isId, isStringArray, isText, oneOf, type Data } from './data-guards';
 import { getOwn, withKey } from './own';
@@ -39,6 +39,11 @@ function mergeSettings(cur: ResolvedSettings, raw: unknown): ResolvedSettings | 
   if (d.filterWords !== undefined) {
     if (!isStringArray(d.filterWords)) return null;
     next.filterWords = d.filterWords.slice();
+  }
+  if (d.streamDelayMs !== undefined) {
+    const ms = d.streamDelayMs;
+    if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0 || ms > MAX_STREAM_DELAY_MS) return null;
+    next.streamDelayMs = ms;
   }
   return next;
 }

@@ -33,6 +33,7 @@ export const DEFAULT_SETTINGS: ResolvedSettings = {
   reactions: DEFAULT_REACTIONS,
   wordFilter: 'flag',
   filterWords: [],
+  streamDelayMs: 0,
 };
 
 export interface PollState {

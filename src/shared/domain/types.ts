@@ -18,6 +18,8 @@ export interface LogEntry {
   author?: string | null;
   /** The publishing connection's median RTT, stamped by the hub (quiz lag compensation). */
   rttMs?: number;
+  /** P30: stamped by the hub on entries from a stream viewer (token claim `wat`); absent for the room. */
+  watching?: 'stream';
   id: string;
   data: unknown;
 }
@@ -38,6 +40,8 @@ export interface ResolvedSettings {
   reactions: string[];
   wordFilter: 'flag' | 'off';
   filterWords: string[];
+  /** P30: 0-60,000 ms; 0 = no stream delay. */
+  streamDelayMs: number;
 }
 export type SettingsInput = EventSettings;
 

@@ -36,7 +36,10 @@ export const SubFrame = z.object({
 /** Not in PROTOCOL.md: stop a subscription without closing the socket (docs/protocol-notes.md). */
 export const UnsubFrame = z.object({ t: z.literal('unsub'), view: ViewName });
 
-export const ClientFrame = z.discriminatedUnion('t', [HelloFrame, PingFrame, PubFrame, HistoryRequestFrame, SubFrame, UnsubFrame]);
+/** P27: the serial a client shows after applying a sync frame (at most one per view per second). */
+export const AtFrame = z.object({ t: z.literal('at'), view: z.enum(['staff', 'audience']), serial: Serial });
+
+export const ClientFrame = z.discriminatedUnion('t', [HelloFrame, PingFrame, PubFrame, HistoryRequestFrame, SubFrame, UnsubFrame, AtFrame]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type HelloFrame = z.infer<typeof HelloFrame>;
 export type PingFrame = z.infer<typeof PingFrame>;
@@ -44,7 +47,8 @@ export type PubFrame = z.infer<typeof PubFrame>;
 export type HistoryRequestFrame = z.infer<typeof HistoryRequestFrame>;
 export type SubFrame = z.infer<typeof SubFrame>;
 export type UnsubFrame = z.infer<typeof UnsubFrame>;
-export const CLIENT_FRAME_TYPES = ['hello', 'ping', 'pub', 'history', 'sub', 'unsub'] as const;
+export type AtFrame = z.infer<typeof AtFrame>;
+export const CLIENT_FRAME_TYPES = ['hello', 'ping', 'pub', 'history', 'sub', 'unsub', 'at'] as const;
 
 // ---- hub → client --------------------------------------------------------------
 export const Limits = z.object({ maxFrameBytes: z.number(), ratePerSec: z.number(), syncHz: z.number() });
@@ -86,6 +90,8 @@ export const WireEntry = z.object({
   role: Role.optional(),
   author: z.string().nullable().optional(),
   rttMs: z.number().optional(),
+  /** P30: set on entries from stream viewers. */
+  watching: z.literal('stream').optional(),
 });
 export type WireEntry = z.infer<typeof WireEntry>;
 export const HistoryFrame = z.object({ t: z.literal('history'), entries: z.array(WireEntry), next: z.number().int().nullable() });
@@ -102,12 +108,15 @@ export const PatchOp = z.discriminatedUnion('op', [
 export type PatchOp = z.infer<typeof PatchOp>;
 export const SyncView = z.enum(['staff', 'audience']);
 export type SyncView = z.infer<typeof SyncView>;
+/** P26: 16 lower-case hex digits of the view state's SHA-256 at `serial`. Optional: a 1.0 hub sends none. */
+export const StateHash = z.string().regex(/^[0-9a-f]{16}$/);
 export const SyncSnapshotFrame = z.object({
   t: z.literal('sync'),
   view: SyncView,
   epoch: z.string(),
   serial: Serial,
   snapshot: z.unknown(),
+  hash: StateHash.optional(),
 });
 export const SyncPatchFrame = z.object({
   t: z.literal('sync'),
@@ -116,9 +125,20 @@ export const SyncPatchFrame = z.object({
   base: Serial,
   serial: Serial,
   patch: z.array(PatchOp),
+  hash: StateHash.optional(),
 });
 export const SyncFrame = z.union([SyncPatchFrame, SyncSnapshotFrame]);
 export const SelfFrame = z.object({ t: z.literal('self'), data: z.unknown() });
+/** P27: delivery of the audience view, in staff `stats`. */
+export const DeliveryStats = z.object({
+  subscribers: z.number(),
+  reported: z.number(),
+  current: z.number(),
+  atCurrent: z.number(),
+  lagMs: z.object({ p50: z.number(), p99: z.number() }),
+  cues: z.record(z.string(), z.number()),
+});
+export type DeliveryStats = z.infer<typeof DeliveryStats>;
 export const StatsFrame = z.object({
   t: z.literal('stats'),
   ts: z.number(),
@@ -134,6 +154,7 @@ export const StatsFrame = z.object({
   rssMB: z.number(),
   cpuPct: z.number(),
   load: z.number(),
+  delivery: z.object({ audience: DeliveryStats }).optional(),
 });
 
 export const HubFrame = z.union([

@@ -8,6 +8,7 @@ export const MALFORMED_WINDOW_MS = 10_000;
 export const SILENT_PEER_MS = 45_000; // P10
 export const HISTORY_MAX_LIMIT = 1_000; // P17
 export const DEFAULT_SYNC_HZ = 10; // P19
+export const MAX_STREAM_DELAY_MS = 60_000; // P30
 export const CHAT_KEEP = 100; // P20
 export const RATE = {
   audience: { perSec: 20, burst: 40 },

@@ -3,6 +3,7 @@
  * Data schemas are strict: unknown fields are refused, so a typo never silently does nothing.
  */
 import { z } from 'zod';
+import { MAX_STREAM_DELAY_MS } from './limits';
 import type { Role } from './roles';
 
 const Id = z.string().min(1).max(64);
@@ -17,6 +18,8 @@ export const EventSettings = z.strictObject({
   wordFilter: z.enum(['flag', 'off']).optional(),
   /** Extra words for the filter (docs/protocol-notes.md): added to the built-in list. */
   filterWords: z.array(z.string().trim().min(1).max(40)).max(500).optional(),
+  /** P30: how far the stream the remote audience watches runs behind the room. */
+  streamDelayMs: z.number().int().min(0).max(MAX_STREAM_DELAY_MS).optional(),
 });
 export type EventSettings = z.infer<typeof EventSettings>;
 

@@ -34,6 +34,7 @@ export function normaliseEntry(e: LogEntry): LogEntry {
   const out: LogEntry = { serial: e.serial, ts: e.ts, clientId: e.clientId, id: e.id, name: e.name, role: e.role, data: e.data };
   if (e.author !== undefined) out.author = e.author;
   if (e.rttMs !== undefined) out.rttMs = e.rttMs;
+  if (e.watching !== undefined) out.watching = e.watching;
   return out;
 }
 

@@ -17,6 +17,7 @@ export function encodeInput(input: AppendInput): string {
   const out: AppendInput = { ts: input.ts, clientId: input.clientId, id: input.id, name: input.name, role: input.role, data: input.data };
   if (input.author !== undefined) out.author = input.author;
   if (input.rttMs !== undefined) out.rttMs = input.rttMs;
+  if (input.watching !== undefined) out.watching = input.watching;
   try {
     return JSON.stringify(out);
   } catch (err) {
