@@ -54,18 +54,7 @@ export class ViewRing<V> {
 
   /** P30: the newest state that was current at hub time `t`, or the oldest held when none was yet. */
   currentAt(t: number): ViewPoint<V> | undefined {
-    const pts = this.points;
-    let lo = 0;
-    let hi = pts.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if ((pts[mid] as ViewPoint<V>).at <= t) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return pts[found < 0 ? 0 : found];
+    return this.points[Math.max(0, lastAtMost(this.points, t, (p) => p.at))];
   }
 
   /**
@@ -74,22 +63,26 @@ export class ViewRing<V> {
    * point held.
    */
   staleSince(serial: number): number | undefined {
-    const pts = this.points;
-    if (pts.length === 0) return undefined;
-    const first = pts[0] as ViewPoint<V>;
+    const first = this.points[0];
+    if (!first) return undefined;
     if (serial < first.serial) return first.at;
-    let lo = 0;
-    let hi = pts.length - 1;
-    let found = 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if ((pts[mid] as ViewPoint<V>).serial <= serial) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return (pts[found] as ViewPoint<V>).endedAt;
+    return this.points[lastAtMost(this.points, serial, (p) => p.serial)]?.endedAt;
   }
+}
+
+/** Index of the last element whose key is <= `bound` in an array sorted by key; -1 when none is. */
+function lastAtMost<T>(xs: readonly T[], bound: number, key: (x: T) => number): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(xs[mid] as T) <= bound) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }
 
 /** The point's P26 hash, computed on first use. */
