@@ -92,7 +92,7 @@ describe('ConsoleCore', () => {
     const polls = must(await a.request('results/export', { kind: 'polls' }));
     expect(polls.mime).toBe('text/csv');
     expect(polls.filename).toMatch(/^stagecall-Town-hall-polls-\d{8}-\d{4}\.csv$/);
-    expect(polls.content).toBe('\uFEFFpoll,option,votes,percent\r\nBest talk?,\'=1+1,1,100\r\nBest talk?,"Keynote, ""the"" one",0,0\r\n');
+    expect(polls.content).toBe('\uFEFFpoll,kind,option,votes,percent of voters,voters\r\nBest talk?,single,\'=1+1,1,100,1\r\nBest talk?,single,"Keynote, ""the"" one",0,0,1\r\n');
     const questions = must(await a.request('results/export', { kind: 'questions' })).content.split('\r\n');
     expect(questions[0]).toBe('\uFEFFtext,author,status,upvotes,asked at,pinned,answered');
     expect(questions[1]).toMatch(/^"'=HYPERLINK\(""http:\/\/evil"",""click""\)",'@alice,(pending|approved),0,\d{4}-\d\d-\d\dT[\d:.]+Z,false,false$/);

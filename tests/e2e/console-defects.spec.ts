@@ -99,3 +99,33 @@ test('14.4 Live: one unit per chart, units in tooltips, ack latency from the hub
     clearInterval(busy);
   }
 });
+
+test('14.5 multiple choice: percent of voters on the console and in the CSV, and labelled so', async () => {
+  await goTo(page, 'Run of show');
+  await page.getByRole('button', { name: '+ New poll' }).click();
+  const form = page.getByRole('form', { name: 'New poll' });
+  await form.getByRole('radio', { name: 'Multiple choice' }).check();
+  await form.getByLabel('Question').fill('Which sessions will you attend?');
+  await form.getByRole('textbox', { name: 'Option 1', exact: true }).fill('Keynote');
+  await form.getByRole('textbox', { name: 'Option 2', exact: true }).fill('Workshop');
+  await form.getByRole('button', { name: 'Create and open' }).click();
+  const card = page.getByTestId('poll-card').filter({ hasText: 'Which sessions will you attend?' });
+  await expect(card.getByTestId('poll-status')).toHaveText(/Voting open/);
+  const pollId = (await card.getAttribute('data-poll-id')) ?? '';
+  // 13 voters: all chose the keynote, 10 also the workshop (23 selections).
+  await Promise.all(members.map((m, i) => m.client.pub(`mc-${i}`, 'vote.cast', { pollId, optionIds: i < 10 ? ['o1', 'o2'] : ['o1'] })));
+  await expect(card.getByTestId('ballots')).toHaveText('13');
+  const results = card.getByRole('list', { name: 'Results' });
+  await expect(results.locator('[data-option="o1"]')).toContainText('100% (13)');
+  await expect(results.locator('[data-option="o2"]')).toContainText('77% (10)');
+  await expect(card.getByTestId('percent-note')).toHaveText('% of the 13 voters; each could choose several, so they add up to more than 100%');
+
+  await goTo(page, 'Setup');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export polls (CSV)' }).click();
+  const file = await (await download).path();
+  const csv = (await import('node:fs')).readFileSync(file, 'utf8');
+  expect(csv).toContain('percent of voters');
+  expect(csv).toContain('Which sessions will you attend?,multiple,Keynote,13,100,13');
+  expect(csv).toContain('Which sessions will you attend?,multiple,Workshop,10,76.9,13');
+});

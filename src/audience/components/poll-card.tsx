@@ -3,6 +3,7 @@
  * them. While `tallies` is null nothing numeric about the poll is rendered (P21).
  */
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { percentLabel } from '../../shared/domain/poll-percent';
 import type { PollView } from '../../shared/domain/types';
 import { checkLength, WORD_MAX } from '../lib/limits';
 import { lastVote, ownBallot } from '../lib/own-state';
@@ -27,24 +28,24 @@ export function PollCard({ poll }: { poll: PollView }) {
       </header>
       {open && actions && (
         <>
-          {(poll.kind === 'single' || poll.kind === 'rating') && (
-            <div className={poll.kind === 'rating' ? 'options rating' : 'options'} role="group" aria-label="Choices">
-              {poll.options.map((o) => (
-                <button
-                  key={o.id}
-                  type="button"
-                  className="option"
-                  aria-pressed={ballot.includes(o.id)}
-                  onClick={() => actions.vote(poll.id, [o.id])}
-                >
-                  {o.label}
-                </button>
-              ))}
-            </div>
-          )}
-          {poll.kind === 'multiple' && <MultipleChoice poll={poll} ballot={ballot} onVote={(ids) => actions.vote(poll.id, ids)} />}
-          {poll.kind === 'wordcloud' && <WordForm ballot={ballot} onVote={(w) => actions.voteWord(poll.id, w)} />}
-          <SendState record={lastVote(records, poll.id)} noun="vote" />
+            {(poll.kind === 'single' || poll.kind === 'rating') && (
+              <div className={poll.kind === 'rating' ? 'options rating' : 'options'} role="group" aria-label="Choices">
+                {poll.options.map((o) => (
+                  <button
+                    key={o.id}
+                    type="button"
+                    className="option"
+                    aria-pressed={ballot.includes(o.id)}
+                    onClick={() => actions.vote(poll.id, [o.id])}
+                  >
+                    {o.label}
+                  </button>
+                ))}
+              </div>
+            )}
+            {poll.kind === 'multiple' && <MultipleChoice poll={poll} ballot={ballot} onVote={(ids) => actions.vote(poll.id, ids)} />}
+            {poll.kind === 'wordcloud' && <WordForm ballot={ballot} onVote={(w) => actions.voteWord(poll.id, w)} />}
+            <SendState record={lastVote(records, poll.id)} noun="vote" />
         </>
       )}
       {rows ? (
@@ -134,20 +135,25 @@ function Results({ poll, rows, ballot }: { poll: PollView; rows: NonNullable<Ret
     );
   }
   return (
-    <ul className="results" aria-label="Results">
-      {rows.map((r) => (
-        <li key={r.key} className={ballot.includes(r.key) ? 'mine' : undefined}>
-          <div className="result-label">
-            <span>{r.label}</span>
-            <span className="count">
-              {r.pct}% · {r.count}
-            </span>
-          </div>
-          <div className="bar" aria-hidden="true">
-            <div className="bar-fill" style={{ width: `${r.pct}%` }} />
-          </div>
-        </li>
-      ))}
-    </ul>
+    <>
+      <ul className="results" aria-label="Results">
+        {rows.map((r) => (
+          <li key={r.key} className={ballot.includes(r.key) ? 'mine' : undefined}>
+            <div className="result-label">
+              <span>{r.label}</span>
+              <span className="count">
+                {r.pct}% · {r.count}
+              </span>
+            </div>
+            <div className="bar" aria-hidden="true">
+              <div className="bar-fill" style={{ width: `${r.pct}%` }} />
+            </div>
+          </li>
+        ))}
+      </ul>
+      <p className="percent-note" data-testid="percent-note">
+        {percentLabel(poll.kind, poll.ballots)}
+      </p>
+    </>
   );
 }

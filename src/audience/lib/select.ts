@@ -1,4 +1,5 @@
 /** What to show, picked from the audience view: shared by the phone screens and the overlays. */
+import { percentOfVoters } from '../../shared/domain/poll-percent';
 import type { AudienceView, LeaderboardRowAudience, PollView, QuestionView, QuizView } from '../../shared/domain/types';
 
 export type AudienceQuiz = QuizView<LeaderboardRowAudience>;
@@ -37,7 +38,7 @@ export interface TallyRow {
   key: string;
   label: string;
   count: number;
-  /** 0-100, of all ballots counted in the tallies. */
+  /** 0-100, of the poll's voters (shared/domain/poll-percent.ts). */
   pct: number;
 }
 
@@ -53,8 +54,6 @@ export function tallyRows(poll: PollView): TallyRow[] | null {
           .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label))
           .slice(0, 30)
       : poll.options.map((o) => ({ key: o.id, label: o.label, count: count(o.id), pct: 0 }));
-  // A multiple-choice option's share is of the people who voted, not of all ticks.
-  const total = poll.kind === 'multiple' && poll.ballots > 0 ? poll.ballots : rows.reduce((s, r) => s + r.count, 0);
-  for (const r of rows) r.pct = total > 0 ? Math.min(100, Math.round((r.count / total) * 100)) : 0;
+  for (const r of rows) r.pct = percentOfVoters(r.count, poll.ballots);
   return rows;
 }

@@ -1,4 +1,5 @@
 /** The poll on stream: the question, then bars that move as votes come in once results are revealed. */
+import { percentLabel } from '../../shared/domain/poll-percent';
 import type { AudienceView } from '../../shared/domain/types';
 import { overlayPoll, tallyRows } from '../lib/select';
 
@@ -41,6 +42,7 @@ export function PollOverlay({ view }: { view: AudienceView }) {
           ))}
         </ul>
       )}
+      {rows && poll.kind !== 'wordcloud' && <p className="ov-note">{percentLabel(poll.kind, poll.ballots)}</p>}
     </section>
   );
 }

@@ -6,6 +6,7 @@
  * Excel on Windows read accents and emoji.
  */
 import type { ExportedFile } from '../../shared/console-api';
+import { percentOfVoters } from '../../shared/domain/poll-percent';
 import type { StaffView } from '../../shared/domain/types';
 
 export type ExportKind = 'polls' | 'quizzes' | 'questions';
@@ -22,10 +23,9 @@ export function csvField(value: Cell): string {
 
 export const csvRows = (rows: Cell[][]): string => rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 
-const percent = (n: number, of: number): number => (of > 0 ? Math.round((n / of) * 1000) / 10 : 0);
 
 function pollRows(view: StaffView): Cell[][] {
-  const rows: Cell[][] = [['poll', 'option', 'votes', 'percent']];
+  const rows: Cell[][] = [['poll', 'kind', 'option', 'votes', 'percent of voters', 'voters']];
   for (const p of Object.values(view.polls)) {
     const tallies = p.tallies ?? {};
     // Word clouds have no options: their rows are the words, most frequent first.
@@ -35,8 +35,8 @@ function pollRows(view: StaffView): Cell[][] {
             .sort((a, b) => (tallies[b] ?? 0) - (tallies[a] ?? 0) || (a < b ? -1 : 1))
             .map((w) => ({ id: w, label: w }))
         : p.options;
-    // Percent of ballots: for multiple-choice polls the options add up to more than 100.
-    for (const o of opts) rows.push([p.question, o.label, tallies[o.id] ?? 0, percent(tallies[o.id] ?? 0, p.ballots)]);
+    // Percent of voters (poll-percent.ts): for multiple-choice polls the options add up to more than 100.
+    for (const o of opts) rows.push([p.question, p.kind, o.label, tallies[o.id] ?? 0, percentOfVoters(tallies[o.id] ?? 0, p.ballots, 1), p.ballots]);
   }
   return rows;
 }

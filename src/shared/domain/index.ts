@@ -9,3 +9,4 @@ export * from './types';
 export { hubTimers, type HubTimer } from './timers';
 export { hubCloseId } from './polls';
 export { hubRevealId } from './quizzes';
+export { shareOfVoters, percentOfVoters, percentLabel } from './poll-percent';

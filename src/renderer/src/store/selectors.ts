@@ -2,6 +2,7 @@
  * Derived data for the screens, memoised on the identity of the view parts they read (the patch
  * applier shares unchanged objects), so a re-render with the same questions costs nothing.
  */
+import { shareOfVoters } from '../../../shared/domain/poll-percent';
 import type { PollView, QuestionView, QuizView, LeaderboardRowStaff, StaffView } from '../../../shared/domain/types';
 import type { QaFilter, QaSort } from './slices/ui-slice';
 
@@ -68,7 +69,7 @@ export interface BarRow {
   count: number;
   /** 0..1 of the largest count (bar length). */
   share: number;
-  /** 0..1 of all counts (the percentage shown). */
+  /** 0..1 of the poll's voters (the percentage shown; shared/domain/poll-percent.ts). */
   ofTotal: number;
 }
 
@@ -77,10 +78,9 @@ export function pollBars(poll: PollView): BarRow[] {
   const tallies = poll.tallies ?? {};
   const counts = poll.options.map((o) => tallies[o.id] ?? 0);
   const max = Math.max(1, ...counts);
-  const total = counts.reduce((a, b) => a + b, 0);
   return poll.options.map((o, i) => {
     const count = counts[i] ?? 0;
-    return { key: o.id, label: o.label, count, share: count / max, ofTotal: total > 0 ? count / total : 0 };
+    return { key: o.id, label: o.label, count, share: count / max, ofTotal: shareOfVoters(count, poll.ballots) };
   });
 }
 
@@ -88,8 +88,7 @@ export function pollBars(poll: PollView): BarRow[] {
 export function cloudWords(poll: PollView, limit = 60): BarRow[] {
   const entries = Object.entries(poll.tallies ?? {}).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit);
   const max = Math.max(1, ...entries.map((e) => e[1]));
-  const total = entries.reduce((a, e) => a + e[1], 0);
-  return entries.map(([word, count]) => ({ key: word, label: word, count, share: count / max, ofTotal: total ? count / total : 0 }));
+  return entries.map(([word, count]) => ({ key: word, label: word, count, share: count / max, ofTotal: shareOfVoters(count, poll.ballots) }));
 }
 
 /** Average of a rating poll (scale points read as numbers when they are numbers, else their position). */

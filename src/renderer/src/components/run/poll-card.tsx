@@ -3,6 +3,7 @@ import type { PollView } from '../../../../shared/domain/types';
 import { closePoll, openPoll, revealPoll } from '../../store/actions';
 import { pollBars, ratingAverage } from '../../store/selectors';
 import { PendingBadge } from '../common/pending-badge';
+import { percentLabel } from '../../../../shared/domain/poll-percent';
 import { ResultBars } from './result-bars';
 import { WordCloud } from './word-cloud';
 
@@ -43,7 +44,7 @@ export function PollCard({ poll, canControl }: { poll: PollView; canControl: boo
         <strong data-testid="ballots">{poll.ballots}</strong> {poll.ballots === 1 ? 'ballot' : 'ballots'}
         {avg !== null && <span> · average {avg.toFixed(2)}</span>}
       </p>
-      {poll.kind === 'wordcloud' ? <WordCloud poll={poll} /> : <ResultBars rows={pollBars(poll)} label="Results" />}
+      {poll.kind === 'wordcloud' ? <WordCloud poll={poll} /> : <ResultBars rows={pollBars(poll)} label="Results" note={percentLabel(poll.kind, poll.ballots)} />}
     </article>
   );
 }
