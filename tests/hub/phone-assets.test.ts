@@ -1,6 +1,9 @@
 /**
- * Issue 12 item 4: what a phone downloads from the real hub. Precompressed twins are served
- * with Content-Encoding and Vary, revalidated by ETag, and hashed assets are cached as immutable.
+ * Issue 12 items 4-5: what a phone downloads from the real hub. The join page and everything
+ * it loads before the phone can vote (page, scripts, their static imports, styles, the join
+ * request) are summed as bytes read off the socket with `Accept-Encoding: br, gzip`, and must
+ * fit the first-load budget. Precompressed twins are served with Content-Encoding and Vary,
+ * revalidated by ETag, and hashed assets are cached as immutable.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,6 +11,9 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, ROOT, startHubProcess, type HubProcess } from '../helpers/hub-process';
+
+/** Issue 12: the join page's first load, everything before the first vote, over the wire. */
+const FIRST_LOAD_BUDGET_BYTES = 45 * 1024;
 
 interface Got {
   status: number;
@@ -30,9 +36,73 @@ function get(url: string, headers: Record<string, string>, method = 'GET', body?
   });
 }
 
+/** Scripts, module preloads and styles the page names, then every JS file's static imports. */
+function referencedAssets(html: string, fetchJs: (p: string) => string): string[] {
+  const found = new Set<string>();
+  for (const m of html.matchAll(/<(?:script|link)\b[^>]*?(?:src|href)="(\/assets\/[^"]+)"/g)) if (m[1]) found.add(m[1]);
+  const queue = [...found].filter((p) => p.endsWith('.js'));
+  while (queue.length) {
+    const js = fetchJs(queue.shift() as string);
+    // Static imports only (`import"./x.js"`, `from"./x.js"`): dynamic import() chunks load later.
+    for (const m of js.matchAll(/(?:\bfrom|\bimport)\s*["']\.\/([^"']+\.js)["']/g)) {
+      const p = `/assets/${m[1]}`;
+      if (!found.has(p)) {
+        found.add(p);
+        queue.push(p);
+      }
+    }
+  }
+  return [...found];
+}
+
 const AUDIENCE = path.join(ROOT, 'out/audience');
 let hub: HubProcess;
 let code: string;
+
+const ACCEPT = { 'accept-encoding': 'br, gzip' };
+
+interface Row {
+  file: string;
+  wire: number;
+  raw: number;
+  br: number;
+  gzip: number;
+}
+const sum = (rows: Row[], k: 'wire' | 'raw' | 'br' | 'gzip'): number => rows.reduce((s, r) => s + r[k], 0);
+
+function report(what: string, rows: Row[]): void {
+  console.log(
+    `${what}: ${sum(rows, 'wire')} bytes over the wire (br, with headers${rows.some((r) => r.file.startsWith('POST')) ? ' and the join request' : ''}); bodies raw ${sum(rows, 'raw')}, br ${sum(rows, 'br')}, gzip ${sum(rows, 'gzip')}\n` +
+      rows.map((r) => `  ${r.file}: wire ${r.wire}, raw ${r.raw}, br ${r.br}, gzip ${r.gzip}`).join('\n'),
+  );
+}
+
+/** The page at `urlPath` and every asset it loads before it runs, fetched as a phone does, with each body's size by encoding. */
+async function firstLoad(urlPath: string, htmlFile: string): Promise<Row[]> {
+  const page = await get(`${hub.url}${urlPath}`, ACCEPT);
+  expect(page.status).toBe(200);
+  expect(page.headers['content-encoding']).toBe('br');
+  const html = fs.readFileSync(path.join(AUDIENCE, htmlFile), 'utf8');
+  const assets = referencedAssets(html, (p) => fs.readFileSync(path.join(AUDIENCE, p), 'utf8'));
+  expect(assets.some((a) => a.endsWith('.js'))).toBe(true);
+  expect(assets.some((a) => a.endsWith('.css'))).toBe(true);
+  const rows: Row[] = [{ file: urlPath, wire: page.wireBytes, raw: 0, br: 0, gzip: 0 }];
+  for (const a of assets) {
+    const r = await get(`${hub.url}${a}`, ACCEPT);
+    expect(r.status, a).toBe(200);
+    expect(r.headers['content-encoding'], a).toBe('br');
+    rows.push({ file: a, wire: r.wireBytes, raw: 0, br: 0, gzip: 0 });
+  }
+  // The same files by encoding, bodies only, for docs/benchmarks.md.
+  for (const row of rows) {
+    const url = `${hub.url}${row.file}`;
+    row.raw = (await get(url, { 'accept-encoding': 'identity' })).body.length;
+    row.br = (await get(url, { 'accept-encoding': 'br' })).body.length;
+    row.gzip = (await get(url, { 'accept-encoding': 'gzip' })).body.length;
+  }
+  return rows;
+}
+
 
 beforeAll(async () => {
   // `npm test` builds first; a lone run builds the audience app if it is missing.
@@ -47,6 +117,22 @@ afterAll(async () => {
 });
 
 describe('phone assets from the hub', () => {
+  it(`first load of /j/<code> with Accept-Encoding br, gzip is at most ${FIRST_LOAD_BUDGET_BYTES} bytes over the wire`, async () => {
+    const rows = await firstLoad(`/j/${code}`, 'index.html');
+    const join = await get(`${hub.url}/v1/join`, { 'content-type': 'application/json', ...ACCEPT }, 'POST', JSON.stringify({ code }));
+    expect(join.status).toBe(200);
+    rows.push({ file: 'POST /v1/join', wire: join.wireBytes, raw: 0, br: 0, gzip: 0 });
+    report('phone first load', rows);
+    // Full zod or React in the phone's bundle pushes this over the budget.
+    expect(sum(rows, 'wire')).toBeLessThanOrEqual(FIRST_LOAD_BUDGET_BYTES);
+  });
+
+  it(`an overlay's first load is within the same budget`, async () => {
+    const rows = await firstLoad('/overlay/poll', 'overlay.html');
+    report('overlay first load', rows);
+    expect(sum(rows, 'wire')).toBeLessThanOrEqual(FIRST_LOAD_BUDGET_BYTES);
+  });
+
   it('serves br, gzip or identity by Accept-Encoding, with Vary, an ETag answered by 304, and immutable hashed assets', async () => {
     const page = await get(`${hub.url}/j/${code}`, { 'accept-encoding': 'gzip' });
     expect(page.headers['content-encoding']).toBe('gzip');

@@ -2,21 +2,13 @@
  * The browser's link to the hub (issue 6, items 2-3): one WebSocket at a time with subprotocol
  * stagecall.v1, hello → welcome, a ping every 2 s for RTT and the hub clock, views mirrored by
  * snapshot + patch, and reconnects with backoff + jitter over the hub list. Every inbound frame
- * is validated with the shared schema before anything trusts it.
+ * is validated (the shared client's zod-free decoder, which checks every field of the frame
+ * schemas that the phone reads) before anything trusts it.
  */
-import {
-  CloseCode,
-  decodeHubFrame,
-  SUBPROTOCOL,
-  type AckFrame,
-  type ClientFrame,
-  type ErrorFrame,
-  type HelloFrame,
-  type HubFrame,
-  type NackFrame,
-  type SyncView,
-  type WelcomeFrame,
-} from '../../shared/protocol';
+// Never the protocol barrel: its zod schemas would more than double the phone's first load.
+import { decodeHubFrameLight } from '../../shared/client/decode-hub-frame';
+import type { AckFrame, ClientFrame, ErrorFrame, HelloFrame, HubFrame, NackFrame, SyncView, WelcomeFrame } from '../../shared/protocol/frames';
+import { CloseCode, SUBPROTOCOL } from '../../shared/protocol/limits';
 import { backoffDelay } from './backoff';
 import { HubClock } from './hub-clock';
 import { ViewMirror } from './view-mirror';
@@ -158,7 +150,7 @@ export class HubClient {
     ws.onmessage = (ev: MessageEvent) => {
       if (ws !== this.ws) return;
       this.awaitingSince = null;
-      const d = decodeHubFrame(ev.data);
+      const d = decodeHubFrameLight(ev.data);
       if (!d.ok) return; // not a frame we can trust: ignore it (the hub is the one that is wrong)
       this.onFrame(d.frame);
     };
