@@ -67,6 +67,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const engine = opts.engine;
   const tokens = new TokenAuthority(opts.adminKey);
   const metrics = new HubMetrics(opts.capacity ?? 5_000);
+  metrics.trackEventTroubles(() => engine.troubles?.() ?? []);
   const files = new StaticFiles(opts.staticDir ?? path.join(__dirname, '..', '..', 'out', 'audience'));
   const runtimes = new Map<string, Promise<EventRuntime | null>>();
   const connections = new Set<Connection>();

@@ -6,6 +6,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import client from 'prom-client';
 import { Histogram } from '../shared/histogram';
 import type { Role } from '../shared/protocol';
+import type { EventTrouble } from './engine/engine';
 
 export interface StatsSnapshot {
   connections: Record<string, number>;
@@ -62,6 +63,31 @@ export class HubMetrics {
     this.drainingGauge.set(0);
     this.loop = monitorEventLoopDelay({ resolution: 10 });
     this.loop.enable();
+  }
+
+  /** Events the engine cannot serve (P34 outages, quarantined logs), read at every scrape. */
+  trackEventTroubles(troubles: () => EventTrouble[]): void {
+    const registers = [this.registry];
+    new client.Gauge({
+      name: 'stagecall_events_unserved',
+      help: 'Events this node cannot serve right now: unavailable (storage refusing writes, retried) or quarantined (damaged log)',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const list = troubles();
+        for (const state of ['unavailable', 'quarantined'] as const) this.set({ state }, list.filter((t) => t.state === state).length);
+      },
+    });
+    new client.Gauge({
+      name: 'stagecall_event_unserved',
+      help: '1 for each event this node cannot serve right now, by event and state',
+      labelNames: ['event', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const t of troubles()) this.set({ event: t.eventId, state: t.state }, 1);
+      },
+    });
   }
 
   connectionOpened(role: Role): void {

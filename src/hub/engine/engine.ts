@@ -34,6 +34,19 @@ export interface PresenceSample {
   connections: number;
 }
 
+/** An event this node cannot serve right now (/v1/health and /metrics report them). */
+export interface EventTrouble {
+  eventId: string;
+  /**
+   * `unavailable`: storage refuses its writes (disk full, I/O error); the engine retries by itself
+   * and the event serves again as soon as a write succeeds (P34). `quarantined`: its stored log is
+   * damaged where acknowledged entries live; only this event is refused until an operator repairs it.
+   */
+  state: 'unavailable' | 'quarantined';
+  reason: string;
+  since: number;
+}
+
 export interface Engine {
   /** Human-readable kind, for logs and stats. */
   readonly kind: 'embedded' | 'redis';
@@ -66,6 +79,9 @@ export interface Engine {
    * engine throws unknown_event at once instead and never resets a log while open.
    */
   tail(eventId: string, fromSerial: number, onEntries: (entries: LogEntry[]) => void, onEnd?: (err: EngineError) => void): () => void;
+
+  /** Events this engine cannot serve right now, and why (the Redis engine reports none per event). */
+  troubles?(): EventTrouble[];
 
   /** Shared presence counters: each node reports its own; `presence` sums the live ones. */
   reportPresence(eventId: string, sample: PresenceSample): Promise<void>;

@@ -3,7 +3,7 @@ import type http from 'node:http';
 import { z } from 'zod';
 import { StaffRole } from '../../shared/protocol';
 import type { TokenAuthority } from '../auth';
-import type { Engine } from '../engine/engine';
+import type { Engine, EventTrouble } from '../engine/engine';
 import { newClientId, newEventId, newJoinCode, normaliseJoinCode } from '../ids';
 import { KeyedLimiter } from '../rate-limit';
 import { HttpError, bearer, readBody, remoteAddress, sendJson } from './json';
@@ -54,7 +54,9 @@ export class HubApi {
         sendJson(res, 503, { status: 'draining', node: this.deps.node, uptimeS: Math.round((Date.now() - this.deps.startedAt) / 1000) });
         return true;
       }
-      sendJson(res, 200, { status: 'ok', node: this.deps.node, uptimeS: Math.round((Date.now() - this.deps.startedAt) / 1000) });
+      // The node serves (status ok) even when some events cannot: those are listed by name and reason.
+      const troubles: EventTrouble[] = this.deps.engine.troubles?.() ?? [];
+      sendJson(res, 200, { status: 'ok', node: this.deps.node, uptimeS: Math.round((Date.now() - this.deps.startedAt) / 1000), events: { unserved: troubles } });
       return true;
     }
     if (path === '/metrics' && method === 'GET') {

@@ -20,6 +20,7 @@ import {
   type Role,
 } from '../../shared/protocol';
 import type { TokenClaims } from '../auth';
+import { isEngineError } from '../engine/engine-error';
 import type { EventRuntime } from '../event-runtime';
 import { FloodDetector, TokenBucket } from '../rate-limit';
 import type { Subscriber } from '../subscriber';
@@ -333,12 +334,16 @@ export class Connection implements Subscriber {
       );
       this.host.ackLatency(performance.now() - t0);
     } catch (err) {
-      this.fail(err);
+      this.fail(err, id);
     }
   }
 
-  private fail(err: unknown): void {
-    this.host.log.error({ err, connectionId: this.connectionId }, 'request failed');
-    this.sendError('unavailable', 'the hub could not store this right now; retry with the same id');
+  /** P34: a refused pub is named by its id, so the client knows what to resend (same id, P14). */
+  private fail(err: unknown, id?: string): void {
+    // Storage outages are expected and retried by the engine: one warning, not a stack per pub.
+    if (isEngineError(err, 'unavailable')) this.host.log.warn({ connectionId: this.connectionId, reason: err.message }, 'storage refused a request');
+    else this.host.log.error({ err, connectionId: this.connectionId }, 'request failed');
+    const message = 'the hub could not store this right now; retry with the same id';
+    this.send({ t: 'error', code: 'unavailable', message, ...(id !== undefined ? { id } : {}) });
   }
 }

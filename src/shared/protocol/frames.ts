@@ -77,7 +77,8 @@ export type NackCode = z.infer<typeof NackCode>;
 export const NackFrame = z.object({ t: z.literal('nack'), id: z.string(), code: NackCode, message: z.string() });
 export const ErrorCode = z.enum(['malformed', 'unauthorized', 'forbidden', 'rate_limited', 'too_large', 'unavailable', 'internal']);
 export type ErrorCode = z.infer<typeof ErrorCode>;
-export const ErrorFrame = z.object({ t: z.literal('error'), code: ErrorCode, message: z.string() });
+/** P34: `id` names the pub an `unavailable` error refuses (storage could not take it; retry with the same id). */
+export const ErrorFrame = z.object({ t: z.literal('error'), code: ErrorCode, message: z.string(), id: MsgId.optional() });
 
 /** A log entry as clients see it (P17). `role`, `author` and `rttMs` are extra (docs/protocol-notes.md). */
 export const WireEntry = z.object({

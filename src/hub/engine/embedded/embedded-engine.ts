@@ -12,7 +12,7 @@ import { parseEventMeta } from '../event-meta';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LogEntry } from '../../../shared/domain/types';
-import type { AppendInput, AppendOutcome, Engine, EventLogInfo, EventMeta, PresenceSample } from '../engine';
+import type { AppendInput, AppendOutcome, Engine, EventLogInfo, EventMeta, EventTrouble, PresenceSample } from '../engine';
 import { EngineError } from '../engine-error';
 import { acquireDirLock } from './dir-lock';
 import { EventLog, type LogCounters } from './event-log';
@@ -184,6 +184,15 @@ export class EmbeddedEngine implements Engine {
    */
   tail(eventId: string, fromSerial: number, onEntries: (entries: LogEntry[]) => void, onEnd?: (err: EngineError) => void): () => void {
     return this.log(eventId).tail(fromSerial, onEntries, onEnd);
+  }
+
+  troubles(): EventTrouble[] {
+    const out: EventTrouble[] = [];
+    for (const [eventId, e] of this.events) {
+      const o = e.log.outage;
+      if (o) out.push({ eventId, state: 'unavailable', reason: o.reason, since: o.since });
+    }
+    return out;
   }
 
   async reportPresence(eventId: string, sample: PresenceSample): Promise<void> {

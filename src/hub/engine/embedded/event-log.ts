@@ -4,6 +4,15 @@
  * writes everything queued as one batch through one append-mode handle and fsyncs once
  * (group commit: appends arriving during an fsync ride the next one). A call resolves only
  * after the batch holding its entries is durable; tails hear about entries at that moment.
+ *
+ * A failed write or fsync (disk full, I/O error) refuses that batch with `unavailable` and
+ * rolls its serials and dedupe keys back (nobody saw them: acks and tails wait for the fsync).
+ * The Retrier then cuts the file back to the durable prefix, checks the disk takes a write,
+ * and reopens the log for appends (P34), with no restart and nothing acked that is not durable.
+ *
+ * Recovery that drops bytes from the tail (a torn last batch, or a committed line lost to a
+ * truncating copy) writes a new epoch before cutting: the dropped serials will be given out
+ * again, so no client may resume by patch across them (P15, P18).
  */
 import fs from 'node:fs/promises';
 import crypto from 'node:crypto';
@@ -17,6 +26,7 @@ import { exists, fsyncDir, writeAll, writeFileAtomic } from './fs-durable';
 import { readFromFile } from './log-reader';
 import type { RecentCache } from './recent-cache';
 import { TailSet } from './tail-set';
+import { describeIoError, Retrier, type OutageInfo } from '../storage-retry';
 
 export const LOG_FILE = 'log.jsonl';
 export const EPOCH_FILE = 'epoch';
@@ -36,13 +46,17 @@ export interface LogCounters {
 
 interface Ticket {
   lines: EncodedLine[];
+  keys: string[];
   entries: LogEntry[];
   outcomes: AppendOutcome[];
   resolve: (o: AppendOutcome[]) => void;
   reject: (e: Error) => void;
 }
 
-const newEpoch = (): string => `${Date.now().toString(36)}-${crypto.randomBytes(6).toString('hex')}`;
+export const newEpoch = (): string => `${Date.now().toString(36)}-${crypto.randomBytes(6).toString('hex')}`;
+
+/** Bytes of the write probe: a disk that takes this much again is worth a real batch. */
+const PROBE_BYTES = 4096;
 
 /** P15: a missing epoch or a missing log means the log started anew, so a new epoch. */
 async function prepareFiles(dir: string): Promise<string> {
@@ -65,8 +79,8 @@ async function prepareFiles(dir: string): Promise<string> {
 export class EventLog {
   private queue: Ticket[] = [];
   private flushing: Promise<void> | null = null;
-  private failed: EngineError | null = null;
   private closed = false;
+  private readonly retrier: Retrier;
   /** Last serial given out (durable or queued). */
   private assigned: number;
   private readonly tails: TailSet;
@@ -75,7 +89,7 @@ export class EventLog {
     readonly eventId: string,
     readonly epoch: string,
     private readonly logFile: string,
-    private readonly handle: fs.FileHandle,
+    private handle: fs.FileHandle,
     private readonly index: Map<string, number>,
     private readonly offsets: number[],
     private readonly recent: RecentCache,
@@ -83,6 +97,7 @@ export class EventLog {
     private durable: number,
     private durableBytes: number,
     private readonly counters: LogCounters,
+    onOutage?: (o: OutageInfo | null) => void,
   ) {
     this.assigned = durable;
     this.tails = new TailSet(
@@ -90,13 +105,17 @@ export class EventLog {
       () => this.durable,
       () => this.counters.tailErrors++,
     );
+    this.retrier = new Retrier(() => this.repair(), onOutage ? { onChange: onOutage } : {});
   }
 
-  static async open(eventId: string, dir: string, recentEntries: number, counters: LogCounters): Promise<EventLog> {
-    const epoch = await prepareFiles(dir);
+  static async open(eventId: string, dir: string, recentEntries: number, counters: LogCounters, onOutage?: (o: OutageInfo | null) => void): Promise<EventLog> {
+    let epoch = await prepareFiles(dir);
     const logFile = path.join(dir, LOG_FILE);
     const r = await recoverLog(logFile, recentEntries);
     if (r.droppedBytes > 0) {
+      // The new epoch first: a crash between the two steps must not leave a cut log under the old one.
+      epoch = newEpoch();
+      await writeFileAtomic(path.join(dir, EPOCH_FILE), epoch);
       // Cut the unfinished batch so new lines follow the last committed one.
       const h = await fs.open(logFile, 'r+');
       try {
@@ -109,15 +128,21 @@ export class EventLog {
       counters.droppedBytes += r.droppedBytes;
     }
     const handle = await fs.open(logFile, 'a');
-    return new EventLog(eventId, epoch, logFile, handle, r.index, r.offsets, r.recent, r.lastSerial, r.goodBytes, counters);
+    return new EventLog(eventId, epoch, logFile, handle, r.index, r.offsets, r.recent, r.lastSerial, r.goodBytes, counters, onOutage);
   }
 
   info(): EventLogInfo {
     return { epoch: this.epoch, lastSerial: this.durable };
   }
 
+  /** The storage outage this log is in, if any (P34; /v1/health reports it). */
+  get outage(): OutageInfo | null {
+    return this.retrier.current;
+  }
+
   append(inputs: readonly AppendInput[]): Promise<AppendOutcome[]> {
-    if (this.failed) return Promise.reject(this.failed);
+    const refusal = this.retrier.error();
+    if (refusal) return Promise.reject(refusal);
     if (this.closed) return Promise.reject(new EngineError('closed', 'engine is closed'));
     // Plan without touching state, so a bad entry (unserialisable data) cannot leave a gap.
     const outcomes: AppendOutcome[] = [];
@@ -155,7 +180,7 @@ export class EventLog {
     keys.forEach((k, i) => this.index.set(k, (entries[i] as LogEntry).serial));
     this.assigned = serial;
     return new Promise((resolve, reject) => {
-      this.queue.push({ lines, entries, outcomes, resolve, reject });
+      this.queue.push({ lines, keys, entries, outcomes, resolve, reject });
       if (!this.flushing) this.flushing = this.flushLoop();
     });
   }
@@ -167,10 +192,12 @@ export class EventLog {
         this.queue = [];
         try {
           await this.commit(batch);
+          this.retrier.succeeded();
         } catch (err) {
-          // The file may hold part of the batch: stop appending; reopening recovers cleanly.
-          this.failed ??= new EngineError('io_failed', `${this.logFile}: write failed: ${(err as Error).message}`, { cause: err });
-          this.rejectAll(batch, this.failed);
+          // The file may hold part of the batch: refuse until the Retrier has cut it back.
+          this.retrier.fail(`write failed: ${describeIoError(err)}`);
+          const refusal = new EngineError('unavailable', `${this.logFile}: write failed: ${(err as Error).message}; retrying, send again with the same id`, { cause: err });
+          this.rollBack([...batch, ...this.queue], refusal);
         }
       }
     } finally {
@@ -186,7 +213,6 @@ export class EventLog {
       for (const l of t.lines) lines.push(l);
       for (const e of t.entries) entries.push(e);
     }
-    if (this.failed) throw this.failed;
     if (lines.length > 0) {
       const buf = encodeBatch(lines);
       await writeAll(this.handle, buf);
@@ -209,9 +235,39 @@ export class EventLog {
     for (const t of batch) t.resolve(t.outcomes);
   }
 
-  private rejectAll(batch: Ticket[], err: Error): void {
-    for (const t of [...batch, ...this.queue]) t.reject(err);
+  /** Forgets every serial and dedupe key given out past the durable prefix, and refuses those calls. */
+  private rollBack(tickets: Ticket[], err: Error): void {
     this.queue = [];
+    for (const t of tickets) {
+      t.keys.forEach((k, i) => {
+        if (this.index.get(k) === t.entries[i]?.serial) this.index.delete(k);
+      });
+      t.reject(err);
+    }
+    this.assigned = this.durable;
+  }
+
+  /** Back to exactly the durable prefix on a fresh handle, once the disk takes a write again. */
+  private async repair(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    await fs.truncate(this.logFile, this.durableBytes);
+    const probe = path.join(path.dirname(this.logFile), '.write-probe');
+    try {
+      const h = await fs.open(probe, 'w');
+      try {
+        await writeAll(h, Buffer.alloc(PROBE_BYTES, 0x20));
+        await h.datasync();
+      } finally {
+        await h.close();
+      }
+    } finally {
+      await fs.rm(probe, { force: true });
+    }
+    const fresh = await fs.open(this.logFile, 'a');
+    await fresh.datasync();
+    const old = this.handle;
+    this.handle = fresh;
+    await old.close().catch(() => undefined);
   }
 
   async read(fromSerial: number, limit: number): Promise<LogEntry[]> {
@@ -235,6 +291,7 @@ export class EventLog {
   /** Waits for every queued batch, stops tails and releases the file. */
   async close(): Promise<void> {
     this.closed = true;
+    this.retrier.stop();
     while (this.flushing) await this.flushing;
     this.tails.stopAll();
     await this.handle.close();
