@@ -129,3 +129,78 @@ test('14.5 multiple choice: percent of voters on the console and in the CSV, and
   expect(csv).toContain('Which sessions will you attend?,multiple,Keynote,13,100,13');
   expect(csv).toContain('Which sessions will you attend?,multiple,Workshop,10,76.9,13');
 });
+
+test('14.6 keys: nothing pre-marked in the quiz editor; End quiz disabled before the start and asks; v reveals, r and e do nothing on Run of show', async () => {
+  await goTo(page, 'Run of show');
+  await page.getByRole('button', { name: '+ New quiz' }).click();
+  const form = page.locator('form', { has: page.getByRole('heading', { name: 'New quiz' }) });
+  await form.getByLabel('Quiz title').fill('Keys quiz');
+  await form.getByLabel('Question 1 prompt').fill('Two plus two?');
+  await form.getByRole('textbox', { name: 'Answer 1', exact: true }).fill('3');
+  await form.getByRole('textbox', { name: 'Answer 2', exact: true }).fill('4');
+  await expect(form.getByRole('radio', { name: 'Answer 1 is correct' })).not.toBeChecked();
+  await form.getByRole('button', { name: 'Create quiz' }).click();
+  await expect(form).toContainText('Question 1: mark the correct answer.');
+  await form.getByRole('radio', { name: 'Answer 2 is correct' }).check();
+  await form.getByRole('button', { name: 'Create quiz' }).click();
+  const card = page.getByTestId('quiz-card').filter({ hasText: 'Keys quiz' });
+  await expect(card).toBeVisible();
+  const end = card.getByRole('button', { name: 'End quiz' });
+  await expect(end).toBeDisabled();
+  await page.getByRole('list', { name: 'Polls and quizzes' }).getByRole('button', { name: /Keys quiz/ }).click();
+  // e (archive in Q&A) does not end a quiz here.
+  await page.keyboard.press('e');
+  await page.keyboard.press('n');
+  await expect(card.getByRole('region', { name: 'Current question' })).toBeVisible();
+  await expect(card.locator('.tag', { hasText: /Running/ })).toBeVisible();
+  // r (reject in Q&A) does not reveal; v does.
+  await page.keyboard.press('r');
+  await page.keyboard.press('e');
+  await expect(card.getByRole('button', { name: 'Reveal answer' })).toBeEnabled();
+  await expect(card.locator('.tag', { hasText: /Running/ })).toBeVisible();
+  await page.keyboard.press('v');
+  await expect(card.getByRole('button', { name: 'Reveal answer' })).toBeDisabled();
+  // End asks; dismissing keeps the quiz running, accepting ends it.
+  await expect(end).toBeEnabled();
+  page.once('dialog', (d) => void d.dismiss());
+  await end.click();
+  await expect(card.locator('.tag', { hasText: /Running/ })).toBeVisible();
+  page.once('dialog', (d) => {
+    expect(d.message()).toContain('End the quiz “Keys quiz”');
+    void d.accept();
+  });
+  await end.click();
+  await expect(card.locator('.tag', { hasText: /Ended/ })).toBeVisible();
+});
+
+test('14.7 each screen has its own scroll position; focus follows the selected cue; the outbox names what it acted on', async () => {
+  await page.setViewportSize({ width: 1280, height: 520 });
+  const main = page.locator('main');
+  const scrollTop = () => main.evaluate((el) => el.scrollTop);
+  await goTo(page, 'Live');
+  await expect(page.locator('figure.chart').first()).toBeVisible();
+  await main.evaluate((el) => (el.scrollTop = 700));
+  await expect.poll(scrollTop).toBeGreaterThan(300);
+  const liveAt = await scrollTop();
+  await goTo(page, 'Setup');
+  await expect(page.getByRole('heading', { name: 'Export results' })).toBeAttached();
+  expect(await main.evaluate((el) => el.scrollHeight > el.clientHeight + 300)).toBe(true);
+  expect(await scrollTop()).toBe(0);
+  await goTo(page, 'Live');
+  await expect.poll(scrollTop).toBe(liveAt);
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  await goTo(page, 'Run of show');
+  const list = page.getByRole('list', { name: 'Polls and quizzes' });
+  await list.getByRole('button').first().click();
+  await page.keyboard.press('j');
+  const current = list.locator('button[aria-current="true"]');
+  await expect(current).toBeFocused();
+  await page.keyboard.press('k');
+  await expect(list.getByRole('button').first()).toHaveAttribute('aria-current', 'true');
+  await expect(list.getByRole('button').first()).toBeFocused();
+
+  await goTo(page, 'Connection');
+  const row = page.getByRole('table', { name: 'Outbox' }).locator('tr[data-name="poll.open"]').first();
+  await expect(row.locator('td').nth(2)).toHaveText('Which sessions will you attend?');
+});

@@ -13,7 +13,8 @@ export interface PollInput {
 export interface QuizQuestionInput {
   prompt: string;
   options: string[];
-  correctIndex: number;
+  /** null until the host marks one: nothing is pre-marked (issue 14.6). */
+  correctIndex: number | null;
   timeLimitSec: number;
   points: number;
 }
@@ -69,6 +70,7 @@ export function quizProblem(input: QuizInput): string | null {
     const n = labels(q.options).length;
     if (!q.prompt.trim()) return `Question ${i + 1}: write the prompt.`;
     if (n < 2 || n > 10) return `Question ${i + 1}: give 2-10 options.`;
+    if (q.correctIndex === null) return `Question ${i + 1}: mark the correct answer.`;
     if (!q.options[q.correctIndex]?.trim()) return `Question ${i + 1}: mark a correct option that has text.`;
     if (!(q.timeLimitSec >= 1 && q.timeLimitSec <= 600)) return `Question ${i + 1}: the time limit is 1-600 seconds.`;
     if (!(q.points >= 0 && q.points <= 100_000)) return `Question ${i + 1}: points are 0-100000.`;

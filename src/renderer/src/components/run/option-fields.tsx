@@ -6,7 +6,7 @@ interface Props {
   onChange(options: string[]): void;
   /** Label prefix for each input ("Option 1"). */
   noun: string;
-  correctIndex?: number;
+  correctIndex?: number | null;
   onCorrect?(index: number): void;
 }
 
@@ -30,7 +30,7 @@ export function OptionFields({ options, onChange, noun, correctIndex, onCorrect 
             className="icon-button"
             onClick={() => {
               onChange(options.filter((_, j) => j !== i));
-              if (onCorrect && correctIndex !== undefined && i <= correctIndex) onCorrect(Math.max(0, correctIndex - (i < correctIndex ? 1 : 0)));
+              if (onCorrect && typeof correctIndex === 'number' && i <= correctIndex) onCorrect(Math.max(0, correctIndex - (i < correctIndex ? 1 : 0)));
             }}
             disabled={options.length <= 2}
             aria-label={`Remove ${noun.toLowerCase()} ${i + 1}`}

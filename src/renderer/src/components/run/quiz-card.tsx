@@ -10,6 +10,13 @@ const STATUS: Record<StaffQuiz['status'], string> = { draft: '○ Not started', 
 
 export const quizStatusText = (q: StaffQuiz): string => STATUS[q.status];
 
+/** Ending cannot be undone (no more answers, final leaderboard), so it asks first (issue 14.6). */
+function confirmEnd(quiz: StaffQuiz): void {
+  const left = quiz.questions.length - (quiz.currentIndex ?? -1) - 1;
+  const more = left > 0 ? ` ${left} question${left === 1 ? '' : 's'} will not be played.` : '';
+  if (window.confirm(`End the quiz “${quiz.title}” for everyone? Nobody can answer after this and it cannot be undone.${more}`)) void quizEnd(quiz.id);
+}
+
 export function QuizCard({ quiz, canControl }: { quiz: StaffQuiz; canControl: boolean }) {
   const index = quiz.currentIndex;
   const question = index === null ? null : quiz.questions[index];
@@ -43,10 +50,10 @@ export function QuizCard({ quiz, canControl }: { quiz: StaffQuiz; canControl: bo
           <button type="button" className={revealNext ? 'button' : 'button primary'} onClick={() => void quizNext(quiz.id)} disabled={ended || !hasNext} aria-keyshortcuts="n">
             {index === null ? 'Start: first question' : 'Next question'}
           </button>
-          <button type="button" className={revealNext ? 'button primary' : 'button'} onClick={() => void quizReveal(quiz.id)} disabled={ended || !cur || cur.revealed} aria-keyshortcuts="r">
+          <button type="button" className={revealNext ? 'button primary' : 'button'} onClick={() => void quizReveal(quiz.id)} disabled={ended || !cur || cur.revealed} aria-keyshortcuts="v">
             Reveal answer
           </button>
-          <button type="button" className="button ghost" onClick={() => void quizEnd(quiz.id)} disabled={ended} aria-keyshortcuts="e">
+          <button type="button" className="button ghost" onClick={() => confirmEnd(quiz)} disabled={ended || quiz.status === 'draft'}>
             End quiz
           </button>
         </div>

@@ -5,7 +5,7 @@ import { quizProblem, type QuizQuestionInput } from '../../store/cue-inputs';
 import { FormError } from '../setup/form-error';
 import { OptionFields } from './option-fields';
 
-const blank = (): QuizQuestionInput => ({ prompt: '', options: ['', ''], correctIndex: 0, timeLimitSec: 20, points: 1000 });
+const blank = (): QuizQuestionInput => ({ prompt: '', options: ['', ''], correctIndex: null, timeLimitSec: 20, points: 1000 });
 
 export function QuizEditor({ onDone }: { onDone(): void }) {
   const [title, setTitle] = useState('');

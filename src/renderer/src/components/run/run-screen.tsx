@@ -1,12 +1,12 @@
 /** Run of show: the cue list, the selected cue (or an editor), and the hotkeys that drive it. */
 import { useMemo, useState } from 'react';
 import { useHotkeys } from '../../lib/hotkeys';
-import { closePoll, openPoll, quizEnd, quizNext, quizReveal, revealPoll } from '../../store/actions';
+import { closePoll, openPoll, quizNext, quizReveal, revealPoll } from '../../store/actions';
 import { pollList, quizList } from '../../store/selectors';
 import { useConsole } from '../../store/store';
 import { selectCue } from '../../store/ui-actions';
 import { CueList, type Cue } from './cue-list';
-import { PollCard } from './poll-card';
+import { canClose, canOpen, PollCard } from './poll-card';
 import { PollEditor } from './poll-editor';
 import { QuizCard } from './quiz-card';
 import { QuizEditor } from './quiz-editor';
@@ -19,6 +19,7 @@ export function RunScreen() {
   const canControl = useConsole((s) => s.session.role === 'host');
   const hasView = useConsole((s) => s.view !== null);
   const [editing, setEditing] = useState<'poll' | 'quiz' | null>(null);
+  const pendingOf = (id: string) => useConsole.getState().pendingByTarget.get(id) ?? [];
 
   const cues = useMemo<Cue[]>(
     () => [
@@ -41,12 +42,15 @@ export function RunScreen() {
     {
       j: () => move(1),
       k: () => move(-1),
-      o: () => poll && poll.status !== 'open' && void openPoll(poll.id),
-      c: () => poll && poll.status === 'open' && void closePoll(poll.id),
-      v: () => poll && void revealPoll(poll.id, !poll.resultsVisible),
+      // One letter, one meaning across screens (issue 14.6): v reveals (poll results, quiz
+      // answer); ending a quiz has no single key, its button asks first.
+      o: () => poll && canOpen(poll, pendingOf(poll.id)) && void openPoll(poll.id),
+      c: () => poll && canClose(poll, pendingOf(poll.id)) && void closePoll(poll.id),
+      v: () => {
+        if (poll) void revealPoll(poll.id, !poll.resultsVisible);
+        else if (quiz && quiz.current && !quiz.current.revealed) void quizReveal(quiz.id);
+      },
       n: () => quiz && void quizNext(quiz.id),
-      r: () => quiz && quiz.current && !quiz.current.revealed && void quizReveal(quiz.id),
-      e: () => quiz && quiz.status !== 'ended' && void quizEnd(quiz.id),
     },
     canControl && editing === null,
   );
@@ -88,7 +92,7 @@ export function RunScreen() {
             {editing === null && !current && <p className="empty">Nothing selected.</p>}
             {canControl && editing === null && current && (
               <p className="hint muted">
-                Keys: <kbd>j</kbd>/<kbd>k</kbd> cue · {current.kind === 'poll' ? (<><kbd>o</kbd> open · <kbd>c</kbd> close · <kbd>v</kbd> results</>) : (<><kbd>n</kbd> next · <kbd>r</kbd> reveal · <kbd>e</kbd> end</>)} · <kbd>?</kbd> all
+                Keys: <kbd>j</kbd>/<kbd>k</kbd> cue · {current.kind === 'poll' ? (<><kbd>o</kbd> open · <kbd>c</kbd> close · <kbd>v</kbd> results</>) : (<><kbd>n</kbd> next · <kbd>v</kbd> reveal</>)} · <kbd>?</kbd> all
               </p>
             )}
           </div>

@@ -1,4 +1,5 @@
 /** The console's frame: top bar, offline banner, left nav, the current screen. */
+import { useLayoutEffect, useRef } from 'react';
 import { useConsole } from '../../store/store';
 import { navigate, toggleHelp } from '../../store/ui-actions';
 import { useHotkeys } from '../../lib/hotkeys';
@@ -18,8 +19,20 @@ const LiveScreen = lazy(() => import('../live/live-screen').then((m) => ({ defau
 const ConnectionScreen = lazy(() => import('../connection/connection-screen').then((m) => ({ default: m.ConnectionScreen })));
 const SetupScreen = lazy(() => import('../setup/setup-screen').then((m) => ({ default: m.SetupScreen })));
 
+/** Where each screen was scrolled to, so switching back lands there and a new screen starts at its top (issue 14.7). */
+const scrollBy = new Map<string, number>();
+
 export function App() {
   const screen = useConsole((s) => s.screen);
+  const mainRef = useRef<HTMLElement>(null);
+  useLayoutEffect(() => {
+    const el = mainRef.current;
+    if (!el) return;
+    el.scrollTop = scrollBy.get(screen) ?? 0;
+    const save = (): void => void scrollBy.set(screen, el.scrollTop);
+    el.addEventListener('scroll', save, { passive: true });
+    return () => el.removeEventListener('scroll', save);
+  }, [screen]);
   const loaded = useConsole((s) => s.sessionLoaded);
   useHotkeys({
     ...Object.fromEntries(SCREENS.map((s) => [s.key, () => navigate(s.id)])),
@@ -35,7 +48,7 @@ export function App() {
       <OfflineBanner />
       <div className="app-body">
         <Nav />
-        <main id="main" className="screen" tabIndex={-1} aria-busy={!loaded}>
+        <main id="main" className="screen" tabIndex={-1} aria-busy={!loaded} ref={mainRef}>
           {!loaded ? (
             <p className="empty">Connecting to the console core…</p>
           ) : (

@@ -7,7 +7,7 @@ const GROUPS: Array<{ title: string; keys: Array<[string, string]> }> = [
   { title: 'Anywhere', keys: [['1 – 5', 'Run of show, Q&A, Live, Connection, Setup'], ['?', 'This help']] },
   {
     title: 'Run of show (the selected cue)',
-    keys: [['j / k', 'Next / previous cue'], ['o', 'Open poll'], ['c', 'Close poll'], ['v', 'Show / hide results'], ['n', 'Quiz: next question'], ['r', 'Quiz: reveal answer'], ['e', 'Quiz: end']],
+    keys: [['j / k', 'Next / previous cue'], ['o', 'Open poll'], ['c', 'Close poll'], ['v', 'Show / hide results; quiz: reveal answer'], ['n', 'Quiz: next question']],
   },
   {
     title: 'Q&A queue',
