@@ -1,7 +1,6 @@
-/** Issue 6: the hub clock estimate, reconnect backoff, the `?hubs=` list, and the form limits. */
+/** Issue 6: the hub clock estimate (the shared HubClock), the `?hubs=` list, and the form limits. */
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, BACKOFF_MAX_MS } from '../../src/audience/lib/backoff';
-import { HubClock } from '../../src/audience/lib/hub-clock';
+import { HubClock } from '../../src/shared/client';
 import { hubEndpoints } from '../../src/audience/lib/hubs';
 import { checkLength, isPlausibleCode, normaliseCode, NAME_MAX, QUESTION_MAX } from '../../src/audience/lib/limits';
 
@@ -11,27 +10,20 @@ describe('HubClock', () => {
     const clock = new HubClock(() => local);
     const trueOffset = 90_000; // the hub is 90 s ahead of this phone
     clock.seed(local + trueOffset + 5_000); // the welcome's rough guess is off by 5 s
+    expect(clock.offset).toBe(trueOffset + 5_000);
     for (let i = 0; i < 20; i++) {
       const sent = local;
       local += 40; // 40 ms round trip, symmetric
-      clock.sample(sent, local, sent + 20 + trueOffset);
+      clock.sample(40, sent + 20 + trueOffset);
       local += 2_000;
     }
     expect(Math.abs((clock.offset ?? 0) - trueOffset)).toBeLessThan(5);
     const sent = local;
     local += 3_000; // one pong stuck for 3 s, arriving late (asymmetric)
-    clock.sample(sent, local, sent + 2_900 + trueOffset);
+    clock.sample(3_000, sent + 2_900 + trueOffset);
     expect(Math.abs((clock.offset ?? 0) - trueOffset)).toBeLessThan(100);
     expect(Math.abs(clock.now() - (local + trueOffset))).toBeLessThan(100);
-  });
-});
-
-describe('backoffDelay', () => {
-  it('I6 grows exponentially with jitter and stays under the cap', () => {
-    expect(backoffDelay(0, () => 0)).toBe(200);
-    expect(backoffDelay(0, () => 1)).toBe(400);
-    expect(backoffDelay(3, () => 0.5)).toBe(2_400);
-    expect(backoffDelay(50, () => 1)).toBe(BACKOFF_MAX_MS);
+    expect(clock.lastRttMs).toBe(3_000);
   });
 });
 

@@ -1,11 +1,13 @@
 /**
- * Issue 6, item 3: the audience outbox. Ids are minted and stored before anything is sent;
- * after a drop or a reload the same records go out again with the same ids; acks (first or
- * dup) finish them; per-thing order holds.
+ * Issue 6, item 3: the audience outbox (localStorage) under the shared client's publisher. Ids
+ * are minted and stored before anything is sent; after a drop or a reload the same records go
+ * out again with the same ids; acks (first or dup) finish them; per-thing order holds.
  */
 import { describe, expect, it } from 'vitest';
-import { Outbox, type KeyValueStore, type OutboxRecord } from '../../src/audience/lib/outbox';
-import type { AckFrame } from '../../src/shared/protocol';
+import { orderKey, Outbox, type AudienceAction, type KeyValueStore, type OutboxRecord } from '../../src/audience/lib/outbox';
+import { Publisher, type OutboxItem } from '../../src/shared/client';
+import type { AckFrame, WelcomeFrame } from '../../src/shared/protocol';
+import { FakeClock, welcomeFrame } from '../client/fakes';
 
 class MemoryStorage implements KeyValueStore {
   readonly map = new Map<string, string>();
@@ -18,97 +20,117 @@ class MemoryStorage implements KeyValueStore {
 }
 
 const KEY = 'stagecall.outbox.evt.aud_1';
+const WELCOME = welcomeFrame({ role: 'audience', limits: { maxFrameBytes: 65536, ratePerSec: 20, syncHz: 10 } }) as unknown as WelcomeFrame;
 const stored = (s: MemoryStorage): OutboxRecord[] => (JSON.parse(s.getItem(KEY) ?? '{"records":[]}') as { records: OutboxRecord[] }).records;
 const ack = (id: string, extra: Partial<AckFrame> = {}): AckFrame => ({ t: 'ack', id, serial: 7, applied: true, ...extra });
 
-describe('Outbox', () => {
-  it('I6 stores the action with its id before it is sent', () => {
-    const s = new MemoryStorage();
-    const box = new Outbox(s, KEY, 'aud_1');
-    const rec = box.add('vote.cast', { pollId: 'p1', optionIds: ['a'] });
-    expect(rec.id).toMatch(/^aud_1:1\.[0-9a-f]{8}$/);
-    expect(stored(s)).toEqual([expect.objectContaining({ id: rec.id, state: 'queued' })]);
-    const [sent] = box.takeSendable(8);
-    expect(sent?.id).toBe(rec.id);
-    expect(stored(s)[0]?.state).toBe('sent'); // marked before the caller puts it on the wire
+/** The phone's outbox with the client's publisher on a fake clock; `wire` is what went out. */
+function phone(storage: MemoryStorage | null = new MemoryStorage()) {
+  const box = new Outbox(storage, KEY, 'aud_1', () => 1);
+  const clock = new FakeClock();
+  const wire: OutboxItem[] = [];
+  const pub = new Publisher({ store: box, clock, send: (i) => (wire.push(i), true), window: 8 });
+  const add = (name: AudienceAction, data: Record<string, unknown>): string => {
+    const id = box.nextId();
+    pub.publish({ id, name, data, key: orderKey({ id, name, data }) }).catch(() => undefined);
+    return id;
+  };
+  return { box, pub, clock, wire, add, storage, ids: () => wire.map((w) => w.id) };
+}
+
+describe('audience Outbox', () => {
+  it('I6 stores the action with its id before it is sent, and marks it sent when it is', async () => {
+    const p = phone();
+    const id = p.add('vote.cast', { pollId: 'p1', optionIds: ['a'] });
+    expect(id).toMatch(/^aud_1:1\.[0-9a-f]{8}$/);
+    await Promise.resolve();
+    expect(stored(p.storage!)).toEqual([expect.objectContaining({ id, state: 'queued' })]);
+    p.pub.onWelcome(WELCOME);
+    expect(p.ids()).toEqual([id]);
+    expect(stored(p.storage!)[0]?.state).toBe('sent');
   });
 
-  it('I6 a reload resends unacked records with their original ids, in order, and keeps counting ids up', () => {
-    const s = new MemoryStorage();
-    const first = new Outbox(s, KEY, 'aud_1');
+  it('I6 a reload resends unacked records with their original ids, in order, and keeps counting ids up', async () => {
+    const first = phone();
     const a = first.add('question.ask', { questionId: 'q1', text: 'Hello?' });
     const b = first.add('vote.cast', { pollId: 'p1', optionIds: ['x'] });
-    first.takeSendable(8); // both on the wire, then the tab dies before any ack
-    const again = new Outbox(s, KEY, 'aud_1');
-    expect(again.takeSendable(8).map((r) => r.id)).toEqual([a.id, b.id]);
-    expect(again.add('question.upvote', { questionId: 'q1' }).id).toMatch(/^aud_1:3\./);
+    await Promise.resolve();
+    first.pub.onWelcome(WELCOME); // both on the wire, then the tab dies before any ack
+    const again = phone(first.storage);
+    expect(again.box.records.map((r) => r.state)).toEqual(['queued', 'queued']);
+    again.pub.onWelcome(WELCOME);
+    expect(again.ids()).toEqual([a, b]);
+    expect(again.box.nextId()).toMatch(/^aud_1:3\./);
   });
 
-  it('I6 an ack counts, a dup ack counts too, applied:false is refused with its reason', () => {
-    const box = new Outbox(null, KEY, 'aud_1');
-    const a = box.add('vote.cast', { pollId: 'p1', optionIds: ['a'] });
-    const b = box.add('question.upvote', { questionId: 'q1' });
-    const c = box.add('vote.cast', { pollId: 'p2', optionIds: ['a'] });
-    box.takeSendable(8);
-    box.onAck(ack(a.id));
-    box.onAck(ack(b.id, { dup: true }));
-    box.onAck(ack(c.id, { applied: false, reason: 'poll_not_open' }));
-    expect(box.records.map((r) => [r.state, r.reason])).toEqual([
-      ['counted', null],
-      ['counted', null],
+  it('I6 an ack counts, a dup ack counts too, applied:false is refused with its reason, a benign reason counts', async () => {
+    const p = phone(null);
+    const a = p.add('vote.cast', { pollId: 'p1', optionIds: ['a'] });
+    const b = p.add('question.upvote', { questionId: 'q1' });
+    const c = p.add('vote.cast', { pollId: 'p2', optionIds: ['a'] });
+    const d = p.add('question.upvote', { questionId: 'q2' });
+    await Promise.resolve();
+    p.pub.onWelcome(WELCOME);
+    p.pub.onAck(ack(a));
+    p.pub.onAck(ack(b, { dup: true }));
+    p.pub.onAck(ack(c, { applied: false, reason: 'poll_not_open' }));
+    p.pub.onAck(ack(d, { applied: false, reason: 'already_upvoted' }));
+    expect(p.box.records.map((r) => [r.state, r.reason])).toEqual([
+      ['acked', null],
+      ['acked', null],
       ['refused', 'poll_not_open'],
+      ['acked', null],
     ]);
-    expect(box.pendingCount).toBe(0);
-    expect(box.takeSendable(8)).toEqual([]);
+    expect(p.box.pendingCount).toBe(0);
   });
 
-  it('I6 a dropped link releases what was in flight: the same ids go out again', () => {
-    const box = new Outbox(null, KEY, 'aud_1');
-    const a = box.add('vote.cast', { pollId: 'p1', optionIds: ['a'] });
-    expect(box.takeSendable(8).map((r) => r.id)).toEqual([a.id]);
-    expect(box.takeSendable(8)).toEqual([]); // in flight: not sent twice on one connection
-    box.releaseInFlight();
-    expect(box.takeSendable(8).map((r) => r.id)).toEqual([a.id]);
+  it('I6 a dropped link puts what was sent back in the queue: the same ids go out again', async () => {
+    const p = phone(null);
+    const a = p.add('vote.cast', { pollId: 'p1', optionIds: ['a'] });
+    await Promise.resolve();
+    p.pub.onWelcome(WELCOME);
+    p.pub.onDisconnect();
+    expect(p.box.records[0]?.state).toBe('queued');
+    p.pub.onWelcome(WELCOME);
+    expect(p.ids()).toEqual([a, a]);
   });
 
-  it('I6 actions on the same poll go one at a time, in the order made; others do not wait', () => {
-    const box = new Outbox(null, KEY, 'aud_1');
-    const v1 = box.add('vote.cast', { pollId: 'p1', optionIds: ['a'] });
-    const v2 = box.add('vote.cast', { pollId: 'p1', optionIds: ['b'] });
-    const q = box.add('question.ask', { questionId: 'q1', text: 'Hi' });
-    expect(box.takeSendable(8).map((r) => r.id)).toEqual([v1.id, q.id]);
-    box.onAck(ack(v1.id));
-    expect(box.takeSendable(8).map((r) => r.id)).toEqual([v2.id]);
+  it('I6 actions on the same poll go one at a time, in the order made; others do not wait', async () => {
+    const p = phone(null);
+    const v1 = p.add('vote.cast', { pollId: 'p1', optionIds: ['a'] });
+    const v2 = p.add('vote.cast', { pollId: 'p1', optionIds: ['b'] });
+    const q = p.add('question.ask', { questionId: 'q1', text: 'Hi' });
+    await Promise.resolve();
+    p.pub.onWelcome(WELCOME);
+    expect(p.ids()).toEqual([v1, q]);
+    p.pub.onAck(ack(v1));
+    expect(p.ids()).toEqual([v1, q, v2]);
   });
 
-  it('I6 rate_limited is retried later with the same id; invalid is refused', () => {
-    const box = new Outbox(null, KEY, 'aud_1');
-    const a = box.add('vote.cast', { pollId: 'p1', optionIds: ['a'] });
-    const b = box.add('question.ask', { questionId: 'q1', text: 'Hi' });
-    box.takeSendable(8, 1_000);
-    box.onNack({ t: 'nack', id: a.id, code: 'rate_limited', message: 'slow down' }, 1_000);
-    box.onNack({ t: 'nack', id: b.id, code: 'invalid', message: 'bad' }, 1_000);
-    expect(box.takeSendable(8, 1_100)).toEqual([]);
-    expect(box.nextWakeAt()).toBeGreaterThan(1_100);
-    expect(box.takeSendable(8, 5_000).map((r) => r.id)).toEqual([a.id]);
-    expect(box.records.find((r) => r.id === b.id)?.state).toBe('refused');
+  it('I6 the window bounds what is on the wire at once', async () => {
+    const p = phone(null);
+    const ids = Array.from({ length: 12 }, (_, i) => p.add('question.ask', { questionId: `q${i}`, text: 'x' }));
+    await Promise.resolve();
+    // A rate that never holds it back, so only the window does (P24's audience 20/s allows a burst of 7).
+    p.pub.onWelcome({ ...WELCOME, limits: { ...WELCOME.limits, ratePerSec: 1_000 } });
+    expect(p.wire).toHaveLength(8);
+    p.pub.onAck(ack(ids[0]!));
+    expect(p.wire).toHaveLength(9);
   });
 
-  it('I6 the window bounds what is on the wire at once', () => {
-    const box = new Outbox(null, KEY, 'aud_1');
-    for (let i = 0; i < 12; i++) box.add('question.ask', { questionId: `q${i}`, text: 'x' });
-    const first = box.takeSendable(8);
-    expect(first).toHaveLength(8);
-    expect(box.takeSendable(8)).toEqual([]);
-    box.onAck(ack(first[0]?.id ?? ''));
-    expect(box.takeSendable(8)).toHaveLength(1);
-  });
-
-  it('I6 a corrupt or foreign storage entry never breaks the page', () => {
+  it('I6 a corrupt or foreign storage entry never breaks the page; an old "counted" record reads as acked', () => {
     const s = new MemoryStorage();
     s.setItem(KEY, '{not json');
     expect(new Outbox(s, KEY, 'aud_1').records).toEqual([]);
     s.setItem(KEY, JSON.stringify({ seq: 3, records: [{ id: 1 }, null, { id: 'x', name: 'evil', state: 'queued', data: {}, createdAt: 1 }] }));
     expect(new Outbox(s, KEY, 'aud_1').records).toEqual([]);
+    s.setItem(KEY, JSON.stringify({ seq: 1, records: [{ id: 'aud_1:1.00', name: 'vote.cast', state: 'counted', data: { pollId: 'p' }, createdAt: 1, reason: null, serial: 3 }] }));
+    expect(new Outbox(s, KEY, 'aud_1').records.map((r) => r.state)).toEqual(['acked']);
+  });
+
+  it('a phone left offline cannot queue without bound: past 500 waiting, publishing is refused', () => {
+    const box = new Outbox(null, KEY, 'aud_1');
+    for (let i = 0; i < 500; i++) box.add({ id: `i${i}`, name: 'question.ask', data: { questionId: `q${i}`, text: 'x' } });
+    expect(() => box.add({ id: 'one-more', name: 'question.ask', data: {} })).toThrow(/500 actions/);
   });
 });

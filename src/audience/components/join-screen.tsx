@@ -1,6 +1,6 @@
 /** Enter the code (prefilled from /j/<code>) and, if you like, a name. */
 import { useId, useState, type FormEvent } from 'react';
-import { backoffDelay } from '../lib/backoff';
+import { fullJitterDelay } from '../../shared/client/backoff';
 import { safeStorage } from '../lib/controller';
 import { checkLength, isPlausibleCode, NAME_MAX, normaliseCode } from '../lib/limits';
 import { join, loadSession, type Session } from '../lib/session';
@@ -47,7 +47,7 @@ export function JoinScreen({ initialCode, hubs, onJoined }: { initialCode: strin
         return;
       }
       setError(r.error.message);
-      await sleep(backoffDelay(attempt + 1));
+      await sleep(fullJitterDelay(attempt + 1, Math.random, { baseMs: 400, capMs: 10_000 }));
     }
   }
 

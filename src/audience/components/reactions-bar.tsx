@@ -15,7 +15,7 @@ const NONE: string[] = [];
 export function ReactionsBar() {
   const emoji = useAudience((s) => s.view?.event.settings.reactions ?? NONE);
   const actions = useAudience((s) => s.actions);
-  const online = useAudience((s) => s.link.phase === 'online');
+  const online = useAudience((s) => s.link.state === 'connected');
   const [floaters, setFloaters] = useState<Floater[]>([]);
   const seq = useRef(0);
   if (emoji.length === 0) return null;

@@ -1,4 +1,4 @@
-/** How far one of this person's actions got: waiting → sent → counted (or not). */
+/** How far one of this person's actions got: waiting → sent → acked (counted) or refused. */
 import type { OutboxRecord } from '../lib/outbox';
 import { useAudience } from '../lib/store';
 
@@ -19,7 +19,7 @@ export function reasonText(reason: string | null): string {
 }
 
 export function SendState({ record, noun }: { record: OutboxRecord | null; noun: string }) {
-  const online = useAudience((s) => s.link.phase === 'online');
+  const online = useAudience((s) => s.link.state === 'connected');
   if (!record) return null;
   let text: string;
   switch (record.state) {
@@ -29,7 +29,7 @@ export function SendState({ record, noun }: { record: OutboxRecord | null; noun:
     case 'sent':
       text = `Your ${noun} was sent`;
       break;
-    case 'counted':
+    case 'acked':
       text = `Your ${noun} was counted ✓`;
       break;
     default:

@@ -1,5 +1,5 @@
 /** The event's status and the state of the link, in words. */
-import type { LinkPhase } from '../lib/hub-client';
+import { linkPhase, type LinkPhase } from '../lib/hub-link';
 import { useAudience } from '../lib/store';
 
 const LINK_TEXT: Partial<Record<LinkPhase, string>> = {
@@ -10,7 +10,7 @@ const LINK_TEXT: Partial<Record<LinkPhase, string>> = {
 
 /** The link's trouble, if any: lives in the sticky header so it stays in sight while scrolling. */
 export function LinkBanner({ onLeave }: { onLeave(): void }) {
-  const phase = useAudience((s) => s.link.phase);
+  const phase = useAudience((s) => linkPhase(s.link));
   const waiting = useAudience((s) => s.outbox.filter((r) => r.state === 'queued' || r.state === 'sent').length);
 
   if (phase === 'unauthorized') {
@@ -55,7 +55,7 @@ export function EventBanner() {
 }
 
 export function LinkDot() {
-  const phase = useAudience((s) => s.link.phase);
+  const phase = useAudience((s) => linkPhase(s.link));
   const hub = useAudience((s) => s.link.hub);
   const status = useAudience((s) => s.view?.event.status ?? null);
   const label = phase === 'online' ? (status === 'live' ? 'Live' : 'Connected') : phase === 'offline' ? 'Offline' : 'Connecting';

@@ -2,21 +2,17 @@
  * Wires one joined session to the world: the hub link, the outbox and the store. The screens
  * only read the store and call the actions made here.
  */
-import type { AckFrame } from '../../shared/protocol';
-import { HubClient } from './hub-client';
+import { TokenBucket } from '../../shared/client';
+import { startHubLink } from './hub-link';
 import type { HubEndpoint } from './hubs';
-import { Outbox, type AudienceAction } from './outbox';
+import { orderKey, Outbox, type AudienceAction } from './outbox';
 import type { Session } from './session';
 import { useAudience, type AudienceActions } from './store';
 import { asAudienceView, asSelfView } from './view-guards';
 
-/** Pubs on the wire at once: well inside the audience burst of 40 frames (P24). */
-const SEND_WINDOW = 8;
 /** Reactions are capped on the phone too, so a frantic thumb never trips the hub's rate limit. */
 const REACTION_BURST = 6;
 const REACTIONS_PER_SEC = 4;
-/** "Nothing changed" answers that still mean the person's wish holds. */
-const BENIGN_REASONS = new Set(['already_upvoted', 'not_upvoted']);
 
 export function safeStorage(): Storage | null {
   try {
@@ -37,74 +33,33 @@ function newQuestionId(): string {
 export function startAudience(session: Session, endpoints: readonly HubEndpoint[]): () => void {
   const set = useAudience.setState;
   const outbox = new Outbox(safeStorage(), `stagecall.outbox.${session.eventId}.${session.clientId}`, session.clientId);
-  let wakeTimer: ReturnType<typeof setTimeout> | null = null;
+  const reactions = new TokenBucket(REACTIONS_PER_SEC, REACTION_BURST, Date.now());
   let reactionSeq = 0;
-  let bucket = REACTION_BURST;
-  let bucketAt = Date.now();
 
-  const client = new HubClient({
+  // The shared client sends the outbox: in order per thing, paced under P24, resent after every reconnect.
+  const link = startHubLink({
     endpoints: endpoints.map((e) => e.ws),
     token: session.token,
     eventId: session.eventId,
-    views: ['audience'],
     clientName: 'stagecall-audience',
-    on: {
-      status: (link) => set({ link }),
-      welcome: () => flush(),
-      view: (_v, doc) => {
-        const view = asAudienceView(doc);
-        if (view) set({ view });
-      },
-      self: (data) => {
-        const self = asSelfView(data);
-        if (self) set({ self });
-      },
-      ack: (f) => {
-        if (outbox.onAck(benign(f))) flush();
-      },
-      nack: (f) => {
-        if (outbox.onNack(f)) flush();
-        scheduleWake();
-      },
-      error: (f) => {
-        // 'unavailable' names no pub: resend everything in flight a little later (P14 makes it safe).
-        if (f.code === 'unavailable') {
-          outbox.releaseInFlight(1_000);
-          scheduleWake();
-        }
-      },
-      down: () => outbox.releaseInFlight(),
-    },
+    outbox,
+    reportApplied: false,
+    onStatus: (status) => set({ link: status }),
+  });
+  const client = link.client;
+  client.view('audience', (doc) => {
+    const view = asAudienceView(doc);
+    if (view) set({ view });
+  });
+  client.on('self', (data) => {
+    const self = asSelfView(data);
+    if (self) set({ self });
   });
 
-  function benign(f: AckFrame): AckFrame {
-    return !f.applied && f.reason && BENIGN_REASONS.has(f.reason) ? { ...f, applied: true } : f;
-  }
-
-  function flush(): void {
-    if (!client.online) return;
-    for (const r of outbox.takeSendable(SEND_WINDOW)) {
-      if (!client.send({ t: 'pub', id: r.id, name: r.name, data: r.data })) {
-        outbox.releaseInFlight();
-        return;
-      }
-    }
-    scheduleWake();
-  }
-
-  function scheduleWake(): void {
-    const at = outbox.nextWakeAt();
-    if (at === null) return;
-    if (wakeTimer) clearTimeout(wakeTimer);
-    wakeTimer = setTimeout(() => {
-      wakeTimer = null;
-      flush();
-    }, Math.max(50, at - Date.now()));
-  }
-
   function enqueue(name: AudienceAction, data: Record<string, unknown>): void {
-    outbox.add(name, data); // stored before it is sent
-    flush();
+    const id = outbox.nextId();
+    // Stored before it is sent; the outcome shows through the outbox's records.
+    client.publish(name, data, { id, key: orderKey({ id, name, data }) }).catch(() => undefined);
   }
 
   const actions: AudienceActions = {
@@ -116,22 +71,17 @@ export function startAudience(session: Session, endpoints: readonly HubEndpoint[
     react: (emoji) => {
       // Reactions are of the moment: not stored, not replayed after an outage.
       const now = Date.now();
-      bucket = Math.min(REACTION_BURST, bucket + ((now - bucketAt) / 1000) * REACTIONS_PER_SEC);
-      bucketAt = now;
-      if (bucket < 1 || !client.online) return false;
-      bucket -= 1;
+      if (client.state !== 'connected' || !reactions.take(now)) return false;
       return client.send({ t: 'pub', id: `${session.clientId}:r${++reactionSeq}.${now.toString(36)}`.slice(-64), name: 'reaction.send', data: { emoji } });
     },
-    hubNow: () => client.clock.now(),
+    hubNow: () => client.hubClock.now(),
   };
 
   const unsubscribe = outbox.subscribe(() => set({ outbox: outbox.records }));
   set({ session, outbox: outbox.records, actions, view: null, self: null });
-  client.start();
   return () => {
     unsubscribe();
-    if (wakeTimer) clearTimeout(wakeTimer);
-    client.stop();
+    link.stop();
     set({ actions: null });
   };
 }

@@ -1,11 +1,12 @@
 /**
- * What this person did, kept in localStorage before it is sent (issue 6, item 3): each action
- * gets its id once, is stored, then sent; after a reconnect or a reload it is resent with the
- * same id, so the hub counts it once (P14). States: queued → sent → counted | refused.
+ * What this person did, kept in localStorage before it is sent (issue 6, item 3): the shared
+ * client's outbox (src/shared/client/outbox.ts) for the phone. Each action gets its id once,
+ * is stored, then sent by the client; after a reconnect or a reload it is resent with the
+ * same id, so the hub counts it once (P14). States: queued → sent → acked | refused.
  */
-import type { AckFrame, NackFrame } from '../../shared/protocol';
+import type { OutboxItem, OutboxState, OutboxStore, PubOutcome } from '../../shared/client';
 
-export type OutboxState = 'queued' | 'sent' | 'counted' | 'refused';
+export type { OutboxState };
 export type AudienceAction = 'vote.cast' | 'question.ask' | 'question.upvote' | 'question.unvote' | 'quiz.answer';
 
 export interface OutboxRecord {
@@ -32,7 +33,10 @@ interface Persisted {
 
 /** Finished records kept for display besides every question (whose text the author keeps seeing). */
 const KEEP_FINISHED = 100;
-const RATE_LIMIT_PAUSE_MS = 1_500;
+/** Unsent records at most: a phone left offline for hours cannot fill its storage. */
+const MAX_PENDING = 500;
+/** "Nothing changed" answers that still mean the person's wish holds. */
+const BENIGN_REASONS = new Set(['already_upvoted', 'not_upvoted']);
 
 /** Actions on the same thing must land in the order the person made them (vote A then B ends on B). */
 export function orderKey(r: Pick<OutboxRecord, 'name' | 'data' | 'id'>): string {
@@ -50,7 +54,7 @@ export function orderKey(r: Pick<OutboxRecord, 'name' | 'data' | 'id'>): string 
   }
 }
 
-const isFinal = (s: OutboxState): boolean => s === 'counted' || s === 'refused';
+const isFinal = (s: OutboxState): boolean => s === 'acked' || s === 'refused';
 
 function randomTag(): string {
   const b = new Uint8Array(4);
@@ -58,17 +62,16 @@ function randomTag(): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
-export class Outbox {
+export class Outbox implements OutboxStore {
   private seq = 0;
   private list: OutboxRecord[] = [];
-  private readonly inFlight = new Set<string>();
-  private readonly notBefore = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly storage: KeyValueStore | null,
     private readonly key: string,
     private readonly idPrefix: string,
+    private readonly now: () => number = Date.now,
   ) {
     this.load();
   }
@@ -86,82 +89,54 @@ export class Outbox {
     return () => this.listeners.delete(fn);
   }
 
-  /** Records the action (durably, before anything is sent) and returns it. */
-  add(name: AudienceAction, data: Record<string, unknown>, now = Date.now()): OutboxRecord {
+  /** A fresh id: `<clientId>:<seq>` plus a tag, so two tabs of one person never mint the same (P12: ≤ 64 chars). */
+  nextId(): string {
     this.seq++;
-    // `<clientId>:<seq>` plus a tag, so two tabs of one person never mint the same id (P12: ≤ 64 chars).
-    const id = `${this.idPrefix}:${this.seq}.${randomTag()}`.slice(-64);
-    const rec: OutboxRecord = { id, name, data, state: 'queued', reason: null, createdAt: now, serial: null };
-    this.list = [...this.list, rec];
-    this.commit();
-    return rec;
+    return `${this.idPrefix}:${this.seq}.${randomTag()}`.slice(-64);
   }
 
-  /**
-   * The records to put on the wire now, oldest first, at most `room` of them; each is marked
-   * `sent` (and stored) before the caller sends it. One record per order key at a time.
-   */
-  takeSendable(room: number, now = Date.now()): OutboxRecord[] {
-    const out: OutboxRecord[] = [];
-    const blocked = new Set<string>();
-    let space = room - this.inFlight.size;
+  // ---- OutboxStore --------------------------------------------------------------------
+
+  pending(limit: number): readonly OutboxItem[] {
+    const out: OutboxItem[] = [];
     for (const r of this.list) {
-      if (isFinal(r.state)) continue;
-      const k = orderKey(r);
-      const waiting = this.inFlight.has(r.id) || (this.notBefore.get(r.id) ?? 0) > now || blocked.has(k);
-      blocked.add(k);
-      if (waiting || space <= 0) continue;
-      out.push(r);
-      this.inFlight.add(r.id);
-      this.notBefore.delete(r.id);
-      space--;
+      if (out.length >= limit) break;
+      if (!isFinal(r.state)) out.push({ id: r.id, name: r.name, data: r.data, key: orderKey(r) });
     }
-    if (out.length) {
-      const ids = new Set(out.map((r) => r.id));
-      this.list = this.list.map((r) => (ids.has(r.id) && r.state === 'queued' ? { ...r, state: 'sent' } : r));
-      this.commit();
-    }
-    return this.list.filter((r) => out.some((o) => o.id === r.id));
+    return out;
+  }
+
+  /** Stored (before anything is sent); throws `outbox_full` past MAX_PENDING. */
+  add(item: OutboxItem): void {
+    if (this.list.some((r) => r.id === item.id)) return;
+    if (this.pendingCount >= MAX_PENDING) throw Object.assign(new Error(`${MAX_PENDING} actions are waiting to be sent`), { code: 'outbox_full' });
+    const rec: OutboxRecord = { id: item.id, name: item.name as AudienceAction, data: item.data as Record<string, unknown>, state: 'queued', reason: null, createdAt: this.now(), serial: null };
+    this.list = [...this.list, rec];
+    this.commit();
+  }
+
+  sent(id: string): void {
+    const rec = this.list.find((r) => r.id === id);
+    if (rec && rec.state === 'queued') this.replace({ ...rec, state: 'sent' });
+  }
+
+  unsent(): void {
+    if (!this.list.some((r) => r.state === 'sent')) return;
+    this.list = this.list.map((r) => (r.state === 'sent' ? { ...r, state: 'queued' } : (r.state as string) === 'counted' ? { ...r, state: 'acked' } : r));
+    this.commit();
   }
 
   /** P12/P14: an ack (first or dup) is final; `applied:false` means the hub took it but it had no effect. */
-  onAck(f: AckFrame): boolean {
-    const rec = this.list.find((r) => r.id === f.id);
-    this.inFlight.delete(f.id);
-    if (!rec) return false;
-    const next: OutboxRecord = f.applied
-      ? { ...rec, state: 'counted', reason: null, serial: f.serial }
-      : { ...rec, state: 'refused', reason: f.reason ?? 'not_applied', serial: f.serial };
-    this.replace(next);
-    return true;
+  settle(id: string, outcome: PubOutcome): void {
+    const rec = this.list.find((r) => r.id === id);
+    if (!rec || isFinal(rec.state)) return;
+    if (!outcome.ok) return this.replace({ ...rec, state: 'refused', reason: outcome.nack.message });
+    const a = outcome.ack;
+    const counted = a.applied || (a.reason !== undefined && BENIGN_REASONS.has(a.reason));
+    this.replace(counted ? { ...rec, state: 'acked', reason: null, serial: a.serial } : { ...rec, state: 'refused', reason: a.reason ?? 'not_applied', serial: a.serial });
   }
 
-  onNack(f: NackFrame, now = Date.now()): boolean {
-    const rec = this.list.find((r) => r.id === f.id);
-    this.inFlight.delete(f.id);
-    if (!rec) return false;
-    if (f.code === 'rate_limited') {
-      // Not refused, only early: try again shortly with the same id.
-      this.notBefore.set(f.id, now + RATE_LIMIT_PAUSE_MS);
-      this.emit();
-      return true;
-    }
-    this.replace({ ...rec, state: 'refused', reason: f.message });
-    return true;
-  }
-
-  /** The link dropped (or storage on the hub failed): whatever was in flight is resent later, same ids. */
-  releaseInFlight(pauseMs = 0, now = Date.now()): void {
-    for (const id of this.inFlight) if (pauseMs > 0) this.notBefore.set(id, now + pauseMs);
-    this.inFlight.clear();
-  }
-
-  /** When the next paused record becomes sendable, if any. */
-  nextWakeAt(): number | null {
-    let min: number | null = null;
-    for (const t of this.notBefore.values()) if (min === null || t < min) min = t;
-    return min;
-  }
+  // ---- storage ---------------------------------------------------------------------------
 
   private replace(next: OutboxRecord): void {
     this.list = this.list.map((r) => (r.id === next.id ? next : r));
@@ -177,7 +152,7 @@ export class Outbox {
         // Storage full or blocked (private mode): keep working from memory.
       }
     }
-    this.emit();
+    for (const fn of this.listeners) fn();
   }
 
   private prune(): void {
@@ -185,10 +160,6 @@ export class Outbox {
     if (finished.length <= KEEP_FINISHED) return;
     const drop = new Set(finished.slice(0, finished.length - KEEP_FINISHED).map((r) => r.id));
     this.list = this.list.filter((r) => !drop.has(r.id));
-  }
-
-  private emit(): void {
-    for (const fn of this.listeners) fn();
   }
 
   private load(): void {
@@ -203,14 +174,16 @@ export class Outbox {
     try {
       const p = JSON.parse(raw) as Partial<Persisted>;
       if (typeof p.seq === 'number' && Number.isFinite(p.seq)) this.seq = p.seq;
-      if (Array.isArray(p.records)) this.list = p.records.filter(isRecord);
+      // A tab that closed mid-send left records `sent`: they are queued again (and resent, same ids).
+      if (Array.isArray(p.records)) this.list = p.records.filter(isRecord).map((r) => (r.state === 'sent' ? { ...r, state: 'queued' } : (r.state as string) === 'counted' ? { ...r, state: 'acked' } : r));
     } catch {
       // A corrupt entry is worth less than a working page: start empty.
     }
   }
 }
 
-const STATES: readonly string[] = ['queued', 'sent', 'counted', 'refused'];
+/** 'counted' is how pages before the shared client stored 'acked'. */
+const STATES: readonly string[] = ['queued', 'sent', 'acked', 'refused', 'counted'];
 const NAMES: readonly string[] = ['vote.cast', 'question.ask', 'question.upvote', 'question.unvote', 'quiz.answer'];
 
 function isRecord(v: unknown): v is OutboxRecord {

@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import type { AudienceView, SelfView } from '../../shared/domain/types';
-import type { LinkStatus } from './hub-client';
+import { initialLink, type LinkStatus } from './hub-link';
 import type { OutboxRecord } from './outbox';
 import type { Session } from './session';
 
@@ -29,7 +29,7 @@ export interface AudienceState {
   actions: AudienceActions | null;
 }
 
-export const initialLink: LinkStatus = { phase: 'stopped', hub: null, attempt: 0, rttMs: null, offsetMs: null, detail: null };
+export { initialLink };
 
 export const useAudience = create<AudienceState>(() => ({
   session: null,

@@ -3,7 +3,7 @@
  * P21) with a producer token and draws one part of it over a transparent background.
  */
 import { useEffect, useMemo } from 'react';
-import { HubClient } from '../lib/hub-client';
+import { linkPhase, startHubLink } from '../lib/hub-link';
 import { hubEndpoints } from '../lib/hubs';
 import { asAudienceView } from '../lib/view-guards';
 import { LeaderboardOverlay } from './leaderboard-overlay';
@@ -21,22 +21,21 @@ export function OverlayApp() {
 
   useEffect(() => {
     if (!params.ok) return;
-    const client = new HubClient({
+    const link = startHubLink({
       endpoints: hubEndpoints(window.location.search, window.location.origin).map((e) => e.ws),
       token: params.token,
       eventId: params.eventId,
-      views: ['audience'],
       clientName: `stagecall-overlay-${params.kind}`,
-      on: {
-        status: (s) => useOverlay.setState({ phase: s.phase, detail: s.detail }),
-        view: (_v, doc) => {
-          const v = asAudienceView(doc);
-          if (v) useOverlay.setState({ view: v });
-        },
-      },
+      onStatus: (s) => useOverlay.setState({ phase: linkPhase(s), detail: s.detail }),
     });
-    client.start();
-    return () => client.stop();
+    const stop = link.client.view('audience', (doc) => {
+      const v = asAudienceView(doc);
+      if (v) useOverlay.setState({ view: v });
+    });
+    return () => {
+      stop();
+      link.stop();
+    };
   }, [params]);
 
   // Setup problems are shown (the producer sees them while placing the source); a passing

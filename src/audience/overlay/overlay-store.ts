@@ -1,7 +1,7 @@
 /** The overlay's state: the public audience view and the link phase, fed by the hub client. */
 import { create } from 'zustand';
 import type { AudienceView } from '../../shared/domain/types';
-import type { LinkPhase } from '../lib/hub-client';
+import type { LinkPhase } from '../lib/hub-link';
 
 export interface OverlayState {
   view: AudienceView | null;
