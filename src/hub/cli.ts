@@ -23,12 +23,14 @@ const spec = {
   capacity: { kind: 'number' },
   'join-rate': { kind: 'number' },
   'drain-seconds': { kind: 'number', default: 10 },
+  'queue-budget-mb': { kind: 'number', default: 256 },
   help: { kind: 'boolean' },
 } as const;
 
 const USAGE = `usage: npm run hub -- [--port 8787] [--host 127.0.0.1] [--data ./data] [--admin-key KEY]
                       [--engine embedded|redis] [--redis redis://127.0.0.1:6379] [--node NAME]
                       [--sync-hz 10] [--capacity 5000] [--join-rate 50] [--drain-seconds 10]
+                      [--queue-budget-mb 256]
 every flag also reads STAGECALL_<FLAG> (STAGECALL_PORT, STAGECALL_DATA, STAGECALL_ADMIN_KEY, ...)`;
 
 /** pino-pretty is a development convenience (devDependencies): a production install logs JSON lines. */
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
     ...(a.capacity ? { capacity: a.capacity } : {}),
     ...(a['join-rate'] ? { joinRatePerSec: a['join-rate'] } : {}),
     drainSeconds: a['drain-seconds'] ?? 10,
+    queueBudgetBytes: (a['queue-budget-mb'] ?? 256) * 1024 * 1024,
     onDrained: () => stop('drained'),
   });
   let stopping = false;

@@ -292,7 +292,8 @@ export class EventRuntime {
     if (view === 'staff') this.staff.subscribe(sub, since, epoch);
     else {
       this.audience.subscribe(sub, since, epoch);
-      if (sub.role === 'audience') {
+      // Once per connection: a repeated sub must not queue another self frame (P33).
+      if (sub.role === 'audience' && !this.selfSubs.has(sub)) {
         this.selfSubs.set(sub, '');
         this.sendSelf(sub);
       }

@@ -16,8 +16,10 @@ import { EventRuntime } from './event-runtime';
 import { HubApi } from './http/api';
 import { HttpError, sendError } from './http/json';
 import { StaticFiles } from './http/static-files';
+import { ClientRegistry } from './client-registry';
 import { newConnectionId } from './ids';
 import { HubMetrics } from './metrics';
+import { DEFAULT_QUEUE_BUDGET_BYTES, overBudget } from './queue-budget';
 import { Connection, type SessionHost } from './ws/connection';
 
 export interface HubOptions {
@@ -38,6 +40,8 @@ export interface HubOptions {
   drainSeconds?: number;
   /** Called once a drain closed every socket, however it was started (`npm run hub` exits then). */
   onDrained?: () => void;
+  /** P33: bytes queued for all sockets together before the slowest are shed (default 256 MiB). */
+  queueBudgetBytes?: number;
   logger?: pino.Logger;
 }
 
@@ -71,6 +75,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const files = new StaticFiles(opts.staticDir ?? path.join(__dirname, '..', '..', 'out', 'audience'));
   const runtimes = new Map<string, Promise<EventRuntime | null>>();
   const connections = new Set<Connection>();
+  const clients = new ClientRegistry<Connection>(); // P33
   const statsSubs = new Set<Connection>();
   let closing = false;
   let drained: Promise<void> | null = null;
@@ -109,14 +114,18 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     verifyToken: (t) => tokens.verify(t),
     runtimeFor,
     onOpen: (c) => {
+      if (!clients.admit(c)) return false;
       connections.add(c);
       metrics.connectionOpened(c.role);
+      return true;
     },
     onClose: (c) => {
+      clients.release(c);
       connections.delete(c);
       statsSubs.delete(c);
       metrics.connectionClosed(c.role);
     },
+    takeClientRate: (c, now) => clients.take(c, now),
     subscribeStats: (c, on) => (on ? statsSubs.add(c) : statsSubs.delete(c)),
     frameIn: () => metrics.frameIn(),
     framesSent: (kind, n) => metrics.framesSent(kind, n),
@@ -190,8 +199,10 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   }, HEARTBEAT_MS);
   heartbeat.unref();
 
+  const queueBudget = opts.queueBudgetBytes ?? DEFAULT_QUEUE_BUDGET_BYTES;
   const statsTimer = setInterval(() => {
     metrics.tick();
+    for (const c of overBudget(connections, queueBudget)) c.shed(`the hub's outbound queues are over their ${queueBudget}-byte budget`);
     if (statsSubs.size === 0) return;
     const snap = metrics.snapshot();
     void (async () => {

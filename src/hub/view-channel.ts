@@ -24,8 +24,18 @@ export const STUCK_MS = 30_000;
 /** 2 minutes of changes at 10 Hz: covers P30's 60 s maximum delay with room to resume. */
 export const RING_SIZE = 1_200;
 
+/** P33: a `sub` arriving while more than this is queued for the socket waits for it to drain. */
+export const DEFER_ANSWER_BYTES = 64 * 1024;
+
 interface SubState {
   serial: number;
+  stuckSince: number;
+}
+
+/** A `sub` not answered yet; a repeated `sub` replaces it, so there is at most one per view. */
+interface PendingAnswer {
+  since: number | undefined;
+  epoch: string | undefined;
   stuckSince: number;
 }
 
@@ -49,6 +59,7 @@ export class ViewChannel<V extends object> {
   private readonly ring = new ViewRing<V>(RING_SIZE);
   private readonly subs = new Map<Subscriber, SubState>();
   private readonly streamSubs = new Map<Subscriber, SubState>();
+  private readonly pending = new Map<Subscriber, PendingAnswer>();
   private readonly delivery = new DeliveryTracker();
   private laggers = 0;
   private checkedSerial = -1;
@@ -70,7 +81,7 @@ export class ViewChannel<V extends object> {
   }
 
   get subscriberCount(): number {
-    return this.subs.size + this.streamSubs.size;
+    return this.subs.size + this.streamSubs.size + this.pending.size;
   }
 
   get current(): { serial: number; view: V; hash: string } {
@@ -107,8 +118,22 @@ export class ViewChannel<V extends object> {
     return this.view === 'audience' && sub.watching === 'stream';
   }
 
-  /** P18: a snapshot, or a patch from `since` when the epoch matches and the ring still holds it. */
+  /**
+   * P18: a snapshot, or a patch from `since` when the epoch matches and the ring still holds it.
+   * A socket that has not drained what it was sent gets its answer on a later tick instead, and
+   * a repeated `sub` meanwhile replaces the pending one (P33: re-subscribing cannot queue snapshots).
+   */
   subscribe(sub: Subscriber, since?: number, epoch?: string): void {
+    if (sub.bufferedAmount() > DEFER_ANSWER_BYTES) {
+      const stuckSince = this.pending.get(sub)?.stuckSince ?? 0;
+      this.unsubscribe(sub);
+      this.pending.set(sub, { since, epoch, stuckSince });
+      return;
+    }
+    this.answer(sub, since, epoch);
+  }
+
+  private answer(sub: Subscriber, since: number | undefined, epoch: string | undefined): boolean {
     this.unsubscribe(sub);
     const stream = this.isStream(sub);
     const target = stream ? this.streamTarget(this.now()) : this.point();
@@ -116,10 +141,11 @@ export class ViewChannel<V extends object> {
     const frame = this.frameFrom(fromView === undefined ? undefined : { serial: since as number, view: fromView }, target);
     (stream ? this.streamSubs : this.subs).set(sub, { serial: target.serial, stuckSince: 0 });
     if (sub.role === 'audience') this.audienceSubs++;
-    sub.sendRaw(frame, 'sync');
+    return sub.sendRaw(frame, 'sync');
   }
 
   unsubscribe(sub: Subscriber): void {
+    this.pending.delete(sub);
     if (this.subs.delete(sub) || this.streamSubs.delete(sub)) {
       if (sub.role === 'audience') this.audienceSubs--;
       this.delivery.forget(sub);
@@ -157,10 +183,24 @@ export class ViewChannel<V extends object> {
     const result = { sent: 0, skipped: 0 };
     const cur = this.ring.latest;
     if (!cur) return result;
+    if (this.pending.size) this.answerPending(now, result);
     const cache = new Map<string, PreparedFrame>();
     if (this.laggers > 0) this.laggers = this.flushGroup(this.subs, cur, now, cache, result);
     if (this.streamSubs.size) this.flushGroup(this.streamSubs, this.streamTarget(now), now, cache, result);
     return result;
+  }
+
+  /** P33: pending answers go out once their socket drained; one still waiting after STUCK_MS closes 4009. */
+  private answerPending(now: number, result: ViewFlushResult): void {
+    for (const [sub, p] of this.pending) {
+      if (sub.bufferedAmount() <= DEFER_ANSWER_BYTES) {
+        if (this.answer(sub, p.since, p.epoch)) result.sent++;
+        continue;
+      }
+      result.skipped++;
+      if (!p.stuckSince) p.stuckSince = now;
+      else if (now - p.stuckSince > STUCK_MS) sub.closeSlow(`an answer waited ${STUCK_MS / 1000} s for the socket to drain`);
+    }
   }
 
   /** Returns how many subscribers of the group were left behind (backpressure). */

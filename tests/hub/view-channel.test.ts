@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { apply, initialState, staffView, type EventState } from '../../src/shared/domain';
 import { applyPatch } from '../../src/shared/json-patch';
 import type { Subscriber } from '../../src/hub/subscriber';
-import { HIGH_WATER_BYTES, STUCK_MS, ViewChannel } from '../../src/hub/view-channel';
+import { DEFER_ANSWER_BYTES, HIGH_WATER_BYTES, STUCK_MS, ViewChannel } from '../../src/hub/view-channel';
 import type { PreparedFrame } from '../../src/hub/ws/prepared-frame';
 
 class Peer implements Subscriber {
@@ -111,5 +111,38 @@ describe('view channel backpressure', () => {
     w.chat('c');
     w.ch.flush(STUCK_MS + 10);
     expect(peer.closedFor).toBeNull();
+  });
+
+  it('P33 repeated subs from a socket that has not drained collapse into one pending answer, sent once it drains', () => {
+    const w = world();
+    const peer = new Peer();
+    w.ch.subscribe(peer);
+    expect(peer.frames).toHaveLength(1);
+    peer.buffered = DEFER_ANSWER_BYTES + 1;
+    for (let i = 0; i < 50; i++) {
+      w.ch.subscribe(peer); // a client re-sending sub 18 times a second and never reading
+      if (i % 10 === 0) w.chat(`m${i}`);
+      w.ch.flush(w.now());
+    }
+    expect(peer.frames).toHaveLength(1); // nothing queued meanwhile
+    peer.buffered = 0;
+    w.ch.flush(w.now());
+    expect(peer.frames).toHaveLength(2); // one answer for fifty subs: the current snapshot
+    expect(peer.frames[1]?.snapshot).toBeDefined();
+    expect(peer.doc).toEqual(w.doc());
+    w.chat('after');
+    w.ch.flush(w.now());
+    expect(peer.frames[2]?.base).toBe(peer.frames[1]?.serial); // and it is a subscriber again
+  });
+
+  it('P33 a pending answer that waits past the stuck bound closes the socket', () => {
+    const w = world();
+    const peer = new Peer();
+    peer.buffered = DEFER_ANSWER_BYTES * 4;
+    w.ch.subscribe(peer);
+    w.ch.flush(1_000);
+    w.ch.flush(1_000 + STUCK_MS + 1);
+    expect(peer.frames).toHaveLength(0);
+    expect(peer.closedFor).toMatch(/waited/);
   });
 });

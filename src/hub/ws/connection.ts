@@ -23,7 +23,9 @@ import type { TokenClaims } from '../auth';
 import { isEngineError } from '../engine/engine-error';
 import type { EventRuntime } from '../event-runtime';
 import { FloodDetector, TokenBucket } from '../rate-limit';
+import { MAX_AUDIENCE_CONNECTIONS_PER_CLIENT } from '../client-registry';
 import type { Subscriber } from '../subscriber';
+import { HIGH_WATER_BYTES } from '../view-channel';
 import { writePrepared, type PreparedFrame } from './prepared-frame';
 
 /** A pub's `data` above this is refused with nack too_large (P13), well under the 64 KiB frame cap. */
@@ -34,8 +36,11 @@ export interface SessionHost {
   readonly syncHz: number;
   verifyToken(token: string): Promise<{ ok: true; claims: TokenClaims } | { ok: false; reason: string }>;
   runtimeFor(eventId: string): Promise<EventRuntime | null>;
-  onOpen(conn: Connection): void;
+  /** A session passed hello. False: its client is over P33's connection bound (closed 4011). */
+  onOpen(conn: Connection): boolean;
   onClose(conn: Connection): void;
+  /** P33: one frame from the client's bucket shared by all of its connections. */
+  takeClientRate(conn: Connection, now: number): boolean;
   subscribeStats(conn: Connection, on: boolean): void;
   frameIn(): void;
   framesSent(kind: string, n: number): void;
@@ -96,6 +101,12 @@ export class Connection implements Subscriber {
   // ---- Subscriber ----------------------------------------------------------------------
   sendRaw(frame: Buffer, kind: string): boolean {
     if (this.phase === 'closed' || this.ws.readyState !== this.ws.OPEN) return false;
+    // P33: nothing is queued past the bound (answers, history, errors alike); a peer that does
+    // not read holds at most HIGH_WATER_BYTES plus one frame (docs/protocol-notes.md).
+    if (this.ws.bufferedAmount > HIGH_WATER_BYTES) {
+      this.closeSlow(`more than ${HIGH_WATER_BYTES} bytes queued`);
+      return false;
+    }
     this.ws.send(frame, { binary: false });
     this.host.framesSent(kind, 1);
     return true;
@@ -107,6 +118,12 @@ export class Connection implements Subscriber {
   }
   bufferedAmount(): number {
     return this.ws.bufferedAmount;
+  }
+  /** P33's hub-wide budget: drop at once, without waiting for the peer to read a close frame. */
+  shed(reason: string): void {
+    this.host.log.warn({ connectionId: this.connectionId, reason, queued: this.ws.bufferedAmount }, 'shedding a slow consumer');
+    this.close(CloseCode.slowConsumer, 'too slow to keep up');
+    this.ws.terminate();
   }
   closeSlow(reason: string): void {
     this.host.log.warn({ connectionId: this.connectionId, reason }, 'closing slow consumer');
@@ -186,7 +203,7 @@ export class Connection implements Subscriber {
         this.close(CloseCode.rateLimited, 'rate limit exceeded five times over for 10 s');
         return;
       }
-      if (!this.bucket.take(now)) {
+      if (!this.bucket.take(now) || !this.host.takeClientRate(this, now)) {
         this.refuseRateLimited(data);
         return;
       }
@@ -257,13 +274,13 @@ export class Connection implements Subscriber {
     }
     clearTimeout(this.helloTimer);
     this.claims = v.claims;
+    if (!this.host.onOpen(this)) return this.close(CloseCode.tooManyConnections, `at most ${MAX_AUDIENCE_CONNECTIONS_PER_CLIENT} connections per client`);
     this.runtime = runtime;
     const rate = isStaff(v.claims.role) ? RATE.staff : RATE.audience;
     this.bucket = new TokenBucket(rate.perSec, rate.burst, Date.now());
     this.flood = new FloodDetector(rate.perSec);
     this.phase = 'ready';
     runtime.attach(this);
-    this.host.onOpen(this);
     this.send({
       t: 'welcome',
       connectionId: this.connectionId,

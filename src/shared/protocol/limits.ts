@@ -26,6 +26,7 @@ export const CloseCode = {
   rateLimited: 4008,
   slowConsumer: 4009, // not in P25: a subscriber stuck past the backpressure bound (docs/protocol-notes.md)
   noHello: 4010,
+  tooManyConnections: 4011, // P33: a fifth concurrent connection of one audience client
   malformed: 4400,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
