@@ -69,5 +69,7 @@ describe('client against the real hub', () => {
     expect(states).toContain('disconnected');
     expect(states.at(-1)).toBe('connected');
     expect(client.status.clockOffsetMs).not.toBeNull();
+    // P26: every state the client built, by snapshot or patch, hashed as the hub's did.
+    expect(client.status.mismatches).toBe(0);
   });
 });

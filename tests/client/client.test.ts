@@ -4,7 +4,8 @@
  * welcome's rate, and the log/stats streams renew after every welcome.
  */
 import { describe, expect, it } from 'vitest';
-import { createClient, fullJitterDelay, MemoryOutbox, PublishError, type ClientOptions, type StateChange } from '../../src/shared/client';
+import { createClient, fullJitterDelay, hashCheck, MemoryOutbox, PublishError, type ClientOptions, type StateChange } from '../../src/shared/client';
+import { stateHash } from '../../src/shared/integrity';
 import { FakeClock, fakeNetwork, welcomeFrame, type FakeSocket } from './fakes';
 
 const snapshot = (serial: number, epoch = 'E1', view = 'staff') => ({ t: 'sync', view, epoch, serial, snapshot: { n: serial } });
@@ -102,6 +103,29 @@ describe('client: views', () => {
     s.receive(patch(11, 12));
     expect(t.client.status.mismatches).toBe(1);
     expect(s.sentOfType('sub').at(-1)).toEqual({ t: 'sub', view: 'staff' });
+  });
+
+  it('P26 by default checks each frame\'s hash: a state that differs is counted and re-asked as a snapshot', () => {
+    const t = setup();
+    t.client.view('staff', () => undefined);
+    const s = t.accept();
+    s.receive({ ...snapshot(1), hash: stateHash({ n: 1 }) });
+    s.receive({ ...patch(1, 2), hash: stateHash({ n: 2 }) });
+    expect(t.client.status.mismatches).toBe(0);
+    s.receive({ ...patch(2, 3), hash: stateHash({ n: 999 }) });
+    expect(t.client.status.mismatches).toBe(1);
+    expect(t.client.viewState('staff')).toBeNull();
+    expect(s.sentOfType('sub').at(-1)).toEqual({ t: 'sub', view: 'staff' });
+    // Sampling: with everyMs, patches between checks pass unchecked; snapshots are always checked.
+    let now = 0;
+    const check = hashCheck({ everyMs: 1_000, now: () => now });
+    const st = (n: number) => ({ doc: { n }, serial: n, epoch: 'E1' });
+    const f = (n: number, h: number) => ({ ...patch(n - 1, n), hash: stateHash({ n: h }) }) as never;
+    expect(check(st(2), f(2, 2))).toBe(true);
+    expect(check(st(3), f(3, 0))).toBe(true); // not checked: within the second
+    now = 1_000;
+    expect(check(st(4), f(4, 0))).toBe(false);
+    expect(check(st(5), { ...snapshot(5), hash: stateHash({ n: 0 }) } as never)).toBe(false);
   });
 
   it('P27 reports the applied serial at most once a second per view, the latest one', () => {

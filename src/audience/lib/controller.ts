@@ -43,7 +43,7 @@ export function startAudience(session: Session, endpoints: readonly HubEndpoint[
     eventId: session.eventId,
     clientName: 'stagecall-audience',
     outbox,
-    reportApplied: false,
+    reportApplied: true, // P27: staff see how many phones have the latest state
     onStatus: (status) => set({ link: status }),
   });
   const client = link.client;

@@ -5,9 +5,10 @@
  * (console-api.ts `Events`). ConsoleCore makes one per session and closes it when it ends.
  */
 import WebSocket from 'ws';
-import { createClient, type Clock, type ConnectionOptions, type StagecallClient, type StateChange, type ViewMeta, type WebSocketConstructor } from '../../shared/client';
+import { createClient, hashCheck, type Clock, type ConnectionOptions, type StagecallClient, type StateChange, type ViewMeta, type WebSocketConstructor } from '../../shared/client';
 import type { EventName, Events, LinkState as ApiLinkState, LinkStatus as ApiLinkStatus, SyncEvent } from '../../shared/console-api';
 import { decodeHubFrame, type ErrorFrame, type HubFrame, type WireEntry } from '../../shared/protocol';
+import { nodeSha256Hex } from '../../hub/node-sha256';
 import type { Journal } from './journal';
 import { JournalOutbox } from './journal-outbox';
 import { throttle, type Throttled } from './throttle';
@@ -100,6 +101,8 @@ export class HubSession {
       eventId: opts.eventId,
       outbox: store,
       window: CONSOLE_WINDOW,
+      // P26 on a 2 MB staff view: native SHA-256, and at most one check a second.
+      verify: hashCheck({ sha256Hex: nodeSha256Hex, everyMs: 1_000 }),
       autoConnect: false,
       ...opts.link,
       onListenerError: (err) => console.error('[console] link listener failed', err),

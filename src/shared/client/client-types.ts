@@ -11,8 +11,11 @@ export interface ClientOptions extends ConnectionOptions {
   window?: number;
   /** Prefix of generated publish ids (default: random per client). Ids must be unique per clientId. */
   idPrefix?: string;
-  /** P26: called after every applied sync frame; false counts a mismatch and re-subscribes for a snapshot. */
-  verify?: MirrorHooks['verify'];
+  /**
+   * P26: called after every applied sync frame; false counts a mismatch and re-subscribes for a
+   * snapshot. Default: `hashCheck()` (the frame's `hash` against the state's); `false` turns it off.
+   */
+  verify?: MirrorHooks['verify'] | false;
   /** P27: send `{"t":"at"}` after applying sync frames, at most once a second per view. Default false. */
   reportApplied?: boolean;
   /** Default true: connect at once. */

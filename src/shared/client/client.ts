@@ -9,12 +9,13 @@ import type { ClientEvents, ClientOptions, ClientStatus, PublishOptions, ViewLis
 import { Connection, type AtFrame } from './connection';
 import type { ConnectionState } from './connection-types';
 import { Emitter } from './emitter';
+import { hashCheck } from './hash-check';
 import type { HubClock } from './hub-clock';
 import { MemoryOutbox, type OutboxStore } from './outbox';
 import type { Clock, TimerHandle } from './ports';
 import { Publisher } from './publisher';
 import { realClock } from './real-clock';
-import { ViewMirror, type ViewCursor, type ViewState } from './view-mirror';
+import { ViewMirror, type MirrorHooks, type ViewCursor, type ViewState } from './view-mirror';
 
 interface ViewSub {
   mirror: ViewMirror;
@@ -38,6 +39,7 @@ export class StagecallClient {
   private logCursor: ViewCursor | null = null;
   private readonly statsListeners = new Set<(f: StatsFrame) => void>();
   private readonly idPrefix: string;
+  private readonly verify: MirrorHooks['verify'];
   private seq = 0;
 
   constructor(private readonly opts: ClientOptions) {
@@ -47,6 +49,7 @@ export class StagecallClient {
     this.connection = new Connection({ ...opts, clock: this.clock, random: this.random });
     this.store = opts.outbox ?? new MemoryOutbox();
     this.idPrefix = opts.idPrefix ?? randomTag(this.random, 8);
+    this.verify = opts.verify === false ? undefined : (opts.verify ?? hashCheck());
     this.publisher = new Publisher({
       store: this.store,
       clock: this.clock,
@@ -85,7 +88,7 @@ export class StagecallClient {
   view(name: SyncView, fn: ViewListener): () => void {
     let sub = this.views.get(name);
     if (!sub) {
-      sub = { mirror: new ViewMirror(name, { verify: this.opts.verify }), listeners: new Set(), lastAtSent: -Infinity, atTimer: null };
+      sub = { mirror: new ViewMirror(name, { verify: this.verify }), listeners: new Set(), lastAtSent: -Infinity, atTimer: null };
       this.views.set(name, sub);
     }
     const first = sub.listeners.size === 0;
@@ -152,7 +155,7 @@ export class StagecallClient {
 
   /** Starts a view from a state kept from an earlier run (shown at once, resumed by patch). Call before view(). */
   seedView(name: SyncView, state: ViewState): void {
-    const sub = this.views.get(name) ?? { mirror: new ViewMirror(name, { verify: this.opts.verify }), listeners: new Set<ViewListener>(), lastAtSent: -Infinity, atTimer: null };
+    const sub = this.views.get(name) ?? { mirror: new ViewMirror(name, { verify: this.verify }), listeners: new Set<ViewListener>(), lastAtSent: -Infinity, atTimer: null };
     sub.mirror.seed(state);
     this.views.set(name, sub);
   }

@@ -6,6 +6,7 @@ export type { ConnectionEvents, ConnectionOptions, ConnectionState, StateChange 
 export { DEFAULT_BACKOFF, fullJitterDelay, type BackoffOptions } from './backoff';
 export { TokenBucket } from './token-bucket';
 export { HubClock } from './hub-clock';
+export { hashCheck, type HashCheckOptions } from './hash-check';
 export { hubSocketUrl } from './hub-url';
 export { decodeHubFrameLight } from './decode-hub-frame';
 export { ViewMirror, type MirrorCode, type MirrorHooks, type MirrorOutcome, type ViewCursor, type ViewState } from './view-mirror';
