@@ -9,6 +9,7 @@ import pino from 'pino';
 import { parseArgs } from '../shared/cli-args';
 import { loadOrCreateAdminKey } from './auth';
 import { createEngine } from './engine/create-engine';
+import { parseHostPorts, type HostPort } from './engine/redis/host-port';
 import { startHub } from './hub';
 
 const spec = {
@@ -18,6 +19,9 @@ const spec = {
   'admin-key': { kind: 'string' },
   engine: { kind: 'string', default: 'embedded' },
   redis: { kind: 'string', default: 'redis://127.0.0.1:6379' },
+  'redis-sentinels': { kind: 'list' },
+  'redis-master-name': { kind: 'string' },
+  'redis-min-replicas': { kind: 'number' },
   node: { kind: 'string' },
   'sync-hz': { kind: 'number' },
   capacity: { kind: 'number' },
@@ -29,6 +33,7 @@ const spec = {
 
 const USAGE = `usage: npm run hub -- [--port 8787] [--host 127.0.0.1] [--data ./data] [--admin-key KEY]
                       [--engine embedded|redis] [--redis redis://127.0.0.1:6379] [--node NAME]
+                      [--redis-sentinels host:port,host:port --redis-master-name NAME] [--redis-min-replicas 1]
                       [--sync-hz 10] [--capacity 5000] [--join-rate 50] [--drain-seconds 10]
                       [--queue-budget-mb 256]
 every flag also reads STAGECALL_<FLAG> (STAGECALL_PORT, STAGECALL_DATA, STAGECALL_ADMIN_KEY, ...)`;
@@ -58,6 +63,22 @@ async function main(): Promise<void> {
     console.error(`stagecall hub: --engine must be embedded or redis, got "${a.engine}"`);
     process.exit(2);
   }
+  let sentinels: HostPort[] = [];
+  try {
+    sentinels = parseHostPorts(a['redis-sentinels'].flatMap((s) => s.split(',')).filter((s) => s.trim()));
+  } catch (err) {
+    console.error(`stagecall hub: --redis-sentinels: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  if (sentinels.length > 0 && !a['redis-master-name']) {
+    console.error('stagecall hub: --redis-sentinels needs --redis-master-name (the name the Sentinels monitor)');
+    process.exit(2);
+  }
+  const minReplicas = a['redis-min-replicas'];
+  if (minReplicas !== undefined && !(Number.isInteger(minReplicas) && minReplicas >= 0)) {
+    console.error('stagecall hub: --redis-min-replicas must be a whole number, 0 or more');
+    process.exit(2);
+  }
   const logger = pino(
     { level: process.env.STAGECALL_LOG_LEVEL ?? 'info' },
     process.stdout.isTTY && hasPrettyPrinter() ? pino.transport({ target: 'pino-pretty', options: { destination: 2 } }) : pino.destination(2),
@@ -66,7 +87,18 @@ async function main(): Promise<void> {
   const node = a.node ?? `${os.hostname().split('.')[0]}-${process.pid}`;
   const admin = loadOrCreateAdminKey(dataDir, a['admin-key']);
   if (admin.createdAt) console.log(`Admin key (created, stored in ${admin.createdAt}, shown once): ${admin.key}`);
-  const engine = await createEngine(a.engine === 'redis' ? { kind: 'redis', url: a.redis ?? '', node, dataDir } : { kind: 'embedded', dataDir, node });
+  const engine = await createEngine(
+    a.engine === 'redis'
+      ? {
+          kind: 'redis',
+          url: a.redis ?? '',
+          node,
+          dataDir,
+          ...(sentinels.length ? { sentinels, masterName: a['redis-master-name'] ?? '' } : {}),
+          ...(minReplicas !== undefined ? { minReplicas } : {}),
+        }
+      : { kind: 'embedded', dataDir, node },
+  );
   await engine.open();
   let stop = (_why: string): void => undefined;
   const hub = await startHub({

@@ -175,7 +175,7 @@ describe.skipIf(!hasRedis)('redis engine', () => {
     const k = (s: string): string => `lostpub:{${ev.eventId}}:${s}`;
     const rawAppend = async (id: string): Promise<void> => {
       const json = JSON.stringify(entry('other', id));
-      await raw.eval(APPEND.source, { keys: [`lostpub:event:{${ev.eventId}}`, k('seq'), k('epoch'), k('log'), k('dedupe')], arguments: ['nowhere', 'unused', `other\0${id}`, json] });
+      await raw.eval(APPEND.source, { keys: [`lostpub:event:{${ev.eventId}}`, k('seq'), k('epoch'), k('log'), k('dedupe'), k('committed')], arguments: ['nowhere', 'unused', '1', `other\0${id}`, json] });
     };
     await rawAppend('x6');
     await rawAppend('x7');

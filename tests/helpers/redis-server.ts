@@ -29,6 +29,8 @@ export interface RedisServerOptions {
   /** Data directory (AOF files live here); a new temp dir when omitted. */
   dir?: string;
   port?: number;
+  /** More redis-server flags, e.g. `['--replicaof', '127.0.0.1', '6380']`. */
+  args?: string[];
 }
 
 export interface RedisServer {
@@ -41,8 +43,8 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Send a signal (SIGKILL for a crash) and wait for the exit. */
   kill(signal: NodeJS.Signals): Promise<void>;
-  /** Start again on the same port and dir (after stop/kill). */
-  restart(): Promise<void>;
+  /** Start again on the same port and dir (after stop/kill), optionally with more flags this time. */
+  restart(extraArgs?: string[]): Promise<void>;
   /** SIGSTOP / SIGCONT: a server that holds its connections open but answers nothing. */
   freeze(): void;
   thaw(): void;
@@ -93,13 +95,14 @@ export async function startRedis(opts: RedisServerOptions = {}): Promise<RedisSe
     '--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '',
     '--appendonly', opts.appendonly ? 'yes' : 'no', '--appendfsync', opts.appendfsync ?? 'always',
     '--protected-mode', 'yes', '--daemonize', 'no', '--logfile', '',
+    ...(opts.args ?? []),
   ];
   let child: ChildProcess;
   let out = '';
   let exited: Promise<void>;
 
-  const launch = async (): Promise<void> => {
-    child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const launch = async (extra: string[] = []): Promise<void> => {
+    child = spawn(bin, [...args, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
     const c = child;
     exited = new Promise((resolve) => c.once('exit', () => resolve()));
     c.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -123,9 +126,9 @@ export async function startRedis(opts: RedisServerOptions = {}): Promise<RedisSe
     output: () => out,
     stop: () => kill('SIGTERM'),
     kill,
-    restart: async () => {
+    restart: async (extraArgs) => {
       await kill('SIGTERM');
-      await launch();
+      await launch(extraArgs);
     },
     freeze: () => void child.kill('SIGSTOP'),
     thaw: () => void child.kill('SIGCONT'),

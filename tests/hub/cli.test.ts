@@ -56,6 +56,12 @@ describe('hub command line', () => {
     const engine = await runHub(['--engine', 'postgres']);
     expect(engine.code).toBe(2);
     expect(engine.out).toContain('--engine must be embedded or redis');
+    const sentinels = await runHub(['--engine', 'redis', '--redis-sentinels', '127.0.0.1:26379']);
+    expect(sentinels.code).toBe(2);
+    expect(sentinels.out).toContain('--redis-sentinels needs --redis-master-name');
+    const badSentinel = await runHub(['--engine', 'redis', '--redis-sentinels', 'nowhere', '--redis-master-name', 'm']);
+    expect(badSentinel.code).toBe(2);
+    expect(badSentinel.out).toContain('"nowhere" is not host:port');
   });
 
   it('`npm run hub` runs the built JavaScript through the launcher (which builds first when out/ is stale)', async () => {

@@ -1,7 +1,21 @@
 /** Picks the engine by name (DESIGN.md: embedded by default, Redis for clustered mode). */
 import type { Engine } from './engine';
+import type { HostPort } from './redis/host-port';
 
-export type EngineChoice = { kind: 'embedded'; dataDir: string; node: string } | { kind: 'redis'; url: string; node: string; dataDir: string };
+export interface RedisChoice {
+  kind: 'redis';
+  node: string;
+  dataDir: string;
+  /** One Redis; ignored when `sentinels` is given. */
+  url: string;
+  /** Redis Sentinel: the master is found (and followed through failovers) through these. */
+  sentinels?: HostPort[];
+  masterName?: string;
+  /** Replicas that must confirm an append before its ack (default 1 with Sentinel, else 0). */
+  minReplicas?: number;
+}
+
+export type EngineChoice = { kind: 'embedded'; dataDir: string; node: string } | RedisChoice;
 
 export async function createEngine(choice: EngineChoice): Promise<Engine> {
   if (choice.kind === 'embedded') {
@@ -9,5 +23,6 @@ export async function createEngine(choice: EngineChoice): Promise<Engine> {
     return new EmbeddedEngine({ dataDir: choice.dataDir, node: choice.node });
   }
   const { RedisEngine } = await import('./redis');
-  return new RedisEngine({ url: choice.url, node: choice.node });
+  const where = choice.sentinels?.length ? { sentinel: { sentinels: choice.sentinels, masterName: choice.masterName ?? 'stagecall' } } : { url: choice.url };
+  return new RedisEngine({ ...where, node: choice.node, ...(choice.minReplicas !== undefined ? { minReplicas: choice.minReplicas } : {}) });
 }

@@ -19,6 +19,12 @@ export interface EventKeys {
   seq: string;
   /** Hash: `clientId\0id` → serial, for the life of the event (P14). */
   dedupe: string;
+  /**
+   * String: the highest serial the required replicas confirmed (WAIT). Tails and reads stop
+   * there, so no node shows an entry a failover could still take back. Without replicas to
+   * wait for it equals `seq`; absent in logs older than it, where `seq` stands in.
+   */
+  committed: string;
   /** String: P15's epoch. */
   epoch: string;
   /** Set of node names that reported presence (pruned when their sample expired). */
@@ -41,6 +47,7 @@ export class KeySpace {
       seq: `${p}${tag}:seq`,
       dedupe: `${p}${tag}:dedupe`,
       epoch: `${p}${tag}:epoch`,
+      committed: `${p}${tag}:committed`,
       nodes: `${p}${tag}:nodes`,
       channel: `${p}${tag}:pub`,
       presence: (node) => `${p}${tag}:presence:${node}`,

@@ -17,22 +17,44 @@
  *   - no AOF (RDB snapshots only, or none): a restart can lose everything since the last
  *     snapshot. If an event's meta survives but its log does not, the log starts anew under a
  *     new epoch (P15) and clients take a snapshot; if the meta is lost too, the event is gone.
- *   - Replicas are asynchronous: a failover can lose the newest acked entries. Run Redis with
- *     `maxmemory-policy noeviction`: an evicted log or dedupe hash breaks P14/P15.
+ *   - Replicas: with `minReplicas` > 0 (the default with Sentinel) an append is acked only
+ *     after WAIT says that many replicas have it, and only then committed (the `committed`
+ *     key): tails and reads stop at the committed serial, so no node shows an entry that a
+ *     failover could take back. With `minReplicas` 0, replicas are asynchronous and a failover
+ *     can lose the newest acked entries. docs/scaling.md states the exact guarantee.
+ *   - Run Redis with `maxmemory-policy noeviction`: an evicted log or dedupe hash breaks P14/P15.
  */
 import { parseEventMeta } from '../event-meta';
 import crypto from 'node:crypto';
-import { createClient } from 'redis';
 import type { LogEntry } from '../../../shared/domain/types';
 import type { AppendInput, AppendOutcome, Engine, EventLogInfo, EventMeta, PresenceSample } from '../engine';
 import { EngineError, isEngineError } from '../engine-error';
 import { decodeStreamItem, encodeInput, entryFromInput } from './entry-codec';
 import { dedupeField, isStorableEventId, KeySpace } from './keys';
+import { FailoverRetry } from './failover-retry';
+import { createRedisLink, type Commands, type HostPort, type RedisLink, type RedisTarget } from './redis-link';
+import { appendReplicated, evalOn, isNoScript, parseAppendReply, type AppendReply } from './replicated-append';
 import { APPEND, CREATE, READ, READ_PRESENCE, RELEASE_CODE, REPORT_PRESENCE, type LuaScript } from './scripts';
 import { TailFeeds, type TailRead } from './tail-feeds';
 
 export interface RedisEngineOptions {
-  url: string;
+  /** One Redis (`redis://...`); or `sentinel` instead. */
+  url?: string;
+  /** Redis Sentinel: the engine asks these for the primary and follows it through failovers. */
+  sentinel?: { sentinels: HostPort[]; masterName: string };
+  /**
+   * An append is acked only after this many replicas confirmed it (WAIT, once per batch).
+   * Default 1 with Sentinel, 0 with one URL.
+   */
+  minReplicas?: number;
+  /** WAIT's timeout: fewer confirmations by then → `unavailable`, retry with the same ids (default 1 s). */
+  waitTimeoutMs?: number;
+  /**
+   * How long an append in flight is retried (same ids, full-jitter backoff) while Redis fails
+   * over, before it is answered `unavailable`; appends arriving meanwhile are refused at once.
+   * Default 10 s with Sentinel, 0 (no retry) with one URL.
+   */
+  failoverRetryMs?: number;
   node: string;
   /** Prefix of every key and channel (default `sc:`); lets several deployments share a Redis. */
   keyPrefix?: string;
@@ -63,26 +85,25 @@ export interface RedisEngineStats {
   server: { appendonly: string; appendfsync: string; maxmemoryPolicy: string };
 }
 
-type Client = ReturnType<typeof createClient>;
-
 const newEpoch = (): string => `${Date.now().toString(36)}-${crypto.randomBytes(6).toString('hex')}`;
-const redact = (url: string): string => url.replace(/\/\/[^@/]*@/, '//***@');
-const reconnectStrategy = (retries: number): number => Math.min(2 ** retries * 50, 1_000) + Math.floor(Math.random() * 100);
+
 
 const parseMeta = (text: string | null, key: string): EventMeta | null => (text === null ? null : parseEventMeta(text, key));
 
 export class RedisEngine implements Engine {
   readonly kind = 'redis' as const;
   readonly node: string;
-  private readonly url: string;
+  private readonly target: RedisTarget;
+  private readonly minReplicas: number;
+  private readonly waitTimeoutMs: number;
+  private readonly failover: FailoverRetry;
   private readonly keys: KeySpace;
   private readonly presenceTtlMs: number;
   private readonly pollMs: number;
   private readonly connectTimeoutMs: number;
   private readonly commandTimeoutMs: number;
   private readonly reportError: (err: unknown) => void;
-  private client: Client | null = null;
-  private subscriber: Client | null = null;
+  private link: RedisLink | null = null;
   private tails: TailFeeds | null = null;
   private readonly listeners = new Map<string, (message: string) => void>();
   private state: 'new' | 'opening' | 'open' | 'closed' = 'new';
@@ -92,7 +113,13 @@ export class RedisEngine implements Engine {
   };
 
   constructor(opts: RedisEngineOptions) {
-    this.url = opts.url;
+    if (opts.sentinel) this.target = { kind: 'sentinel', ...opts.sentinel };
+    else if (opts.url) this.target = { kind: 'url', url: opts.url };
+    else throw new EngineError('closed', 'the Redis engine needs a url or sentinels');
+    const sentinel = this.target.kind === 'sentinel';
+    this.minReplicas = Math.max(0, Math.floor(opts.minReplicas ?? (sentinel ? 1 : 0)));
+    this.waitTimeoutMs = opts.waitTimeoutMs ?? 1_000;
+    this.failover = new FailoverRetry(opts.failoverRetryMs ?? (sentinel ? 10_000 : 0), () => this.state === 'open');
     this.node = opts.node;
     this.keys = new KeySpace(opts.keyPrefix ?? 'sc:');
     this.presenceTtlMs = opts.presenceTtlMs ?? 15_000;
@@ -105,30 +132,24 @@ export class RedisEngine implements Engine {
   async open(): Promise<void> {
     if (this.state !== 'new') throw new EngineError('closed', 'open() may be called once');
     this.state = 'opening';
-    // Commands fail fast while Redis is unreachable (the hub answers `unavailable` and the
-    // client retries with the same id); the subscriber queues its (re)subscriptions instead.
-    const client: Client = createClient({ url: this.url, disableOfflineQueue: true, socket: { reconnectStrategy, connectTimeout: 5_000 } });
-    const subscriber: Client = client.duplicate({ disableOfflineQueue: false });
-    this.client = client;
-    this.subscriber = subscriber;
-    for (const c of [client, subscriber]) c.on('error', (err: unknown) => this.onRedisError(err));
+    const link = createRedisLink(this.target, { connectTimeoutMs: this.connectTimeoutMs, onError: (err) => this.onRedisError(err) });
+    this.link = link;
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        Promise.all([client.connect(), subscriber.connect()]),
+        link.connect(),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new EngineError('unavailable', `Redis at ${redact(this.url)} did not answer within ${this.connectTimeoutMs} ms`)), this.connectTimeoutMs);
+          timer = setTimeout(() => reject(new EngineError('unavailable', `${link.description} did not answer within ${this.connectTimeoutMs} ms`)), this.connectTimeoutMs);
         }),
       ]);
     } catch (err) {
-      client.destroy();
-      subscriber.destroy();
+      link.destroy();
       this.state = 'closed';
-      throw isEngineError(err) ? err : new EngineError('unavailable', `cannot connect to Redis at ${redact(this.url)}: ${(err as Error).message}`, { cause: err });
+      throw isEngineError(err) ? err : new EngineError('unavailable', `cannot connect to ${link.description}: ${(err as Error).message}`, { cause: err });
     } finally {
       clearTimeout(timer);
     }
-    await this.readServerSettings(client);
+    await this.readServerSettings(link.commands);
     this.tails = new TailFeeds(
       {
         read: (eventId, from, count) => this.readRaw(eventId, from, count),
@@ -143,7 +164,8 @@ export class RedisEngine implements Engine {
       this.pollMs,
     );
     // Pub/Sub messages sent while the subscriber was reconnecting are lost: read again.
-    subscriber.on('ready', () => this.tails?.wakeAll());
+    link.onSubscriberReady(() => this.tails?.wakeAll());
+    link.onPrimaryError(() => this.failover.markDown());
     this.state = 'open';
   }
 
@@ -152,13 +174,7 @@ export class RedisEngine implements Engine {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.tails?.stopAll();
-    await Promise.all(
-      [this.client, this.subscriber].map(async (c) => {
-        if (!c) return;
-        if (c.isReady) await c.close().catch(() => c.destroy());
-        else c.destroy();
-      }),
-    );
+    await this.link?.close();
   }
 
   stats(): RedisEngineStats {
@@ -178,7 +194,7 @@ export class RedisEngine implements Engine {
         throw new EngineError('code_taken', `join code ${joinCode} is in use`);
       }
       await client.sAdd(this.keys.events, eventId);
-      const created = await this.run(CREATE, [k.meta, k.seq, k.epoch, k.log, k.dedupe], [JSON.stringify(clean), newEpoch()]);
+      const created = await this.run(CREATE, [k.meta, k.seq, k.epoch, k.log, k.dedupe, k.committed], [JSON.stringify(clean), newEpoch()]);
       if (created !== 1) {
         await this.run(RELEASE_CODE, [this.keys.code(joinCode)], [eventId]);
         throw new EngineError('event_exists', `event ${eventId} exists`);
@@ -211,16 +227,19 @@ export class RedisEngine implements Engine {
       .sort((a, b) => a.createdAt - b.createdAt || a.eventId.localeCompare(b.eventId));
   }
 
-  /** Also repairs a lost log (new epoch, P15) before answering, so callers never see a stale epoch. */
+  /**
+   * Also repairs a lost log (new epoch, P15) before answering, so callers never see a stale epoch.
+   * `lastSerial` is the last committed serial: what tails and reads will deliver.
+   */
   async info(eventId: string): Promise<EventLogInfo> {
-    const r = await this.appendRaw(eventId, []);
-    return { epoch: r.epoch, lastSerial: r.lastSerial };
+    const r = await this.appendRaw(eventId, [], [], this.minReplicas === 0);
+    return { epoch: r.epoch, lastSerial: r.committed };
   }
 
   async append(eventId: string, entries: AppendInput[]): Promise<AppendOutcome[]> {
     const jsons = entries.map(encodeInput); // throws invalid_entry before anything is sent
     this.counters.appendCalls++;
-    const r = await this.appendRaw(eventId, entries, jsons);
+    const r = await this.failover.run(() => (this.minReplicas === 0 ? this.appendRaw(eventId, entries, jsons, true) : this.appendReplicated(eventId, entries, jsons)));
     const added: LogEntry[] = [];
     r.outcomes.forEach((o, i) => {
       if (!o.dup) added.push(entryFromInput(jsons[i] as string, o.serial));
@@ -275,24 +294,34 @@ export class RedisEngine implements Engine {
 
   // ---- internals ---------------------------------------------------------------------
 
-  private async appendRaw(eventId: string, entries: AppendInput[], jsons: string[] = []): Promise<{ epoch: string; lastSerial: number; outcomes: AppendOutcome[] }> {
-    this.connected();
+  private appendArgs(eventId: string, entries: AppendInput[], jsons: string[], commit: boolean): { keys: string[]; args: string[] } {
     if (!isStorableEventId(eventId)) throw new EngineError('unknown_event', `no event ${eventId}`);
     const k = this.keys.event(eventId);
-    const args = [k.channel, newEpoch()];
+    const args = [k.channel, newEpoch(), commit ? '1' : '0'];
     entries.forEach((e, i) => args.push(dedupeField(e.clientId, e.id), jsons[i] as string));
-    const reply = await this.run(APPEND, [k.meta, k.seq, k.epoch, k.log, k.dedupe], args);
-    if (!Array.isArray(reply) || reply[0] === 'unknown_event') throw new EngineError('unknown_event', `no event ${eventId}`);
-    const [, epoch, last] = reply as [string, string, number];
-    const outcomes: AppendOutcome[] = [];
-    for (let i = 3; i < reply.length; i += 2) outcomes.push({ serial: Number(reply[i]), dup: reply[i + 1] === 1 });
-    return { epoch: String(epoch), lastSerial: Number(last), outcomes };
+    return { keys: [k.meta, k.seq, k.epoch, k.log, k.dedupe, k.committed], args };
+  }
+
+  private async appendRaw(eventId: string, entries: AppendInput[], jsons: string[], commit: boolean): Promise<AppendReply> {
+    this.connected();
+    const { keys, args } = this.appendArgs(eventId, entries, jsons, commit);
+    return parseAppendReply(eventId, await this.run(APPEND, keys, args));
+  }
+
+  /** WAIT then COMMIT (replicated-append.ts): acked only once `minReplicas` replicas have the batch. */
+  private appendReplicated(eventId: string, entries: AppendInput[], jsons: string[]): Promise<AppendReply> {
+    this.connected();
+    const { keys, args } = this.appendArgs(eventId, entries, jsons, false);
+    return appendReplicated(
+      { link: this.link as RedisLink, call: (fn) => this.call(fn), run: (sc, k, a) => this.run(sc, k, a), minReplicas: this.minReplicas, waitTimeoutMs: this.waitTimeoutMs },
+      { eventId, keys: this.keys.event(eventId), scriptKeys: keys, scriptArgs: args, fields: entries.map((e) => dedupeField(e.clientId, e.id)) },
+    );
   }
 
   private async readRaw(eventId: string, from: number, count: number): Promise<TailRead> {
     if (!isStorableEventId(eventId)) return 'unknown_event';
     const k = this.keys.event(eventId);
-    const reply = await this.run(READ, [k.meta, k.epoch, k.log], [String(from), String(count)]);
+    const reply = await this.run(READ, [k.meta, k.epoch, k.log, k.committed, k.seq], [String(from), String(count)]);
     if (!Array.isArray(reply) || reply[0] === 'unknown_event') return 'unknown_event';
     const items = Array.isArray(reply[2]) ? (reply[2] as unknown[]) : [];
     return { epoch: String(reply[1]), entries: items.map((item) => decodeStreamItem(item, k.log)) };
@@ -300,13 +329,13 @@ export class RedisEngine implements Engine {
 
   /** EVALSHA, falling back to EVAL (which also caches the script) when Redis lost its script cache. */
   private run(script: LuaScript, keys: string[], args: string[]): Promise<unknown> {
-    const client = this.connected();
+    const c = this.connected();
     return this.call(async () => {
       try {
-        return await client.evalSha(script.sha, { keys, arguments: args });
+        return await evalOn(c, script, keys, args, false);
       } catch (err) {
-        if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-        return client.eval(script.source, { keys, arguments: args });
+        if (!isNoScript(err)) throw err;
+        return evalOn(c, script, keys, args, true);
       }
     });
   }
@@ -333,17 +362,17 @@ export class RedisEngine implements Engine {
   private async subscribe(eventId: string, onMessage: (message: string) => void): Promise<void> {
     const channel = this.keys.event(eventId).channel;
     this.listeners.set(eventId, onMessage);
-    await this.subscriber?.subscribe(channel, onMessage);
+    await this.link?.subscribe(channel, onMessage);
   }
 
   private async unsubscribe(eventId: string): Promise<void> {
     const listener = this.listeners.get(eventId);
     if (!listener || this.state === 'closed') return;
     this.listeners.delete(eventId);
-    await this.subscriber?.unsubscribe(this.keys.event(eventId).channel, listener);
+    await this.link?.unsubscribe(this.keys.event(eventId).channel, listener);
   }
 
-  private async readServerSettings(client: Client): Promise<void> {
+  private async readServerSettings(client: Commands): Promise<void> {
     const get = async (name: string): Promise<string> => {
       try {
         const r = await client.configGet(name);
@@ -367,8 +396,8 @@ export class RedisEngine implements Engine {
     console.warn(`[redis engine ${this.node}] ${(err as Error)?.message ?? String(err)} (retrying)`);
   }
 
-  private connected(): Client {
-    if (this.state !== 'open' || !this.client) throw new EngineError('closed', `engine is ${this.state === 'closed' ? 'closed' : 'not open'}`);
-    return this.client;
+  private connected(): Commands {
+    if (this.state !== 'open' || !this.link) throw new EngineError('closed', `engine is ${this.state === 'closed' ? 'closed' : 'not open'}`);
+    return this.link.commands;
   }
 }

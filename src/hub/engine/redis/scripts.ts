@@ -22,10 +22,13 @@ const script = (source: string): LuaScript => ({ source, sha: crypto.createHash(
  * event's meta survived (eviction, a restore of part of the data), the log starts anew under
  * the caller's candidate epoch and the dedupe records, which name serials of the lost log,
  * are dropped. With no entries it only does that check: `info` uses it so.
+ * With `commit` '1' the new entries are committed at once (no replicas to wait for). With '0'
+ * they wait for COMMIT after a WAIT, and the script always writes `seq` so that the WAIT
+ * covers this batch even when every entry was a duplicate (a retry after a failover).
  *
- * KEYS: meta, seq, epoch, log, dedupe
- * ARGV: channel, candidate epoch, then per entry: dedupe field, entry JSON
- * Returns {'unknown_event'} or {'ok', epoch, lastSerial, serial1, dup1, serial2, dup2, ...}.
+ * KEYS: meta, seq, epoch, log, dedupe, committed
+ * ARGV: channel, candidate epoch, commit ('1' or '0'), then per entry: dedupe field, entry JSON
+ * Returns {'unknown_event'} or {'ok', epoch, lastSerial, committed, serial1, dup1, serial2, dup2, ...}.
  */
 export const APPEND = script(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown_event'} end
@@ -43,6 +46,7 @@ if seq ~= len then
     seq = len
   else
     redis.call('DEL', KEYS[4], KEYS[5])
+    redis.call('SET', KEYS[6], 0)
     seq = 0
     epoch = false
   end
@@ -53,9 +57,10 @@ if not epoch then
   redis.call('SET', KEYS[3], epoch)
   reset = true
 end
-local out = {'ok', epoch, 0}
+local commit = ARGV[3] == '1'
+local out = {'ok', epoch, 0, 0}
 local added = 0
-for i = 3, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   local field = ARGV[i]
   local prior = redis.call('HGET', KEYS[5], field)
   if prior then
@@ -70,32 +75,65 @@ for i = 3, #ARGV, 2 do
     out[#out + 1] = 0
   end
 end
-if added > 0 then redis.call('SET', KEYS[2], seq) end
+if added > 0 or not commit then redis.call('SET', KEYS[2], seq) end
+local committed = tonumber(redis.call('GET', KEYS[6]) or '')
+if commit and (added > 0 or committed == nil) then
+  committed = seq
+  redis.call('SET', KEYS[6], seq)
+end
 out[3] = seq
-if added > 0 or reset then redis.call('PUBLISH', ARGV[1], epoch .. ' ' .. seq) end
+out[4] = committed or seq
+if (commit and added > 0) or reset then redis.call('PUBLISH', ARGV[1], epoch .. ' ' .. (committed or seq)) end
 return out
 `);
 
 /**
- * Read entries from a serial on, with the epoch they belong to, in one atomic step (a tail
- * must never take entries of a new log for the old one).
- * KEYS: meta, epoch, log. ARGV: from serial, count.
+ * After a WAIT confirmed an append: entries up to `serial` become visible to every node. Refuses
+ * when this server's log is not the one the append wrote to (another epoch, or the batch's last
+ * entry is not there: a failover took it back), so a commit never names entries that are gone.
+ * KEYS: epoch, committed, dedupe, seq. ARGV: channel, epoch, serial, dedupe field of the
+ * batch's last entry ('' for none), that entry's serial.
+ * Returns {'ok', committed} or {'lost'}.
+ */
+export const COMMIT = script(`
+if redis.call('GET', KEYS[1]) ~= ARGV[2] then return {'lost'} end
+local serial = tonumber(ARGV[3])
+if tonumber(redis.call('GET', KEYS[4]) or '0') < serial then return {'lost'} end
+if ARGV[4] ~= '' and tonumber(redis.call('HGET', KEYS[3], ARGV[4]) or '-1') ~= tonumber(ARGV[5]) then return {'lost'} end
+local committed = tonumber(redis.call('GET', KEYS[2]) or '0')
+if committed < serial then
+  committed = serial
+  redis.call('SET', KEYS[2], serial)
+  redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' ' .. serial)
+end
+return {'ok', committed}
+`);
+
+/**
+ * Read committed entries from a serial on, with the epoch they belong to, in one atomic step (a
+ * tail must never take entries of a new log for the old one).
+ * KEYS: meta, epoch, log, committed, seq. ARGV: from serial, count.
  * Returns {'unknown_event'} or {'ok', epoch or '', XRANGE reply}.
  */
 export const READ = script(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown_event'} end
-return {'ok', redis.call('GET', KEYS[2]) or '', redis.call('XRANGE', KEYS[3], ARGV[1] .. '-0', '+', 'COUNT', ARGV[2])}
+local epoch = redis.call('GET', KEYS[2]) or ''
+local upto = tonumber(redis.call('GET', KEYS[4]) or '') or tonumber(redis.call('GET', KEYS[5]) or '')
+if upto == nil then return {'ok', epoch, redis.call('XRANGE', KEYS[3], ARGV[1] .. '-0', '+', 'COUNT', ARGV[2])} end
+if upto < tonumber(ARGV[1]) then return {'ok', epoch, {}} end
+return {'ok', epoch, redis.call('XRANGE', KEYS[3], ARGV[1] .. '-0', upto .. '-0', 'COUNT', ARGV[2])}
 `);
 
 /**
- * Create an event's slot: meta (the commit point), seq 0 and a new epoch; leftovers of a
- * log whose meta was lost are cleared first. KEYS: meta, seq, epoch, log, dedupe.
- * ARGV: meta JSON, epoch. Returns 1, or 0 when the event exists.
+ * Create an event's slot: meta (the commit point), seq 0, committed 0 and a new epoch;
+ * leftovers of a log whose meta was lost are cleared first. KEYS: meta, seq, epoch, log,
+ * dedupe, committed. ARGV: meta JSON, epoch. Returns 1, or 0 when the event exists.
  */
 export const CREATE = script(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('DEL', KEYS[4], KEYS[5])
 redis.call('SET', KEYS[2], 0)
+redis.call('SET', KEYS[6], 0)
 redis.call('SET', KEYS[3], ARGV[2])
 redis.call('SET', KEYS[1], ARGV[1])
 return 1
