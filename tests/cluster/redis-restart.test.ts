@@ -7,7 +7,7 @@
  * the epoch does not change (P14, P15, P16).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entriesByKey, readWholeLog, startHubNode, waitUntil, type ClusterNode } from '../helpers/cluster';
+import { entriesByKey, expectAckedOnce, readWholeLog, startHubNode, waitUntil, type ClusterNode } from '../helpers/cluster';
 import { createEvent, staffToken } from '../helpers/hub-process';
 import { hasRedis, redisSkipReason, startRedis, type RedisServer } from '../helpers/redis-server';
 import { RoamingClient, type Msg } from '../helpers/roaming-client';
@@ -90,15 +90,10 @@ describe.skipIf(!hasRedis)('hub on Redis: Redis crash and restart', () => {
     const log = await readWholeLog(node.url, tokens[0]?.token ?? '');
     expect(log.map((e) => e.serial)).toEqual(log.map((_, i) => i + 1));
     const byKey = entriesByKey(log);
-    for (const [k, c] of clients.entries()) {
-      const clientId = tokens[k]?.clientId ?? '';
-      for (let i = 0; i < PER_PUBLISHER; i++) {
-        const id = `c${k}-m${i}`;
-        const found = byKey.get(`${clientId}/${id}`) ?? [];
-        expect(found, `${id} exactly once`).toHaveLength(1);
-        expect(c.acked.get(id)?.serial, `${id}: its ack names its entry`).toBe(found[0]?.serial);
-      }
-    }
+    expectAckedOnce(
+      byKey,
+      clients.map((c, k) => ({ clientId: tokens[k]?.clientId ?? '', client: c, ids: Array.from({ length: PER_PUBLISHER }, (_, i) => `c${k}-m${i}`) })),
+    );
     expect(log.filter((e) => e.clientId !== 'hub')).toHaveLength(TOTAL);
     const after = await TestClient.connect(node.url, tokens[0]?.token ?? '');
     expect(after.frames[0]).toMatchObject({ t: 'welcome', epoch }); // the log survived: same epoch (P15)

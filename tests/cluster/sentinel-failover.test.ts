@@ -9,7 +9,7 @@
  * publishing resumed on the promoted replica. Prints the time from the kill to the first ack.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { entriesByKey, readWholeLog, startHubNode, waitUntil, type ClusterNode } from '../helpers/cluster';
+import { entriesByKey, expectAckedOnce, readWholeLog, startHubNode, waitUntil, type ClusterNode } from '../helpers/cluster';
 import { createEvent, staffToken } from '../helpers/hub-process';
 import { hasRedis, redisSkipReason } from '../helpers/redis-server';
 import { MASTER_NAME, redisSentinelPath, sentinelSkipReason, startSentinelSetup, waitReplicaInSync, type SentinelSetup } from '../helpers/redis-sentinel';
@@ -120,15 +120,10 @@ describe.skipIf(!hasRedis || !redisSentinelPath)('hub cluster on Redis Sentinel:
     expect(logs[1]).toEqual(log);
     expect(log.map((e) => e.serial)).toEqual(log.map((_, i) => i + 1));
     const byKey = entriesByKey(log);
-    for (const [k, c] of clients.entries()) {
-      const clientId = tokens[k]?.clientId ?? '';
-      for (let i = 0; i < PER_PUBLISHER; i++) {
-        const id = `p${k}-m${i}`;
-        const found = byKey.get(`${clientId}/${id}`) ?? [];
-        expect(found, `${id} exactly once`).toHaveLength(1);
-        expect(c.acked.get(id)?.serial, `${id}: its ack names its entry`).toBe(found[0]?.serial);
-      }
-    }
+    expectAckedOnce(
+      byKey,
+      clients.map((c, k) => ({ clientId: tokens[k]?.clientId ?? '', client: c, ids: Array.from({ length: PER_PUBLISHER }, (_, i) => `p${k}-m${i}`) })),
+    );
     // P34 meanwhile: pubs sent during the outage were answered `error unavailable`; none hung,
     // and a probe that was acked (before or after) is in the log once.
     const lastProbe = probeSent[probeSent.length - 1] ?? '';

@@ -4,7 +4,9 @@
  * accepted by every node). Plus the two reads every cluster test needs: a node's whole log
  * (P17 history) and a fresh subscriber's view.
  */
+import { expect } from 'vitest';
 import type { WireEntry } from '../../src/shared/protocol';
+import type { RoamingClient } from './roaming-client';
 import { startHubProcess, type HubProcess } from './hub-process';
 import { startRedis, type RedisServer, type RedisServerOptions } from './redis-server';
 import { TestClient } from './test-client';
@@ -102,4 +104,15 @@ export function entriesByKey(log: WireEntry[]): Map<string, WireEntry[]> {
     byKey.set(key, [...(byKey.get(key) ?? []), e]);
   }
   return byKey;
+}
+
+/** Every id a publisher sent is in the log exactly once, under the serial its ack named (P14, no false ack). */
+export function expectAckedOnce(byKey: Map<string, WireEntry[]>, publishers: Array<{ clientId: string; client: RoamingClient; ids: string[] }>): void {
+  for (const p of publishers) {
+    for (const id of p.ids) {
+      const found = byKey.get(`${p.clientId}/${id}`) ?? [];
+      expect(found, `${id} exactly once`).toHaveLength(1);
+      expect(p.client.acked.get(id)?.serial, `${id}: its ack names its entry`).toBe(found[0]?.serial);
+    }
+  }
 }
