@@ -7,7 +7,7 @@
  * instead of every pub piling up behind an outage. The first success ends the outage.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fullJitterDelay } from '../../../main/core/link/backoff';
+import { fullJitterDelay } from '../../../shared/client/backoff';
 import { EngineError, isEngineError } from '../engine-error';
 
 /** Short: a Sentinel failover takes a few seconds, and a client is waiting for its ack. */
