@@ -55,6 +55,9 @@ export class EventRuntime {
   private flushScheduled = false;
   private stopTail: (() => void) | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
+  /** Leading-edge sync (issue 18): when the last frame went out, and whether an edge tick is queued. */
+  private lastSentAt = -Infinity;
+  private edgeQueued = false;
   private presenceTimer: NodeJS.Timeout | null = null;
   private lastPresence = -1;
   private closed = false;
@@ -103,8 +106,7 @@ export class EventRuntime {
     // restart resume by patch even if entries (presence) land before they are back (P18).
     void rt.staff.current;
     void rt.audience.current;
-    rt.tickTimer = setInterval(() => rt.tick(), Math.max(10, Math.round(1000 / opts.syncHz)));
-    rt.tickTimer.unref();
+    rt.startTicker();
     rt.presenceTimer = setInterval(() => void rt.reportPresence().catch(opts.onError), PRESENCE_EVERY_MS);
     rt.presenceTimer.unref();
     return rt;
@@ -224,7 +226,40 @@ export class EventRuntime {
       }
     }
     if (fresh.length && this.logSubs.size) this.streamLog(fresh);
-    if (fresh.length) this.armTimer();
+    if (fresh.length) {
+      this.armTimer();
+      this.leadingEdge();
+    }
+  }
+
+  private get tickMs(): number {
+    return Math.max(10, Math.round(1000 / this.opts.syncHz));
+  }
+
+  private startTicker(): void {
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.tickTimer = setInterval(() => this.tick(), this.tickMs);
+    this.tickTimer.unref();
+  }
+
+  /**
+   * A change after a quiet spell goes out at once instead of waiting for the next tick; the
+   * ticker restarts from this send, so frames stay at least a tick apart and P19's syncHz
+   * bound holds while changes keep coming (they conflate on the ticker as before).
+   */
+  private leadingEdge(): void {
+    if (this.edgeQueued || this.closed || performance.now() - this.lastSentAt < this.tickMs) return;
+    this.edgeQueued = true;
+    // setImmediate: the rest of this turn's entries (one engine batch) go out in the same frame.
+    setImmediate(() => {
+      this.edgeQueued = false;
+      if (this.closed || performance.now() - this.lastSentAt < this.tickMs) return;
+      this.startTicker();
+      this.tick();
+      // Even when it sent nothing (the change did not touch a subscribed view), one edge tick
+      // per tick period at most: a flood of such entries must not recompute views per batch.
+      this.lastSentAt = performance.now();
+    });
   }
 
   // ---- P28 timers: every node running the event arms the same timer; dedupe keeps one entry ----
@@ -315,7 +350,10 @@ export class EventRuntime {
       if (ch.subscriberCount === 0) continue;
       const t0 = performance.now();
       const r = ch.flush(now);
-      if (r.sent) this.opts.onFanout?.(ch.view, performance.now() - t0, r.sent); // counted once per tick, not per socket
+      if (r.sent) {
+        this.lastSentAt = performance.now();
+        this.opts.onFanout?.(ch.view, this.lastSentAt - t0, r.sent); // counted once per tick, not per socket
+      }
     }
     if (this.selfSubs.size && (this.allDirty || this.dirtyClients.size)) {
       for (const sub of this.selfSubs.keys()) if (this.allDirty || this.dirtyClients.has(sub.clientId)) this.sendSelf(sub);
