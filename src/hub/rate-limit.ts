@@ -1,26 +1,7 @@
-/** Token buckets (P6 per address, P24 per connection). Time is passed in so tests need no timers. */
-export class TokenBucket {
-  private tokens: number;
-  private last: number;
+/** Rate limits (P6 per address, P24 per connection): the one token bucket (src/shared/client/token-bucket.ts). Time is passed in. */
+import { TokenBucket } from '../shared/client/token-bucket';
 
-  constructor(
-    private readonly perSec: number,
-    private readonly burst: number,
-    now: number,
-  ) {
-    this.tokens = burst;
-    this.last = now;
-  }
-
-  take(now: number): boolean {
-    const elapsed = Math.max(0, now - this.last) / 1000;
-    this.last = now;
-    this.tokens = Math.min(this.burst, this.tokens + elapsed * this.perSec);
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
+export { TokenBucket };
 
 /**
  * P24's "five times over for 10 s": counts frames offered per whole second; when each of the

@@ -8,7 +8,7 @@
 import WebSocket from 'ws';
 import { RATE, SUBPROTOCOL, type HubFrame, type MessageName, type SyncFrame } from '../shared/protocol';
 import { Behaviour, type Actor } from './behaviour';
-import type { HubClock } from './hub-clock';
+import { fullJitterDelay, type HubClock } from '../shared/client';
 import { join, type Joined } from './join';
 import { sourceAddressFor } from './options';
 import type { Profile } from './profiles';
@@ -142,7 +142,7 @@ export class Attendee implements Actor {
   }
 
   private backoffMs(attempt: number): number {
-    return 100 + this.ctx.rand() * Math.min(10_000, 250 * 2 ** attempt); // full jitter, capped
+    return 100 + fullJitterDelay(attempt, this.ctx.rand, { baseMs: 250, capMs: 10_000 });
   }
 
   private connect(): void {
@@ -225,7 +225,7 @@ export class Attendee implements Actor {
         if (f.code === 'unavailable') setTimeout(() => this.resendAll(), 500 + this.ctx.rand() * 1_000);
         return;
       case 'pong':
-        if (typeof f.ts === 'number') this.ctx.clock.sample(f.ts, f.hubTime, Date.now());
+        if (typeof f.ts === 'number') this.ctx.clock.sample(Date.now() - f.ts, f.hubTime); // ts: our Date.now() at the ping
         return;
       default:
         return; // self frames and the rest: counted above, nothing to do
@@ -233,7 +233,7 @@ export class Attendee implements Actor {
   }
 
   private onWelcome(hubTime: number): void {
-    this.ctx.clock.hint(hubTime, Date.now());
+    this.ctx.clock.seed(hubTime);
     this.connectedAtHub = hubTime;
     if (this.everReady) this.ctx.stats.count('reconnects');
     this.isReady = true;

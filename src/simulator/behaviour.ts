@@ -5,7 +5,7 @@
  */
 import type { PollView } from '../shared/domain/types';
 import type { MessageName } from '../shared/protocol';
-import type { HubClock } from './hub-clock';
+import type { HubClock } from '../shared/client';
 import { between, expDelayMs, logNormalMs, pick, type Profile } from './profiles';
 import type { CounterName } from './stats';
 import { derive, type Derived } from './view-cache';

@@ -6,7 +6,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Attendee, type WorkerContext } from './attendee';
-import { HubClock } from './hub-clock';
+import { HubClock } from '../shared/client';
 import { PROFILES, rng } from './profiles';
 import { StatsBag } from './stats';
 import { DocCache, FrameCache } from './view-cache';
@@ -49,7 +49,7 @@ function main(): void {
     peak = Math.max(peak, connected);
     const loopLagP99Ms = lag.count ? lag.percentile(99) / 1e6 : 0;
     lag.reset();
-    return { connected, failed, pendingPubs, clockOffsetMs: ctx.clock.offsetMs, loopLagP99Ms };
+    return { connected, failed, pendingPubs, clockOffsetMs: ctx.clock.offset ?? 0, loopLagP99Ms };
   };
 
   const ticker = setInterval(() => post({ type: 'tick', stats: ctx.stats.take(), gauges: gauges() }), TICK_MS);

@@ -3,6 +3,7 @@
  * what is still on its way (the outbox), so a tap shows at once and survives an outage.
  */
 import type { QuestionStatus, SelfView } from '../../shared/domain/types';
+import { normaliseWord } from '../../shared/domain/word';
 import type { OutboxRecord, OutboxState } from './outbox';
 
 const isPending = (s: OutboxState): boolean => s === 'queued' || s === 'sent';
@@ -23,7 +24,7 @@ export function ownBallot(records: readonly OutboxRecord[], self: SelfView | nul
   const v = lastVote(records, pollId);
   if (v && isPending(v.state)) {
     if (Array.isArray(v.data.optionIds)) return v.data.optionIds.filter((x): x is string => typeof x === 'string');
-    if (typeof v.data.text === 'string') return [v.data.text.trim().toLowerCase()];
+    if (typeof v.data.text === 'string') return [normaliseWord(v.data.text)];
   }
   const b = self && Object.hasOwn(self.ballots, pollId) ? self.ballots[pollId] : undefined;
   return Array.isArray(b) ? b : [];

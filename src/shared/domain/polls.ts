@@ -6,6 +6,7 @@ import { no, ok, type Handler, type Result } from './result';
 import { cueExists, withCueLast, withoutCue } from './run-of-show';
 import { HUB_CLIENT_ID, type EventState, type PollState } from './state';
 import type { LogEntry, OptionView, PollKind } from './types';
+import { normaliseWord } from './word';
 import { isFlagged } from './word-filter';
 
 const KINDS: readonly PollKind[] = ['single', 'multiple', 'rating', 'wordcloud'];
@@ -131,8 +132,7 @@ export const pollReveal: Handler = (s, _e, d) => {
   return withPollFrom(s, d, (p) => (p.resultsVisible === visible ? 'no_change' : { ...p, resultsVisible: visible }));
 };
 
-/** Word-cloud key: trimmed, lower case, inner whitespace collapsed ("Big  Data" = "big data"). */
-export const normaliseWord = (text: string): string => text.trim().toLowerCase().replace(/\s+/g, ' ');
+export { normaliseWord };
 
 function indexOfOption(options: readonly OptionView[], id: unknown): number {
   for (let i = 0; i < options.length; i++) if ((options[i] as OptionView).id === id) return i;

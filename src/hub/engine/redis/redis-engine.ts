@@ -87,7 +87,6 @@ export interface RedisEngineStats {
 
 const newEpoch = (): string => `${Date.now().toString(36)}-${crypto.randomBytes(6).toString('hex')}`;
 
-
 const parseMeta = (text: string | null, key: string): EventMeta | null => (text === null ? null : parseEventMeta(text, key));
 
 export class RedisEngine implements Engine {

@@ -14,6 +14,7 @@
 import { createClient, createSentinel } from 'redis';
 import { EngineError } from '../engine-error';
 import type { HostPort } from './host-port';
+import { fullJitterDelay } from '../../../shared/client/backoff';
 
 export type { HostPort } from './host-port';
 
@@ -46,7 +47,8 @@ export interface RedisLink {
 }
 
 const redact = (url: string): string => url.replace(/\/\/[^@/]*@/, '//***@');
-const reconnectStrategy = (retries: number): number => Math.min(2 ** retries * 50, 1_000) + Math.floor(Math.random() * 100);
+// The project's one backoff (full jitter); a small floor so a flapping Redis is not hammered.
+const reconnectStrategy = (retries: number): number => 20 + fullJitterDelay(retries, Math.random, { baseMs: 50, capMs: 1_000 });
 const sameConnection = (a: { id: number; addr: string; laddr?: string }, b: { id: number; addr: string; laddr?: string }): boolean =>
   a.id === b.id && a.addr === b.addr && a.laddr === b.laddr;
 

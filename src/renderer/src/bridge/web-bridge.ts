@@ -7,6 +7,7 @@
  * resolves with `unavailable`, and the outbox events show whether it was queued.
  */
 import type { ConsoleApi, ConsoleError, EventName, Events, RequestName, RequestPayload, Responses, Result } from '../../../shared/console-api';
+import { fullJitterDelay } from '../../../shared/client/backoff';
 
 /** The part of the browser's WebSocket the bridge uses (so tests can hand in another). */
 export interface BridgeSocket {
@@ -131,7 +132,7 @@ export function createWebBridge(opts: WebBridgeOptions = {}): WebBridge {
       // Sent but unanswered: the core may or may not have done it; the caller must look, not retry blindly.
       for (const [id, p] of [...pending]) if (p.sent) settle(id, unavailable('lost the connection to the console before it answered; check the outbox before trying again'));
       if (closed) return;
-      const delay = Math.floor(random() * Math.min(backoff.capMs, backoff.baseMs * 2 ** attempt++)) + 50;
+      const delay = fullJitterDelay(attempt++, random, backoff) + 50;
       retryTimer = setTimeout(connect, delay);
     };
   };
