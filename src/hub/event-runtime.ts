@@ -60,6 +60,7 @@ export class EventRuntime {
   private edgeQueued = false;
   private presenceTimer: NodeJS.Timeout | null = null;
   private lastPresence = -1;
+  private clusterAudienceValue = 0;
   private closed = false;
   /** P28: the one hub timer armed (the soonest), and the one whose entry is on its way to the log. */
   private timer: { id: string; at: number; handle: NodeJS.Timeout } | null = null;
@@ -122,6 +123,10 @@ export class EventRuntime {
     let n = 0;
     for (const m of this.members) if (m.role === 'audience') n++;
     return n;
+  }
+  /** The cluster's audience connections for this event, from the last presence round (1 s). */
+  get clusterAudience(): number {
+    return Math.max(this.clusterAudienceValue, this.localAudience);
   }
   get online(): number {
     return staffView(this.state).audience.online;
@@ -421,6 +426,7 @@ export class EventRuntime {
     await this.engine.reportPresence(this.meta.eventId, { node: this.opts.node, online: this.localAudience, connections: this.members.size });
     const samples = await this.engine.presence(this.meta.eventId);
     const total = samples.reduce((s, p) => s + p.online, 0);
+    this.clusterAudienceValue = total;
     if (total === this.lastPresence && total === this.online) return;
     this.lastPresence = total;
     if (total === this.online) return;

@@ -72,6 +72,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const tokens = new TokenAuthority(opts.adminKey);
   const metrics = new HubMetrics(opts.capacity ?? 5_000);
   metrics.trackEventTroubles(() => engine.troubles?.() ?? []);
+  /** Runtimes that finished opening, for what /metrics reads synchronously. */
+  const openRuntimes = new Map<string, EventRuntime>();
+  metrics.trackAudienceShare(() => [...openRuntimes.values()].map((r) => ({ eventId: r.meta.eventId, local: r.localAudience, cluster: r.clusterAudience })));
   const files = new StaticFiles(opts.staticDir ?? path.join(__dirname, '..', '..', 'out', 'audience'));
   const runtimes = new Map<string, Promise<EventRuntime | null>>();
   const connections = new Set<Connection>();
@@ -97,12 +100,16 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
               onEnded: (ended, reason) => {
                 log.warn({ eventId, reason }, 'event runtime ended');
                 runtimes.delete(eventId);
+                openRuntimes.delete(eventId);
                 for (const m of ended.memberList) if (m instanceof Connection) m.close(CloseCode.goingAway, reason);
               },
             })
           : null,
       );
-      rt.catch(() => runtimes.delete(eventId));
+      rt.then(
+        (r) => r && openRuntimes.set(eventId, r),
+        () => runtimes.delete(eventId),
+      );
       runtimes.set(eventId, rt);
     }
     return rt;
@@ -116,14 +123,14 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     onOpen: (c) => {
       if (!clients.admit(c)) return false;
       connections.add(c);
-      metrics.connectionOpened(c.role);
+      metrics.connectionOpened(c.role, c.eventId);
       return true;
     },
     onClose: (c) => {
       clients.release(c);
       connections.delete(c);
       statsSubs.delete(c);
-      metrics.connectionClosed(c.role);
+      metrics.connectionClosed(c.role, c.eventId);
     },
     takeClientRate: (c, now) => clients.take(c, now),
     subscribeStats: (c, on) => (on ? statsSubs.add(c) : statsSubs.delete(c)),

@@ -29,6 +29,12 @@ export class HubMetrics {
   private readonly ackHist: client.Histogram;
   private readonly fanoutHist: client.Histogram<'view'>;
   private readonly drainingGauge: client.Gauge;
+  private readonly eventConnGauge: client.Gauge<'event' | 'role'>;
+  private syncCount = 0;
+  private lastSync = 0;
+  private fanoutPerSec = 0;
+  private lagP99Ms = 0;
+  private load = 0;
   private readonly loop: IntervalHistogram;
   private readonly connections: Record<Role, number> = { host: 0, moderator: 0, producer: 0, audience: 0 };
   private inCount = 0;
@@ -61,6 +67,26 @@ export class HubMetrics {
     });
     this.drainingGauge = new client.Gauge({ name: 'stagecall_draining', help: '1 while this node drains (P31): take it out of rotation', registers: [this.registry] });
     this.drainingGauge.set(0);
+    // Autoscaling signals (docs/scaling.md "Autoscaling"): one number to scale on, and what explains it.
+    const load = (): number => this.load;
+    const fanout = (): number => this.fanoutPerSec;
+    new client.Gauge({
+      name: 'stagecall_load_ratio',
+      help: 'P23 load: the largest of connections/capacity, CPU and event-loop lag/200 ms, 0..1; scale out above ~0.7',
+      registers: [this.registry],
+      collect() {
+        this.set(load());
+      },
+    });
+    new client.Gauge({
+      name: 'stagecall_fanout_frames_per_second',
+      help: 'Sync frames written to subscribers per second, over the last second',
+      registers: [this.registry],
+      collect() {
+        this.set(fanout());
+      },
+    });
+    this.eventConnGauge = new client.Gauge({ name: 'stagecall_event_connections', help: 'Open WebSocket sessions by event and role', labelNames: ['event', 'role'], registers: [this.registry] });
     this.loop = monitorEventLoopDelay({ resolution: 10 });
     this.loop.enable();
   }
@@ -90,13 +116,29 @@ export class HubMetrics {
     });
   }
 
-  connectionOpened(role: Role): void {
+  connectionOpened(role: Role, eventId: string | null): void {
     this.connections[role]++;
     this.connGauge.inc({ role });
+    if (eventId) this.eventConnGauge.inc({ event: eventId, role });
   }
-  connectionClosed(role: Role): void {
+  connectionClosed(role: Role, eventId: string | null): void {
     this.connections[role]--;
     this.connGauge.dec({ role });
+    if (eventId) this.eventConnGauge.dec({ event: eventId, role });
+  }
+
+  /** Per event: this node's audience over the cluster's (presence), read at every scrape. */
+  trackAudienceShare(events: () => Array<{ eventId: string; local: number; cluster: number }>): void {
+    new client.Gauge({
+      name: 'stagecall_audience_share',
+      help: "This node's share of the event's audience connections across the cluster (0..1)",
+      labelNames: ['event'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const e of events()) if (e.cluster > 0) this.set({ event: e.eventId }, Math.min(1, e.local / e.cluster));
+      },
+    });
   }
   get totalConnections(): number {
     return this.connections.host + this.connections.moderator + this.connections.producer + this.connections.audience;
@@ -113,6 +155,7 @@ export class HubMetrics {
   }
   framesSent(kind: string, n: number): void {
     this.outCount += n;
+    if (kind === 'sync') this.syncCount += n;
     // A labelled child per kind: resolving labels on every frame costs more than the send.
     let child = this.framesOutByKind.get(kind);
     if (!child) {
@@ -139,8 +182,15 @@ export class HubMetrics {
       framesOutPerSec: (this.outCount - this.lastOut) / dt,
       cpuPct: ((cpu.user + cpu.system) / 1000 / (dt * 1000)) * 100,
     };
+    this.fanoutPerSec = round((this.syncCount - this.lastSync) / dt);
+    this.lastSync = this.syncCount;
     this.lastIn = this.inCount;
     this.lastOut = this.outCount;
+    // Lag and load are computed here, once a second, so /metrics and stats frames agree.
+    this.lagP99Ms = this.loop.percentile(99) / 1e6;
+    this.loop.reset();
+    // Load: the largest of connection use, CPU use and loop lag, each against what this node was sized for.
+    this.load = round(Math.min(1, Math.max(this.totalConnections / this.capacity, this.rates.cpuPct / 100, this.lagP99Ms / 200)), 3);
     this.lastAt = now;
     this.lastCpu = process.cpuUsage();
     this.prevWindowAck = this.windowAck;
@@ -153,10 +203,7 @@ export class HubMetrics {
     const ack = new Histogram();
     ack.merge(this.prevWindowAck);
     ack.merge(this.windowAck);
-    const lagP99 = this.loop.percentile(99) / 1e6;
-    this.loop.reset();
-    // Load: the larger of connection use and CPU use, each against what this node was sized for.
-    const load = Math.min(1, Math.max(this.totalConnections / this.capacity, this.rates.cpuPct / 100, lagP99 / 200));
+    const lagP99 = this.lagP99Ms;
     return {
       connections: { ...this.connections },
       framesInPerSec: round(this.rates.framesInPerSec),
@@ -166,7 +213,7 @@ export class HubMetrics {
       heapMB: round(mem.heapUsed / 2 ** 20),
       rssMB: round(mem.rss / 2 ** 20),
       cpuPct: round(this.rates.cpuPct),
-      load: round(load, 3),
+      load: this.load,
     };
   }
 
