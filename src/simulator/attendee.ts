@@ -27,6 +27,8 @@ export interface WorkerContext {
   docs: DocCache;
   clock: HubClock;
   rand: () => number;
+  /** See WorkerConfig.runTag. */
+  runTag: string;
 }
 
 // Half the hub's audience budget (P24): a simulated phone never trips the limiter on its own.
@@ -73,7 +75,7 @@ export class Attendee implements Actor {
     readonly index: number,
     private readonly ctx: WorkerContext,
   ) {
-    this.behaviour = new Behaviour(this, ctx.profile, ctx.rand, ctx.clock, `s${index}`);
+    this.behaviour = new Behaviour(this, ctx.profile, ctx.rand, ctx.clock, `${ctx.runTag}s${index}`);
   }
 
   get ready(): boolean {

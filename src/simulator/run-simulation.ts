@@ -4,6 +4,7 @@
  * duration is over or the AbortSignal fires (aborting ends the run early; it still resolves
  * with the report, since a rehearsal stopped by its producer still wants its figures).
  */
+import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { buildReport, type SimReport } from './report';
@@ -66,9 +67,10 @@ export async function runSimulation(input: RunOptions): Promise<SimReport> {
   const extra = o.audience % o.workers;
   const workers: Worker[] = [];
   let first = 0;
+  const runTag = crypto.randomBytes(4).toString('hex');
   for (let w = 0; w < o.workers; w++) {
     const count = per + (w < extra ? 1 : 0);
-    const cfg: WorkerConfig = { worker: w, hubs: o.hubs, code: o.code, first, count, profile: o.profile, dropRate: o.dropRate, spreadSources: o.spreadSources, seed: o.seed, connectConcurrency: o.connectConcurrency, drainMs: o.drainMs };
+    const cfg: WorkerConfig = { worker: w, hubs: o.hubs, code: o.code, first, count, profile: o.profile, dropRate: o.dropRate, spreadSources: o.spreadSources, seed: o.seed, connectConcurrency: o.connectConcurrency, drainMs: o.drainMs, runTag };
     first += count;
     workers.push(spawnWorker(WORKER_FILE, cfg));
   }

@@ -15,6 +15,8 @@ export interface WorkerConfig {
   seed: number;
   connectConcurrency: number;
   drainMs: number;
+  /** Unique per run: question and chat ids carry it, so a second run on the same event never collides (issue 14). */
+  runTag: string;
 }
 
 export type ToWorker = { type: 'stop' };

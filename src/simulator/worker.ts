@@ -30,6 +30,7 @@ function main(): void {
     docs: new DocCache(),
     clock: new HubClock(),
     rand: rng(cfg.seed + cfg.worker * 7919),
+    runTag: cfg.runTag,
   };
   const attendees = Array.from({ length: cfg.count }, (_, i) => new Attendee(cfg.first + i, ctx));
   let peak = 0;

@@ -79,4 +79,16 @@ describe('simulator', () => {
     expect(await staffBallots(host, voters)).toBe(voters);
     host.close();
   });
+
+  it('issue 14: a second run against the same event (same seed) loses nothing to duplicate_id; its question ids are new', async () => {
+    const { host, joinCode } = await eventWithOpenPoll('Rerun');
+    const opts = { hubs: [hub.url], code: joinCode, audience: 60, profile: 'storm' as const, durationS: 8, workers: 1, seed: 5 };
+    const first = await runSimulation(opts);
+    const second = await runSimulation(opts);
+    host.close();
+    expect(first.pubs.applied).toBeGreaterThan(0);
+    expect(first.notApplied.duplicate_id ?? 0).toBe(0);
+    expect(second.notApplied.duplicate_id ?? 0).toBe(0);
+    expect(second.pubs.applied).toBeGreaterThan(0);
+  }, 120_000);
 });
