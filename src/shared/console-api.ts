@@ -98,6 +98,8 @@ export const Requests = {
   /** The staff view as the core holds it now (after a renderer reload). */
   'view/get': z.object({}),
   'outbox/list': z.object({ limit: z.number().int().min(1).max(1000).optional() }),
+  /** Undo a queued action before it is sent (false once it is in flight or settled). */
+  'outbox/cancel': z.object({ id: z.string().min(1).max(64) }),
   'log/recent': z.object({ limit: z.number().int().min(1).max(1000).optional() }),
   'results/export': z.object({ kind: z.enum(['polls', 'quizzes', 'questions']) }),
   'rehearsal/start': z.object({ audience: z.number().int().min(1).max(20_000), profile: z.enum(['quiet', 'lively', 'storm']) }),
@@ -139,6 +141,7 @@ export interface Responses {
   publish: OutboxItem;
   'view/get': { epoch: string; serial: number; doc: unknown } | null;
   'outbox/list': OutboxItem[];
+  'outbox/cancel': { cancelled: boolean };
   'log/recent': WireEntry[];
   'results/export': ExportedFile;
   'rehearsal/start': RehearsalStatus;

@@ -21,6 +21,23 @@ const ack = (id: string, serial: number, extra: { dup?: boolean; applied?: boole
   ({ t: 'ack', id, serial, applied: extra.applied ?? true, ...extra }) as const;
 
 describe('Journal', () => {
+  it('cancel (undo) settles a queued action so it is never sent, also after a restart; a sent one cannot be undone', async () => {
+    const dir = tmpDir();
+    let j = await Journal.open(dir, { consoleId: 'c1' });
+    const del = await j.enqueue('ev', 'poll.delete', { pollId: 'p1' });
+    const open = await j.enqueue('ev', 'poll.open', { pollId: 'p2' });
+    j.markSent(open.id);
+    expect(await j.cancel(open.id)).toBe(false);
+    expect(await j.cancel(del.id)).toBe(true);
+    expect(await j.cancel(del.id)).toBe(false);
+    expect(j.pending().map((i) => i.id)).toEqual([open.id]);
+    await j.close();
+    j = await Journal.open(dir);
+    expect(j.pending().map((i) => i.id)).toEqual([open.id]);
+    expect(j.entries([del.id])[0]).toMatchObject({ state: 'failed', code: 'cancelled' });
+    await j.close();
+  });
+
   it('generates the console id once and keeps it; an explicit one seeds only a new journal', async () => {
     const dir = tmpDir();
     const j1 = await Journal.open(dir);

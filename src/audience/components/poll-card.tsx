@@ -10,6 +10,7 @@ import { lastVote, ownBallot } from '../lib/own-state';
 import { tallyRows } from '../lib/select';
 import { useAudience } from '../lib/store';
 import { SendState } from './send-state';
+import { useHubNow } from './use-hub-now';
 
 export function PollCard({ poll }: { poll: PollView }) {
   const records = useAudience((s) => s.outbox);
@@ -26,6 +27,7 @@ export function PollCard({ poll }: { poll: PollView }) {
         <span className={`chip ${open ? 'chip-live' : ''}`}>{open ? 'Poll · voting open' : 'Poll · closed'}</span>
         <h2 id={headingId}>{poll.question}</h2>
       </header>
+      {open && poll.closesAt !== null && <PollTimer closesAt={poll.closesAt} durationMs={poll.durationMs ?? 1} />}
       {open && actions && (
         <>
             {(poll.kind === 'single' || poll.kind === 'rating') && (
@@ -54,6 +56,20 @@ export function PollCard({ poll }: { poll: PollView }) {
         <p className="muted">Results are hidden until the host reveals them.</p>
       )}
     </section>
+  );
+}
+
+/** P28: a timed poll's countdown on the hub clock (the hub closes it; this only shows when). */
+function PollTimer({ closesAt, durationMs }: { closesAt: number; durationMs: number }) {
+  const now = useHubNow(true);
+  const left = Math.max(0, closesAt - now);
+  return (
+    <div className="countdown" role="timer" aria-label="Time left to vote">
+      <div className="bar" aria-hidden="true">
+        <div className="bar-fill" style={{ width: `${Math.round((left / Math.max(1, durationMs)) * 100)}%` }} />
+      </div>
+      <span>{left > 0 ? `${Math.ceil(left / 1000)} s left to vote` : 'Time is up'}</span>
+    </div>
   );
 }
 

@@ -11,6 +11,7 @@ const REASONS: Record<string, string> = {
   unknown_poll: 'that poll is gone',
   unknown_question: 'that question is gone',
   rate_limited: 'too fast',
+  event_ended: 'the event has ended',
 };
 
 export function reasonText(reason: string | null): string {

@@ -96,6 +96,7 @@ export class ConsoleCore implements ConsoleApi {
       publish: (p) => this.publish(p.name, p.data),
       'view/get': async () => this.hub?.view ?? null,
       'outbox/list': async (p) => this.outboxItems(p.limit ?? OUTBOX_SHOWN),
+      'outbox/cancel': async (p) => ({ cancelled: await this.requireJournal().cancel(p.id) }),
       'log/recent': async (p) => this.hub?.recentLog(p.limit) ?? [],
       'results/export': async (p) => {
         const doc = this.hub?.view?.doc;

@@ -182,6 +182,16 @@ export class Journal {
     return this.settle({ k: 'failed', id: nack.id, code: nack.code, message: nack.message });
   }
 
+  /**
+   * Undo: an action still queued (durable, not yet sent) is settled as failed `cancelled` and
+   * never sent. False once it is in flight or settled: the hub may already have it.
+   */
+  cancel(id: string): Promise<boolean> {
+    const item = this.unsettled.get(id);
+    if (!item || !item.durable || item.sent) return Promise.resolve(false);
+    return this.settle({ k: 'failed', id, code: 'cancelled', message: 'undone before it was sent' });
+  }
+
   /** In memory only: after a restart every unsettled action is resent anyway. */
   markSent(id: string): void {
     const item = this.unsettled.get(id);

@@ -8,7 +8,10 @@ import type { QuestionStatus } from '../../../shared/domain/types';
 import type { MessageData, MessageName } from '../../../shared/protocol/messages';
 import { api } from '../api';
 import { downloadText } from '../lib/download';
-import { pollData, quizData, type PollInput, type QuizInput } from './cue-inputs';
+import type { OutboxItem } from '../../../shared/console-api';
+import type { PollView } from '../../../shared/domain/types';
+import { pollData, pollInputOf, pollUpdateData, quizData, quizInputOf, type PollInput, type QuizInput } from './cue-inputs';
+import type { StaffQuiz } from './selectors';
 import { addNotice } from './notices';
 import { mergeOutbox, summarise } from './outbox-merge';
 import { useConsole } from './store';
@@ -26,22 +29,26 @@ async function call<N extends RequestName>(name: N, payload: RequestPayload<N>):
   }
 }
 
-async function publish<N extends MessageName>(name: N, data: MessageData<N>, what: string): Promise<boolean> {
+/** Queues an action; the queued outbox item, or null (with a notice) when it was not queued. */
+async function publishItem<N extends MessageName>(name: N, data: MessageData<N>, what: string): Promise<OutboxItem | null> {
   if (useConsole.getState().coreLostAt !== null) {
     addNotice('error', `${what}: not queued — this window lost its console (see the red banner)`);
-    return false;
+    return null;
   }
   const r = await call('publish', { name, data });
   if (!r.ok) {
     addNotice('error', `${what}: not queued — ${r.message}`);
-    return false;
+    return null;
   }
   useConsole.setState((s) => {
     const outbox = mergeOutbox(s.outbox, [r.value]);
     return { outbox, ...summarise(outbox, s.session.eventId) };
   });
-  return true;
+  return r.value;
 }
+
+const publish = async <N extends MessageName>(name: N, data: MessageData<N>, what: string): Promise<boolean> =>
+  (await publishItem(name, data, what)) !== null;
 
 const sessionResult = (r: Outcome<SessionInfo>): Outcome<SessionInfo> => {
   if (r.ok) useConsole.setState({ session: r.value, sessionLoaded: true, screen: r.value.mode === 'none' ? 'setup' : 'run' });
@@ -95,6 +102,38 @@ export async function createQuiz(input: QuizInput): Promise<string | null> {
 export const quizNext = (quizId: string): Promise<boolean> => publish('quiz.next', { quizId }, 'Next question');
 export const quizReveal = (quizId: string): Promise<boolean> => publish('quiz.reveal', { quizId }, 'Reveal answer');
 export const quizEnd = (quizId: string): Promise<boolean> => publish('quiz.end', { quizId }, 'End quiz');
+
+// ---- editing the run of show (P28) ---------------------------------------------------------------
+/** Sends only what changed; true when there was nothing to change too. */
+export async function updatePoll(poll: PollView, input: PollInput): Promise<boolean> {
+  const data = pollUpdateData(poll, input);
+  return data ? publish('poll.update', data, 'Edit poll') : true;
+}
+
+export async function updateQuiz(quiz: StaffQuiz, input: QuizInput): Promise<boolean> {
+  const { quizId: _new, ...data } = quizData(input);
+  return publish('quiz.update', { quizId: quiz.id, ...data, autoReveal: input.autoReveal ?? false }, 'Edit quiz');
+}
+
+/** A new draft from a copy: same question, kind, options and timer; it goes last in the run of show. */
+export const duplicatePoll = (poll: PollView): Promise<string | null> =>
+  createPoll({ ...pollInputOf(poll), question: poll.question }, false);
+
+export const duplicateQuiz = (quiz: StaffQuiz): Promise<string | null> => createQuiz(quizInputOf(quiz));
+
+/** The queued delete (its outbox id lets the host undo it while it is still queued). */
+export const deletePoll = (pollId: string): Promise<OutboxItem | null> => publishItem('poll.delete', { pollId }, 'Delete poll');
+export const deleteQuiz = (quizId: string): Promise<OutboxItem | null> => publishItem('quiz.delete', { quizId }, 'Delete quiz');
+
+/** Undo: true if the action was still queued and will never be sent. */
+export async function undoQueued(id: string): Promise<boolean> {
+  const r = await call('outbox/cancel', { id });
+  if (!r.ok) addNotice('error', `Undo failed: ${r.message}`);
+  else if (!r.value.cancelled) addNotice('warning', 'Too late to undo: the hub already has it.');
+  return r.ok && r.value.cancelled;
+}
+
+export const reorderCues = (order: string[]): Promise<boolean> => publish('cue.order', { order }, 'Reorder');
 
 export const setEventStatus = (status: 'scheduled' | 'live' | 'ended'): Promise<boolean> => publish('event.update', { status }, 'Event status');
 

@@ -104,3 +104,24 @@ export function ratingAverage(poll: PollView): number | null {
   });
   return n ? sum / n : null;
 }
+
+export type RunCue = { kind: 'poll'; id: string; poll: PollView } | { kind: 'quiz'; id: string; quiz: StaffQuiz };
+
+/** Polls and quizzes in the run-of-show order (P28); ids the order does not name (an older hub) follow by creation. */
+export function cuesInOrder(polls: Record<string, PollView> | null, quizzes: Record<string, StaffQuiz> | null, order: readonly string[] | null): RunCue[] {
+  const out: RunCue[] = [];
+  const seen = new Set<string>();
+  const add = (id: string): void => {
+    if (seen.has(id)) return;
+    const poll = polls && Object.hasOwn(polls, id) ? polls[id] : undefined;
+    const quiz = quizzes && Object.hasOwn(quizzes, id) ? quizzes[id] : undefined;
+    if (poll) out.push({ kind: 'poll', id, poll });
+    else if (quiz) out.push({ kind: 'quiz', id, quiz });
+    else return;
+    seen.add(id);
+  };
+  for (const id of order ?? []) add(id);
+  for (const p of polls ? pollList(polls) : []) add(p.id);
+  for (const q of quizzes ? quizList(quizzes) : []) add(q.id);
+  return out;
+}

@@ -1,33 +1,36 @@
-/** New quiz: questions with options, the correct option, a time limit and points. */
+/** New quiz, or edit a draft one: questions with options, the correct option, a time limit and points; auto-reveal. */
 import { useState, type FormEvent } from 'react';
-import { createQuiz } from '../../store/actions';
-import { quizProblem, type QuizQuestionInput } from '../../store/cue-inputs';
+import { createQuiz, updateQuiz } from '../../store/actions';
+import { quizInputOf, quizProblem, type QuizQuestionInput } from '../../store/cue-inputs';
+import type { StaffQuiz } from '../../store/selectors';
 import { FormError } from '../setup/form-error';
 import { OptionFields } from './option-fields';
 
 const blank = (): QuizQuestionInput => ({ prompt: '', options: ['', ''], correctIndex: null, timeLimitSec: 20, points: 1000 });
 
-export function QuizEditor({ onDone }: { onDone(): void }) {
-  const [title, setTitle] = useState('');
-  const [questions, setQuestions] = useState<QuizQuestionInput[]>([blank()]);
+export function QuizEditor({ quiz, onDone }: { quiz?: StaffQuiz; onDone(): void }) {
+  const start = quiz ? quizInputOf(quiz) : null;
+  const [title, setTitle] = useState(start?.title ?? '');
+  const [questions, setQuestions] = useState<QuizQuestionInput[]>(start?.questions ?? [blank()]);
+  const [autoReveal, setAutoReveal] = useState(start?.autoReveal ?? false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const update = (i: number, q: Partial<QuizQuestionInput>): void => setQuestions((qs) => qs.map((x, j) => (j === i ? { ...x, ...q } : x)));
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
-    const input = { title, questions };
+    const input = { title, questions, autoReveal };
     const problem = quizProblem(input);
     if (problem) return setError(problem);
     setBusy(true);
-    const id = await createQuiz(input);
+    const done = quiz ? await updateQuiz(quiz, input) : (await createQuiz(input)) !== null;
     setBusy(false);
-    if (id) onDone();
+    if (done) onDone();
   };
 
   return (
     <form className="card form cue-detail" aria-labelledby="quiz-editor-title" onSubmit={submit}>
-      <h3 id="quiz-editor-title">New quiz</h3>
+      <h3 id="quiz-editor-title">{quiz ? 'Edit quiz' : 'New quiz'}</h3>
       <label>
         Quiz title
         <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} />
@@ -58,10 +61,14 @@ export function QuizEditor({ onDone }: { onDone(): void }) {
       <button type="button" className="button small" onClick={() => setQuestions((qs) => [...qs, blank()])} disabled={questions.length >= 100}>
         + Add question
       </button>
+      <label className="check">
+        <input type="checkbox" checked={autoReveal} onChange={(e) => setAutoReveal(e.target.checked)} />
+        Reveal each answer automatically when its time is up
+      </label>
       <FormError message={error} />
       <div className="row">
         <button type="submit" className="button primary" disabled={busy}>
-          Create quiz
+          {quiz ? 'Save changes' : 'Create quiz'}
         </button>
         <button type="button" className="button ghost" onClick={onDone}>
           Cancel
