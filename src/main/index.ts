@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   });
   // Only without a session to resume: never walk away from an event whose actions may be pending.
   if (process.argv.includes('--local') && started.value.mode === 'none') {
-    const r = await c.request('session/startLocal', { title: 'Rehearsal' });
+    const r = await c.request('session/startLocal', { title: 'Rehearsal', lan: !process.argv.includes('--local-only') });
     if (!r.ok) log.error('could not start the local event', r.error);
   }
   win = createWindow();

@@ -1,5 +1,5 @@
 /**
- * `npm run console:web -- [--port N] [--local [--lan] | --hub URL ...] [--admin-key K]
+ * `npm run console:web -- [--port N] [--local [--local-only] | --hub URL ...] [--admin-key K]
  * [--token T] [--data DIR] [--title T]`; every flag also reads STAGECALL_<FLAG>.
  * Prints `Hub ready: <url>` (local events) and `Console ready: <url with one-time token>`.
  */
@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from '../shared/cli-args';
 import type { Result, SessionInfo } from '../shared/console-api';
+import { isLoopbackUrl, LOOPBACK_WARNING } from '../shared/join-url';
 import { ConsoleCore } from './core/console-core';
 import { defaultDataDir } from './default-data-dir';
 import { resumePlan } from './resume-plan';
@@ -16,6 +17,7 @@ const spec = {
   port: { kind: 'number', default: 0 },
   local: { kind: 'boolean' },
   lan: { kind: 'boolean' },
+  'local-only': { kind: 'boolean' },
   hub: { kind: 'list' },
   'admin-key': { kind: 'string' },
   token: { kind: 'string' },
@@ -26,9 +28,11 @@ const spec = {
   help: { kind: 'boolean' },
 } as const;
 
-const USAGE = `usage: npm run console:web -- [--port N] [--local [--lan] | --hub URL [--hub URL2 ...]]
+const USAGE = `usage: npm run console:web -- [--port N] [--local [--local-only] | --hub URL [--hub URL2 ...]]
                               [--admin-key KEY] [--token TOKEN] [--data DIR] [--title TITLE] [--name NAME]
-  --local           run an embedded hub in this process and a local event on it (--lan: reachable from the LAN)
+  --local           run an embedded hub in this process and a local event on it, reachable by phones
+                    on the same network (the join link and QR use this computer's network address)
+  --local-only      keep the embedded hub on loopback (127.0.0.1): only this computer can join
   --hub + --admin-key  create an event on that hub;  --hub + --token  join an event with a staff token
   the same command again resumes the data folder's event (online or offline, with its outbox);
   --new-event       start another event instead (the old one's unsent actions stay in the outbox)
@@ -56,6 +60,7 @@ async function main(): Promise<void> {
     return;
   }
   if (a.local && a.hub.length) die('--local and --hub exclude each other');
+  if (a['local-only'] && a.lan) die('--local-only and --lan exclude each other');
   if ((a['admin-key'] || a.token) && !a.hub.length) die('--admin-key and --token need --hub URL');
   if (a['admin-key'] && a.token) die('give either --admin-key (create an event) or --token (join one), not both');
 
@@ -76,7 +81,7 @@ async function main(): Promise<void> {
     console.log(`Resuming the ${resumed.mode} event "${resumed.title ?? resumed.eventId}"${resumed.joinCode ? ` (code ${resumed.joinCode})` : ''}; pass --new-event to start another.`);
     if (plan.hubUrls) session = await core.request('session/setHubUrls', { hubUrls: plan.hubUrls });
   } else if (a.local) {
-    session = await core.request('session/startLocal', { title: a.title ?? 'Rehearsal', lan: a.lan });
+    session = await core.request('session/startLocal', { title: a.title ?? 'Rehearsal', lan: !a['local-only'] });
   } else if (a['admin-key']) {
     session = await core.request('session/createRemote', { hubUrls: a.hub, adminKey: a['admin-key'], title: a.title ?? 'Rehearsal', name: a.name ?? 'Host' });
   } else if (a.token) {
@@ -111,6 +116,7 @@ async function main(): Promise<void> {
   const s = session.value;
   if (s.mode === 'local' && s.hubUrls[0]) console.log(`Hub ready: ${s.hubUrls[0]}`);
   if (s.joinUrl) console.log(`Audience joins at: ${s.joinUrl} (code ${s.joinCode})`);
+  if (s.joinUrl && isLoopbackUrl(s.joinUrl)) console.log(`Warning: ${LOOPBACK_WARNING}`);
   console.log(`Console ready: ${host.sessionUrl}`);
 }
 

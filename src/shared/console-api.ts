@@ -84,7 +84,7 @@ export const Requests = {
   'session/get': z.object({}),
   /** The link's state now (events only report changes; a renderer that just loaded asks this). */
   'link/status': z.object({}),
-  /** Local-event mode: start the embedded hub in-process (if not running) and an event on it. */
+  /** Local-event mode: start the embedded hub in-process (if not running) and an event on it; `lan` (default true) listens where phones can reach it. */
   'session/startLocal': z.object({ title: z.string().trim().min(1).max(200), lan: z.boolean().optional() }),
   /** Remote mode: create an event on a hub with its admin key, then connect as host. */
   'session/createRemote': z.object({ hubUrls: z.array(HubUrl).min(1).max(10), adminKey: z.string().min(1).max(500), title: z.string().trim().min(1).max(200), name: z.string().trim().min(1).max(60) }),

@@ -43,7 +43,8 @@ describe('ConsoleCore', () => {
     expect(await a.request('publish', { name: 'poll.open', data: { pollId: 'x' } })).toMatchObject({ ok: false, error: { code: 'not_connected' } });
 
     // Local mode: in-process hub, event, host token, connection.
-    const s = must(await a.request('session/startLocal', { title: 'Town hall' }));
+    // Loopback only (--local-only): the LAN default is pinned by local-lan.test.ts.
+    const s = must(await a.request('session/startLocal', { title: 'Town hall', lan: false }));
     expect(s).toMatchObject({ mode: 'local', title: 'Town hall', role: 'host', canIssueTokens: true });
     expect(s.joinUrl).toBe(`${s.hubUrls[0]}/j/${s.joinCode}`);
     expect(s.joinUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/j\/[A-Z0-9]{6}$/);

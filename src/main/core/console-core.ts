@@ -87,7 +87,7 @@ export class ConsoleCore implements ConsoleApi {
       'app/info': async () => ({ version: opts.version, shell: opts.shell, platform: process.platform }),
       'session/get': async () => this.sessionInfo(),
       'link/status': async () => this.status(),
-      'session/startLocal': (p) => this.exclusive(() => this.startLocal(p.title, p.lan ?? false)),
+      'session/startLocal': (p) => this.exclusive(() => this.startLocal(p.title, p.lan ?? true)),
       'session/createRemote': (p) => this.exclusive(() => this.createRemote(p.hubUrls, p.adminKey, p.title, p.name)),
       'session/joinRemote': (p) => this.exclusive(() => this.joinRemote(p.hubUrls, p.token)),
       'session/leave': () => this.exclusive(() => this.leave()),

@@ -1,6 +1,7 @@
 /** What the host shows the room: join code, audience URL and its QR code; and the event's status. */
 import { useConsole } from '../../store/store';
 import { setEventStatus } from '../../store/actions';
+import { isLoopbackUrl, LOOPBACK_WARNING } from '../../../../shared/join-url';
 import { CopyButton } from './copy-button';
 import { QrCode } from './qr-code';
 
@@ -48,6 +49,11 @@ export function EventCard() {
             </dd>
           </div>
         </dl>
+        {url && isLoopbackUrl(url) && (
+          <p className="banner banner-warn" role="alert" data-testid="loopback-warning">
+            {LOOPBACK_WARNING}
+          </p>
+        )}
         {isHost && (
           <fieldset className="segmented" aria-describedby={pending ? 'status-pending' : undefined}>
             <legend>Event status</legend>
