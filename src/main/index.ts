@@ -14,6 +14,7 @@ import log from 'electron-log/main';
 import { autoUpdater } from 'electron-updater';
 import { ConsoleCore } from './core/console-core';
 import { registerIpc, sendInitialEvents } from './ipc';
+import { createPresenterWindow, isPresenterUrl } from './presenter-window';
 import { rendererCsp } from './renderer-csp';
 import { contentTypeOf, resolveRendererFile } from './renderer-files';
 import { APP_HOST, APP_INDEX_URL, APP_SCHEME, isSafeExternalUrl, isTrustedRendererUrl } from './trusted-sender';
@@ -34,6 +35,7 @@ if (process.env.STAGECALL_DATA) app.setPath('userData', path.resolve(process.env
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let win: BrowserWindow | null = null;
+let presenter: BrowserWindow | null = null;
 let core: ConsoleCore | null = null;
 
 if (!app.requestSingleInstanceLock()) {
@@ -49,7 +51,9 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-navigate', (e) => e.preventDefault());
     contents.on('will-attach-webview', (e) => e.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      if (isSafeExternalUrl(url)) void shell.openExternal(url);
+      // The console's "Presenter view" link: our own managed window, never a renderer-made one.
+      if (isPresenterUrl(url, DEV_URL ?? APP_INDEX_URL)) openPresenter();
+      else if (isSafeExternalUrl(url)) void shell.openExternal(url);
       return { action: 'deny' };
     });
   });
@@ -104,7 +108,7 @@ async function main(): Promise<void> {
   }
   registerIpc(c, {
     isTrusted: (url) => isTrustedRendererUrl(url, DEV_URL),
-    targets: () => (win && !win.isDestroyed() ? [win.webContents] : []),
+    targets: () => [win, presenter].flatMap((w) => (w && !w.isDestroyed() ? [w.webContents] : [])),
     onRefused: (url) => log.warn('refused an IPC request from', url),
   });
   // Only without a session to resume: never walk away from an event whose actions may be pending.
@@ -119,6 +123,38 @@ async function main(): Promise<void> {
   }
 }
 
+function openPresenter(): void {
+  if (presenter && !presenter.isDestroyed()) {
+    presenter.focus();
+    return;
+  }
+  presenter = createPresenterWindow({
+    origin: DEV_URL ?? APP_INDEX_URL,
+    webPreferences: secureWebPreferences(),
+    onLoad: (w) => core && sendInitialEvents(core, w.webContents),
+  });
+  presenter.on('closed', () => {
+    presenter = null;
+  });
+}
+
+/** Electron's security checklist, the same for every window. */
+function secureWebPreferences(): Electron.WebPreferences {
+  return {
+    preload: path.join(__dirname, '..', 'preload', 'index.js'),
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+  };
+}
+
 function createWindow(): BrowserWindow {
   const w = new BrowserWindow({
     width: 1440,
@@ -127,19 +163,7 @@ function createWindow(): BrowserWindow {
     minHeight: 680,
     show: false,
     title: 'Stagecall',
-    webPreferences: {
-      preload: path.join(__dirname, '..', 'preload', 'index.js'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-    },
+    webPreferences: secureWebPreferences(),
   });
   w.once('ready-to-show', () => w.show());
   w.webContents.on('did-finish-load', () => core && sendInitialEvents(core, w.webContents));

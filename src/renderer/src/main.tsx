@@ -3,6 +3,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { api, watchCore } from './api';
 import { App } from './components/shell/app';
+import { isPresenterPath } from '../../shared/presenter-path';
+import { PresenterApp } from './presenter/presenter-app';
 import { startTheme } from './lib/theme';
 import { startFeed } from './store/feed';
 import { useConsole } from './store/store';
@@ -11,6 +13,7 @@ import './styles/theme.css';
 import './styles/layout.css';
 import './styles/components.css';
 import './styles/screens.css';
+import './styles/presenter.css';
 
 useConsole.setState({ theme: savedTheme() });
 startTheme();
@@ -21,6 +24,6 @@ const root = document.getElementById('root');
 if (root)
   createRoot(root).render(
     <StrictMode>
-      <App />
+      {isPresenterPath(window.location.pathname) ? <PresenterApp /> : <App />}
     </StrictMode>,
   );

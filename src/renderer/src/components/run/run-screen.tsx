@@ -60,6 +60,11 @@ export function RunScreen() {
     <div className="screen-inner run">
       <header className="screen-head">
         <h2 className="screen-title">Run of show</h2>
+        <div className="row">
+          {/* Same session: a new tab in the browser; Electron opens its presenter window for this link. */}
+          <a className="button ghost" href="/present" target="_blank" rel="noopener">
+            Presenter view
+          </a>
         {canControl && (
           <div className="row">
             <button type="button" className="button" onClick={() => setEditing('poll')}>
@@ -70,6 +75,7 @@ export function RunScreen() {
             </button>
           </div>
         )}
+        </div>
       </header>
       {!hasView ? (
         <p className="empty">Waiting for the event’s state from the hub…</p>
