@@ -117,9 +117,9 @@ export interface JoinInfo {
 }
 
 /**
- * Follow mode goes with the show: a running quiz's question (then its podium once it ends), else
- * the open poll latest in the run of show, else the latest poll whose results are shown, else the
- * join slide. The other modes pin one slide.
+ * Follow mode goes with the show: the running quiz or open poll latest in the run of show; else
+ * the latest cue that showed something (a quiz's podium, a poll's shown results); else the join
+ * slide. The other modes pin one slide.
  */
 export function presenterSlide(doc: StaffView | null, mode: PresenterMode, join: JoinInfo): Slide {
   const joinSlide: Slide = { kind: 'join', ...join };
@@ -131,14 +131,14 @@ export function presenterSlide(doc: StaffView | null, mode: PresenterMode, join:
     const last = quizzes.at(-1);
     return last ? podium(last) : joinSlide;
   }
-  const running = quizzes.filter((q) => q.status === 'running').at(-1);
-  if (running) return quizSlide(running) ?? joinSlide;
-  const polls = cues.flatMap((c) => (c.kind === 'poll' ? [c.poll] : []));
-  const open = polls.filter((p) => p.status === 'open').at(-1);
-  if (open) return pollSlide(open);
-  const shown = polls.filter((p) => p.status === 'closed' && p.resultsVisible).at(-1);
-  if (shown) return pollSlide(shown);
-  const ended = quizzes.filter((q) => q.status === 'ended').at(-1);
-  if (ended && ended.leaderboard.length) return podium(ended);
+  // Something live wins (the latest in the run of show); then the latest cue that showed something.
+  for (const c of [...cues].reverse()) {
+    if (c.kind === 'quiz' && c.quiz.status === 'running') return quizSlide(c.quiz) ?? joinSlide;
+    if (c.kind === 'poll' && c.poll.status === 'open') return pollSlide(c.poll);
+  }
+  for (const c of [...cues].reverse()) {
+    if (c.kind === 'quiz' && c.quiz.status === 'ended' && c.quiz.leaderboard.length) return podium(c.quiz);
+    if (c.kind === 'poll' && c.poll.status === 'closed' && c.poll.resultsVisible) return pollSlide(c.poll);
+  }
   return joinSlide;
 }
