@@ -30,10 +30,18 @@ const SIZES = [
   { width: 1920, height: 1080 },
 ] as const;
 
+/** Docs screenshots only with STAGECALL_UI_SHOTS=1 (like console-screenshots.spec.ts): a test run leaves the tree clean. */
+const SHOTS = !!process.env.STAGECALL_UI_SHOTS;
+
 async function shoot(name: string): Promise<void> {
+  if (!SHOTS) return;
+  // The controls hide until pointed at or focused: take the slide as the room sees it.
+  await present.mouse.move(1, 1);
+  // Strings: the Node tsconfig has no DOM lib, and these run in the page.
+  await present.evaluate('document.activeElement && document.activeElement.blur && document.activeElement.blur()');
   for (const size of SIZES) {
     await present.setViewportSize(size);
-    await present.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await present.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
     await present.screenshot({ path: path.join(ROOT, 'docs/screenshots', `presenter-${name}-${size.width}.png`) });
   }
   await present.setViewportSize(SIZES[0]);
@@ -70,7 +78,7 @@ test('join slide: the code in type at least 48 px and a QR of at least 200 px, b
   const qr = slide.getByRole('img', { name: /QR code to join/ });
   await expect(qr).toBeVisible();
   const measure = async () => ({
-    font: await slide.getByTestId('presenter-code').evaluate((el) => parseFloat(getComputedStyle(el).fontSize)),
+    font: await slide.getByTestId('presenter-code').evaluate((el) => parseFloat((globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } }).getComputedStyle(el).fontSize)),
     qr: (await qr.boundingBox())?.width ?? 0,
   });
   const small = await measure();

@@ -156,7 +156,7 @@ export function QaSlide({ slide }: { slide: Of<'qa'> }) {
         <ul className="pv-wall">
           {slide.questions.map((q) => (
             <li key={q.id} className={q.pinned ? 'pinned' : undefined}>
-              {q.pinned && <span className="pv-pin">📌 Pinned</span>}
+              {q.pinned && <span className="pv-pin">★ Pinned</span>}
               <span className="pv-q-text">{q.text}</span>
               <span className="pv-q-meta">
                 {q.author ?? 'Anonymous'} · ▲ {q.upvotes}
