@@ -1,4 +1,4 @@
-/** Starts a TypeScript program as a child process (node --import tsx) and waits for its ready line. */
+/** Starts a program as a child process (TypeScript through node --import tsx, JavaScript as is) and waits for its ready line. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
@@ -15,7 +15,8 @@ export interface Child {
 }
 
 export async function startChild(file: string, args: string[], ready: RegExp, env: Record<string, string> = {}): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, file), ...args], {
+  const loader = /\.[cm]?js$/.test(file) ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...loader, path.join(ROOT, file), ...args], {
     cwd: ROOT,
     env: { ...process.env, STAGECALL_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,8 +48,8 @@ export async function startChild(file: string, args: string[], ready: RegExp, en
 
 export const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789';
 
-/** The real hub (src/hub/cli.ts) on loopback; joins unthrottled unless `joinRate` is given. */
+/** The real hub on loopback, as `npm run hub` starts it (built JavaScript); joins unthrottled unless `joinRate` is given. */
 export function startHubChild(dataDir: string, o: { port?: number; joinRate?: number } = {}): Promise<Child> {
   const args = ['--port', String(o.port ?? 0), '--data', dataDir, '--admin-key', BENCH_ADMIN_KEY, '--join-rate', String(o.joinRate ?? 100_000)];
-  return startChild('src/hub/cli.ts', args, /Hub ready: (http:\/\/\S+)/);
+  return startChild('src/main/launch.cjs', ['hub', ...args], /Hub ready: (http:\/\/\S+)/);
 }
