@@ -3,7 +3,7 @@
  * WebSocket with hello/welcome, pubs that resolve on their ack, and an optional staff-view mirror.
  */
 import WebSocket from 'ws';
-import { applyPatch } from '../../src/shared/json-patch';
+import { ViewMirror } from '../../src/shared/client';
 import { decodeHubFrame, SUBPROTOCOL, type AckFrame, type HubFrame, type MessageName, type NackFrame } from '../../src/shared/protocol';
 
 export async function adminPost<T>(hubUrl: string, pathname: string, body: unknown, adminKey: string): Promise<T> {
@@ -26,7 +26,7 @@ export async function createEventWithHost(hubUrl: string, adminKey: string, titl
 export class StaffClient {
   private readonly waiting = new Map<string, (f: AckFrame | NackFrame) => void>();
   private seq = 0;
-  staff: { serial: number; epoch: string; doc: unknown } | null = null;
+  private readonly mirror = new ViewMirror('staff');
   onFrame: (f: HubFrame) => void = () => undefined;
 
   private constructor(readonly ws: WebSocket) {
@@ -38,15 +38,16 @@ export class StaffClient {
         this.waiting.get(f.id)?.(f);
         this.waiting.delete(f.id);
       } else if (f.t === 'sync' && f.view === 'staff') {
-        if ('snapshot' in f) this.staff = { serial: f.serial, epoch: f.epoch, doc: f.snapshot };
-        else if (this.staff && this.staff.serial === f.base) {
-          const r = applyPatch(this.staff.doc, f.patch);
-          if (r.ok) this.staff = { serial: f.serial, epoch: f.epoch, doc: r.doc };
-        }
+        this.mirror.apply(f);
       }
       this.onFrame(f);
     });
     ws.on('error', () => undefined);
+  }
+
+  /** The staff view as mirrored (subscribeStaff first). */
+  get staff(): { serial: number; epoch: string; doc: unknown } | null {
+    return this.mirror.state;
   }
 
   static async connect(hubUrl: string, token: string): Promise<StaffClient> {

@@ -3,7 +3,7 @@
  * frames kept in order, and `waitFor` that resolves on a condition (never on a sleep).
  */
 import WebSocket from 'ws';
-import { applyPatch } from '../../src/shared/json-patch';
+import { ViewMirror } from '../../src/shared/client';
 import { decodeHubFrame, SUBPROTOCOL, type HubFrame } from '../../src/shared/protocol';
 
 export interface Closed {
@@ -67,17 +67,21 @@ export class TestClient {
     return this.waitFor((f) => (f.t === 'ack' || f.t === 'nack') && f.id === id, { from });
   }
 
+  private readonly mirrors = new Map<'staff' | 'audience', ViewMirror>();
+
+  /** The shared mirror, held strictly: a test client must never see a patch that does not fit. */
   private track(f: HubFrame): void {
     if (f.t === 'self') this.selfData = f.data;
     if (f.t !== 'sync') return;
-    if ('snapshot' in f) this.views[f.view] = { serial: f.serial, epoch: f.epoch, doc: f.snapshot };
-    else {
-      const cur = this.views[f.view];
-      if (!cur || cur.serial !== f.base) throw new Error(`patch base ${f.base} does not match held serial ${cur?.serial}`);
-      const r = applyPatch(cur.doc, f.patch);
-      if (!r.ok) throw new Error(`patch failed: ${r.error}`);
-      this.views[f.view] = { serial: f.serial, epoch: f.epoch, doc: r.doc };
-    }
+    let m = this.mirrors.get(f.view);
+    if (!m) this.mirrors.set(f.view, (m = new ViewMirror(f.view)));
+    // Tests may hand a client a held view (a resume from another socket's state): start from it.
+    const held = this.views[f.view];
+    if (held && m.state?.serial !== held.serial) m.seed(held);
+    const r = m.apply(f);
+    if (!r.ok) throw new Error(`sync frame not applied (${r.code}): ${r.message}`);
+    const st = m.state;
+    if (st) this.views[f.view] = { serial: st.serial, epoch: st.epoch, doc: st.doc };
   }
 
   private wake(): void {
