@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import type { Session } from '../lib/session';
 import { activeQuiz, visiblePolls } from '../lib/select';
 import { useAudience } from '../lib/store';
+import { LateVotes } from './late-votes';
 import { PollCard } from './poll-card';
 import { QnA } from './qna';
 import { QuizCard } from './quiz-card';
@@ -31,6 +32,7 @@ export function EventScreen({ session, onLeave }: { session: Session; onLeave():
       <EventBanner />
       <main className="content">
         {!view && <p className="muted center">Loading the event…</p>}
+        {view && <LateVotes view={view} />}
         {quiz && <QuizCard quiz={quiz} />}
         {polls.map((p) => (
           <PollCard key={p.id} poll={p} />
