@@ -1,5 +1,5 @@
-/** Admin key and signed tokens (P5, P8). The signing secret is derived from the admin key, so
- * every node of a cluster that shares the key accepts the same tokens. */
+/** Admin key and signed tokens (P5, P8). The signing secret is random and kept by the engine
+ * (a 0600 file, or one Redis key shared by every node of a cluster). */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,11 +41,33 @@ export const safeEqual = (a: string, b: string): boolean => {
   return x.length === y.length && crypto.timingSafeEqual(x, y);
 };
 
+export const MIN_ADMIN_KEY_LENGTH = 24;
+const MIN_DISTINCT_CHARS = 8;
+
+/**
+ * Why an admin key is too weak, or null. Whoever guesses it runs every event, and it travels
+ * over the LAN in local mode: at least 24 characters, from more than a tiny alphabet.
+ */
+export function adminKeyProblem(key: string): string | null {
+  if (key.length < MIN_ADMIN_KEY_LENGTH)
+    return `the admin key is ${key.length} characters long; use at least ${MIN_ADMIN_KEY_LENGTH} random ones (or leave it out and the hub makes one)`;
+  if (new Set(key).size < MIN_DISTINCT_CHARS)
+    return `the admin key uses only ${new Set(key).size} different characters; use at least ${MIN_DISTINCT_CHARS} (a random key, not a repeated pattern)`;
+  return null;
+}
+
 export class TokenAuthority {
   private readonly secret: Uint8Array;
 
-  constructor(private readonly adminKey: string) {
-    this.secret = crypto.createHmac('sha256', adminKey).update('stagecall-token-signing-v1').digest();
+  /** `signingSecret` is random and stored by the engine (Engine.tokenSecret), never derived from the admin key. */
+  constructor(
+    private readonly adminKey: string,
+    signingSecret: string,
+  ) {
+    const problem = adminKeyProblem(adminKey);
+    if (problem) throw new Error(problem);
+    if (signingSecret.length < 32) throw new Error('the token-signing secret is too short');
+    this.secret = new TextEncoder().encode(signingSecret);
   }
 
   isAdmin(bearer: string | undefined): boolean {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { parseArgs } from '../shared/cli-args';
-import { loadOrCreateAdminKey } from './auth';
+import { adminKeyProblem, loadOrCreateAdminKey } from './auth';
 import { createEngine } from './engine/create-engine';
 import { parseHostPorts, type HostPort } from './engine/redis/host-port';
 import { startHub } from './hub';
@@ -86,6 +86,11 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(a.data ?? './data');
   const node = a.node ?? `${os.hostname().split('.')[0]}-${process.pid}`;
   const admin = loadOrCreateAdminKey(dataDir, a['admin-key']);
+  const weak = adminKeyProblem(admin.key);
+  if (weak) {
+    console.error(`stagecall hub: ${weak}`);
+    process.exit(2);
+  }
   if (admin.createdAt) console.log(`Admin key (created, stored in ${admin.createdAt}, shown once): ${admin.key}`);
   const engine = await createEngine(
     a.engine === 'redis'

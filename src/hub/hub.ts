@@ -69,7 +69,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const log = opts.logger ?? pino({ level: process.env.STAGECALL_LOG_LEVEL ?? 'info' });
   const startedAt = Date.now();
   const engine = opts.engine;
-  const tokens = new TokenAuthority(opts.adminKey);
+  const tokens = new TokenAuthority(opts.adminKey, await engine.tokenSecret());
   const metrics = new HubMetrics(opts.capacity ?? 5_000);
   metrics.trackEventTroubles(() => engine.troubles?.() ?? []);
   /** Runtimes that finished opening, for what /metrics reads synchronously. */

@@ -90,6 +90,13 @@ export function engineSuite(name: string, makeEngine: () => Promise<EngineHarnes
       await h.cleanup();
     });
 
+    it('P8 the token-signing secret is random, long, and the same on every call and after a restart', async () => {
+      const secret = await engine.tokenSecret();
+      expect(secret.length).toBeGreaterThanOrEqual(32);
+      expect(await engine.tokenSecret()).toBe(secret);
+      if (await restart()) expect(await engine.tokenSecret()).toBe(secret);
+    });
+
     it('P15 a new event has lastSerial 0 and an epoch; events number their serials independently', async () => {
       const a = await newEvent(engine);
       const b = await newEvent(engine);

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { TokenAuthority } from '../../src/hub/auth';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -79,3 +80,8 @@ export const staffToken = (hubUrl: string, eventId: string, role: 'host' | 'mode
 
 export const joinAudience = (hubUrl: string, code: string, name?: string): Promise<{ token: string; clientId: string; eventId: string }> =>
   post(`${hubUrl}/v1/join`, { code, ...(name ? { name } : {}) });
+
+/** Signs tokens as this hub does (with the random secret it keeps in its data folder), e.g. an expired one. */
+export function hubTokenAuthority(hub: { dataDir: string }): TokenAuthority {
+  return new TokenAuthority(ADMIN_KEY, fs.readFileSync(path.join(hub.dataDir, 'token-secret'), 'utf8').trim());
+}

@@ -3,8 +3,7 @@
  * bystander, and the event's state is unchanged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenAuthority } from '../../src/hub/auth';
-import { ADMIN_KEY, createEvent, joinAudience, staffToken, startHubProcess, type HubProcess } from '../helpers/hub-process';
+import { hubTokenAuthority, createEvent, joinAudience, staffToken, startHubProcess, type HubProcess } from '../helpers/hub-process';
 import { TestClient } from '../helpers/test-client';
 
 let hub: HubProcess;
@@ -84,7 +83,7 @@ describe('bad input', () => {
     const c = await TestClient.open(hub.url, `?event=${ev.eventId}`);
     c.send({ t: 'hello', token: (await staffToken(hub.url, other.eventId)).token });
     expect((await c.waitClosed()).code).toBe(4003);
-    const expired = await new TokenAuthority(ADMIN_KEY).issue({ clientId: 'h', eventId: ev.eventId, role: 'host', name: 'x' }, -1);
+    const expired = await hubTokenAuthority(hub).issue({ clientId: 'h', eventId: ev.eventId, role: 'host', name: 'x' }, -1);
     const d = await TestClient.open(hub.url);
     d.send({ t: 'hello', token: expired.token });
     expect((await d.waitClosed()).code).toBe(4001);

@@ -41,7 +41,7 @@ describe('hub command line', () => {
 
   it('reads flags from STAGECALL_* environment variables', async () => {
     const data = tempDir('cli-env');
-    const r = await runHub([], { STAGECALL_PORT: '0', STAGECALL_DATA: data, STAGECALL_ADMIN_KEY: 'from-env-key' });
+    const r = await runHub([], { STAGECALL_PORT: '0', STAGECALL_DATA: data, STAGECALL_ADMIN_KEY: 'from-env-key-0123456789abcdef' });
     expect(r.out).toMatch(/Hub ready: http:\/\/127\.0\.0\.1:\d+/);
     expect(fs.existsSync(path.join(data, 'admin.key'))).toBe(false);
   });

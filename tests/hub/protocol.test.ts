@@ -1,8 +1,7 @@
 /** PROTOCOL.md against the real hub process: each test names the requirement it pins down. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenAuthority } from '../../src/hub/auth';
 import type { AckFrame, HistoryFrame, HubFrame, LogFrame, StatsFrame, WelcomeFrame } from '../../src/shared/protocol';
-import { ADMIN_KEY, createEvent, joinAudience, staffToken, startHubProcess, type HubProcess } from '../helpers/hub-process';
+import { ADMIN_KEY, hubTokenAuthority, createEvent, joinAudience, staffToken, startHubProcess, type HubProcess } from '../helpers/hub-process';
 import { TestClient } from '../helpers/test-client';
 
 let hub: HubProcess;
@@ -101,7 +100,7 @@ describe('session', () => {
   });
 
   it('P8 P9 an expired token is refused with 4001', async () => {
-    const expired = await new TokenAuthority(ADMIN_KEY).issue({ clientId: 'host_x', eventId: ev.eventId, role: 'host', name: 'Old' }, -60);
+    const expired = await hubTokenAuthority(hub).issue({ clientId: 'host_x', eventId: ev.eventId, role: 'host', name: 'Old' }, -60);
     const c = track(await TestClient.open(hub.url));
     c.send({ t: 'hello', token: expired.token });
     expect(await c.waitFor((f) => f.t === 'error')).toMatchObject({ code: 'unauthorized', message: 'token expired' });

@@ -85,5 +85,11 @@ export interface Engine {
 
   /** Shared presence counters: each node reports its own; `presence` sums the live ones. */
   reportPresence(eventId: string, sample: PresenceSample): Promise<void>;
+  /**
+   * The token-signing secret (P8), random, created on first use and the same for every node on
+   * this storage: a file of mode 0600 in the data folder, or one Redis key. Never derived from
+   * the admin key (docs/security.md).
+   */
+  tokenSecret(): Promise<string>;
   presence(eventId: string): Promise<PresenceSample[]>;
 }

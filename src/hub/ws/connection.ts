@@ -58,6 +58,7 @@ export class Connection implements Subscriber {
   private flood: FloodDetector | null = null;
   private malformed: number[] = [];
   private helloTimer: NodeJS.Timeout;
+  private expiryTimer: NodeJS.Timeout | null = null;
   private rtts: number[] = [];
   private pingSentAt = 0;
   lastHeard = Date.now();
@@ -178,6 +179,7 @@ export class Connection implements Subscriber {
     const wasReady = this.phase === 'ready';
     this.phase = 'closed';
     clearTimeout(this.helloTimer);
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.runtime?.detach(this);
     if (wasReady) this.host.onClose(this);
   }
@@ -281,6 +283,13 @@ export class Connection implements Subscriber {
     this.flood = new FloodDetector(rate.perSec);
     this.phase = 'ready';
     runtime.attach(this);
+    // P32: the token's expiry holds on a live connection too, not only at hello.
+    const untilExp = Math.min(v.claims.exp * 1000 - Date.now(), 2 ** 31 - 1);
+    this.expiryTimer = setTimeout(() => {
+      this.sendError('unauthorized', 'token expired');
+      this.close(CloseCode.unauthorized, 'token expired');
+    }, Math.max(0, untilExp));
+    this.expiryTimer.unref();
     this.send({
       t: 'welcome',
       connectionId: this.connectionId,

@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { LogEntry } from '../../../shared/domain/types';
 import type { AppendInput, AppendOutcome, Engine, EventLogInfo, EventMeta, EventTrouble, PresenceSample } from '../engine';
 import { EngineError } from '../engine-error';
+import { loadOrCreateSecretFile } from '../secret-file';
 import { acquireDirLock } from './dir-lock';
 import { EventLog, type LogCounters } from './event-log';
 import { fsyncDir, writeFileAtomic } from './fs-durable';
@@ -69,6 +70,10 @@ export class EmbeddedEngine implements Engine {
     this.eventsDir = path.join(opts.dataDir, 'events');
     this.recentEntries = opts.recentEntries ?? 10_000;
     this.presenceStore = new PresenceStore(opts.now ?? Date.now);
+  }
+
+  async tokenSecret(): Promise<string> {
+    return loadOrCreateSecretFile(path.join(this.dataDir, 'token-secret'));
   }
 
   async open(): Promise<void> {

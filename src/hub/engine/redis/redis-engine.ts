@@ -395,6 +395,16 @@ export class RedisEngine implements Engine {
     console.warn(`[redis engine ${this.node}] ${(err as Error)?.message ?? String(err)} (retrying)`);
   }
 
+  async tokenSecret(): Promise<string> {
+    const key = `${this.keys.prefix}token-secret`;
+    const client = this.connected();
+    // The first node to start sets it; every node then signs and verifies with the same one.
+    await this.call(() => client.set(key, crypto.randomBytes(32).toString('base64url'), { condition: 'NX' }));
+    const secret = await this.call(() => client.get(key));
+    if (!secret) throw new EngineError('unavailable', 'the token secret could not be read from Redis');
+    return String(secret);
+  }
+
   private connected(): Commands {
     if (this.state !== 'open' || !this.link) throw new EngineError('closed', `engine is ${this.state === 'closed' ? 'closed' : 'not open'}`);
     return this.link.commands;
