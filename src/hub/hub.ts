@@ -137,6 +137,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     frameIn: () => metrics.frameIn(),
     framesSent: (kind, n) => metrics.framesSent(kind, n),
     ackLatency: (ms) => metrics.ack(ms),
+    divergence: (view) => metrics.divergence(view),
     log,
   };
 

@@ -28,6 +28,7 @@ export class HubMetrics {
   private readonly framesOutByKind = new Map<string, client.Counter.Internal>();
   private readonly ackHist: client.Histogram;
   private readonly fanoutHist: client.Histogram<'view'>;
+  private readonly divergences: client.Counter<'view'>;
   private readonly drainingGauge: client.Gauge;
   private readonly eventConnGauge: client.Gauge<'event' | 'role'>;
   private syncCount = 0;
@@ -87,6 +88,14 @@ export class HubMetrics {
       },
     });
     this.eventConnGauge = new client.Gauge({ name: 'stagecall_event_connections', help: 'Open WebSocket sessions by event and role', labelNames: ['event', 'role'], registers: [this.registry] });
+    this.divergences = new client.Counter({
+      name: 'stagecall_state_divergences_total',
+      help: 'Clients whose view state did not match a sync frame hash (P26) and re-subscribed; expected 0',
+      labelNames: ['view'],
+      registers: [this.registry],
+    });
+    this.divergences.inc({ view: 'staff' }, 0);
+    this.divergences.inc({ view: 'audience' }, 0);
     this.loop = monitorEventLoopDelay({ resolution: 10 });
     this.loop.enable();
   }
@@ -167,6 +176,9 @@ export class HubMetrics {
   ack(ms: number): void {
     this.windowAck.record(ms);
     this.ackHist.observe(ms / 1000);
+  }
+  divergence(view: 'staff' | 'audience'): void {
+    this.divergences.inc({ view });
   }
   fanout(view: string, ms: number): void {
     this.fanoutHist.observe({ view }, ms / 1000);

@@ -102,7 +102,8 @@ describe('client: views', () => {
     s.receive(snapshot(11));
     s.receive(patch(11, 12));
     expect(t.client.status.mismatches).toBe(1);
-    expect(s.sentOfType('sub').at(-1)).toEqual({ t: 'sub', view: 'staff' });
+    // No since (a snapshot), and the reason, which the hub counts in /metrics.
+    expect(s.sentOfType('sub').at(-1)).toEqual({ t: 'sub', view: 'staff', reason: 'hash_mismatch' });
   });
 
   it('P26 by default checks each frame\'s hash: a state that differs is counted and re-asked as a snapshot', () => {

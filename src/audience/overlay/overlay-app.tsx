@@ -26,6 +26,7 @@ export function OverlayApp() {
       token: params.token,
       eventId: params.eventId,
       clientName: `stagecall-overlay-${params.kind}`,
+      reportApplied: true, // P27: an overlay is an audience screen too
       onStatus: (s) => useOverlay.setState({ phase: linkPhase(s), detail: s.detail }),
     });
     const stop = link.client.view('audience', (doc) => {

@@ -45,6 +45,8 @@ export interface SessionHost {
   frameIn(): void;
   framesSent(kind: string, n: number): void;
   ackLatency(ms: number): void;
+  /** P26: a client found its state did not match a frame's hash and re-subscribed. */
+  divergence(view: 'staff' | 'audience'): void;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -320,6 +322,7 @@ export class Connection implements Subscriber {
           .then((h) => this.send({ t: 'history', ...h }, 'history'))
           .catch((err: unknown) => this.fail(err));
       case 'sub':
+        if (frame.reason === 'hash_mismatch' && frame.view !== 'log' && frame.view !== 'stats') this.host.divergence(frame.view);
         if (frame.view === 'audience') return rt.subscribeView('audience', this, frame.since, frame.epoch);
         if (!isStaff(this.role)) return this.sendError('forbidden', `the ${frame.view} view is for staff roles`);
         if (frame.view === 'staff') return rt.subscribeView('staff', this, frame.since, frame.epoch);

@@ -103,6 +103,7 @@ export class HubSession {
       window: CONSOLE_WINDOW,
       // P26 on a 2 MB staff view: native SHA-256, and at most one check a second.
       verify: hashCheck({ sha256Hex: nodeSha256Hex, everyMs: 1_000 }),
+      reportApplied: true, // P27: the console's own staff view reports too
       autoConnect: false,
       ...opts.link,
       onListenerError: (err) => console.error('[console] link listener failed', err),

@@ -233,7 +233,7 @@ export class StagecallClient {
     if (!sub || sub.listeners.size === 0) return;
     const r = sub.mirror.apply(f);
     if (!r.ok) {
-      if (r.resubscribe) this.sendSub(f.view, r.resubscribe);
+      if (r.resubscribe) this.sendSub(f.view, r.resubscribe, undefined, r.code === 'hash_mismatch' ? 'hash_mismatch' : undefined);
       return;
     }
     const state = sub.mirror.state as ViewState;
@@ -263,8 +263,8 @@ export class StagecallClient {
     if (this.statsListeners.size > 0) this.sendSub('stats', {});
   }
 
-  private sendSub(view: SubFrame['view'], c: ViewCursor, welcomeEpoch = this.connection.welcome?.epoch): void {
-    const frame: SubFrame = { t: 'sub', view };
+  private sendSub(view: SubFrame['view'], c: ViewCursor, welcomeEpoch = this.connection.welcome?.epoch, reason?: SubFrame['reason']): void {
+    const frame: SubFrame = { t: 'sub', view, ...(reason ? { reason } : {}) };
     if (view !== 'stats' && c.since !== undefined) {
       if (view === 'log') {
         // A log serial from another epoch points into a log that no longer exists (P15): ask from the start.

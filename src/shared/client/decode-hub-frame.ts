@@ -48,6 +48,7 @@ const CHECKS: Record<string, Check> = {
   sync: (f) => {
     const base = need(f, { view: (v) => v === 'staff' || v === 'audience', epoch: str, serial });
     if (base) return base;
+    if (f.hash !== undefined && !(typeof f.hash === 'string' && /^[0-9a-f]{16}$/.test(f.hash))) return 'field "hash" is not 16 lower-case hex digits';
     if ('patch' in f) return need(f, { base: serial, patch: (v) => Array.isArray(v) && v.every(isOp) });
     return 'snapshot' in f ? null : 'a sync frame holds a snapshot or a patch';
   },

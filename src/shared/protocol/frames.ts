@@ -32,6 +32,8 @@ export const SubFrame = z.object({
   view: ViewName,
   since: Serial.optional(),
   epoch: z.string().max(64).optional(),
+  /** Not in PROTOCOL.md: why a client re-subscribes; `hash_mismatch` (P26) is counted in /metrics (docs/protocol-notes.md). */
+  reason: z.enum(['hash_mismatch']).optional(),
 });
 /** Not in PROTOCOL.md: stop a subscription without closing the socket (docs/protocol-notes.md). */
 export const UnsubFrame = z.object({ t: z.literal('unsub'), view: ViewName });
