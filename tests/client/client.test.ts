@@ -116,7 +116,7 @@ describe('client: views', () => {
     s.receive({ ...patch(2, 3), hash: stateHash({ n: 999 }) });
     expect(t.client.status.mismatches).toBe(1);
     expect(t.client.viewState('staff')).toBeNull();
-    expect(s.sentOfType('sub').at(-1)).toEqual({ t: 'sub', view: 'staff' });
+    expect(s.sentOfType('sub').at(-1)).toEqual({ t: 'sub', view: 'staff', reason: 'hash_mismatch' });
     // Sampling: with everyMs, patches between checks pass unchecked; snapshots are always checked.
     let now = 0;
     const check = hashCheck({ everyMs: 1_000, now: () => now });

@@ -60,7 +60,7 @@ describe('P26 a client fed a corrupted patch', () => {
     hub = await startHubProcess();
     const { eventId } = await createEvent(hub.url);
     const { token } = await staffToken(hub.url, eventId);
-    const client = createClient({ urls: [hub.url], token, WebSocket: tamperingWebSocket('Genuine text', 'Forged text!'), client: { name: 'tamper-test', version: '1' } });
+    const client = createClient({ urls: [hub.url], token, WebSocket: tamperingWebSocket('Genuine text', 'Forged text!'), reportApplied: true, client: { name: 'tamper-test', version: '1' } });
     clients.push(client);
     const kinds: string[] = [];
     let view: StaffView | null = null;
