@@ -1,5 +1,6 @@
 /**
- * `npm run hub -- --port 8787 --data ./data [--engine redis --redis redis://...]`.
+ * `npm run hub -- --port 8787 --data ./data [--engine redis --redis redis://...]`;
+ * `npm run hub -- verify|repair --data DIR` checks or repairs the embedded logs (log-doctor.ts).
  * Prints `Hub ready: <url>` once listening; SIGTERM/SIGINT shut down gracefully (P11);
  * SIGUSR2 or POST /v1/admin/drain drains the node (P31) and the process exits once drained.
  */
@@ -11,6 +12,7 @@ import { adminKeyProblem, loadOrCreateAdminKey } from './auth';
 import { createEngine } from './engine/create-engine';
 import { parseHostPorts, type HostPort } from './engine/redis/host-port';
 import { startHub } from './hub';
+import { runLogDoctor } from './log-doctor';
 
 const spec = {
   port: { kind: 'number', default: 8787 },
@@ -36,6 +38,8 @@ const USAGE = `usage: npm run hub -- [--port 8787] [--host 127.0.0.1] [--data ./
                       [--redis-sentinels host:port,host:port --redis-master-name NAME] [--redis-min-replicas 1]
                       [--sync-hz 10] [--capacity 5000] [--join-rate 50] [--drain-seconds 10]
                       [--queue-budget-mb 256]
+       npm run hub -- verify --data DIR   report every damaged event and line (exit 1 if any)
+       npm run hub -- repair --data DIR   keep each damaged log's valid prefix, move the rest aside, new epoch
 every flag also reads STAGECALL_<FLAG> (STAGECALL_PORT, STAGECALL_DATA, STAGECALL_ADMIN_KEY, ...)`;
 
 /** pino-pretty is a development convenience (devDependencies): a production install logs JSON lines. */
@@ -49,7 +53,9 @@ function hasPrettyPrinter(): boolean {
 }
 
 async function main(): Promise<void> {
-  const parsed = parseArgs(spec, process.argv.slice(2), process.env);
+  const argv = process.argv.slice(2);
+  const command = argv[0] === 'verify' || argv[0] === 'repair' ? argv[0] : null;
+  const parsed = parseArgs(spec, command ? argv.slice(1) : argv, process.env);
   if (!parsed.ok) {
     console.error(`stagecall hub: ${parsed.error}\n${USAGE}`);
     process.exit(2);
@@ -57,6 +63,10 @@ async function main(): Promise<void> {
   const a = parsed.args;
   if (a.help) {
     console.log(USAGE);
+    return;
+  }
+  if (command) {
+    process.exitCode = await runLogDoctor(command, path.resolve(a.data ?? './data'));
     return;
   }
   if (a.engine !== 'embedded' && a.engine !== 'redis') {

@@ -89,16 +89,23 @@ describe('embedded engine', () => {
     expect((await e.info(EVENT.eventId)).lastSerial).toBe(3);
   });
 
-  it('P16 damage before a committed line fails open with the file and line named, and leaves the file alone', async () => {
+  it('P16 damage before a committed line quarantines that event (named line, file left alone); the engine still opens', async () => {
     await seed(10);
     const text = lines();
     const damaged = fs.readFileSync(logFile(), 'utf8').replace('"m4"', '"mX"');
     fs.writeFileSync(logFile(), damaged);
-    await expect(openEmbedded(dataDir)).rejects.toMatchObject({ code: 'corrupt_log', message: expect.stringContaining(`${logFile()}: line 4 `) });
+    let e = await reopen();
+    await expect(e.info(EVENT.eventId)).rejects.toMatchObject({ code: 'corrupt_log', message: expect.stringContaining('quarantined: its log is damaged at line 4 ') });
+    await expect(e.append(EVENT.eventId, [])).rejects.toMatchObject({ code: 'corrupt_log' });
+    expect(e.troubles()).toEqual([{ eventId: EVENT.eventId, state: 'quarantined', reason: expect.stringContaining('line 4 '), since: expect.any(Number) }]);
+    expect(await e.getEvent(EVENT.eventId)).toMatchObject({ eventId: EVENT.eventId });
+    await e.close();
+    engine = undefined;
     expect(fs.readFileSync(logFile(), 'utf8')).toBe(damaged);
     // A line cut in the middle of the file (a lost newline) is caught the same way.
     fs.writeFileSync(logFile(), `${text.slice(0, 6).join('\n')}\n${(text[6] as string).slice(0, 30)}\n${text.slice(7).join('\n')}\n`);
-    await expect(openEmbedded(dataDir)).rejects.toMatchObject({ code: 'corrupt_log', message: expect.stringContaining('line 7 ') });
+    e = await reopen();
+    expect(e.troubles()[0]?.reason).toContain('line 7 ');
   });
 
   it('P15 a lost log file gives a new epoch and serials start again at 1', async () => {

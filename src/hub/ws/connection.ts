@@ -224,6 +224,12 @@ export class Connection implements Subscriber {
       if (frame.t !== 'hello') return this.close(CloseCode.noHello, 'the first frame must be hello');
       this.phase = 'authenticating';
       void this.onHello(frame.token, frame.eventId).catch((err: unknown) => {
+        if (isEngineError(err, 'corrupt_log') || isEngineError(err, 'unavailable')) {
+          // One event's storage is down (quarantined log, unreachable store): say so; others serve.
+          this.host.log.warn({ reason: err.message }, 'hello refused: event unavailable');
+          this.send({ t: 'error', code: 'unavailable', message: `this event cannot be served right now: ${err.message}` });
+          return this.close(1011, 'event unavailable');
+        }
         this.host.log.error({ err }, 'hello failed');
         this.close(1011, 'internal error');
       });

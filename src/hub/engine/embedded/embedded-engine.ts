@@ -4,7 +4,9 @@
  *   meta.json  the EventMeta, replaced atomically (temp + fsync + rename + dir fsync)
  *   epoch      P15's epoch, chosen when the log is created, and again if the log was lost
  *   log.jsonl  the log, one checksummed JSON line per entry (line-codec.ts), group-committed
- * Every event is opened (and its log recovered) by open(): damage fails fast, at start.
+ * Every event is opened (and its log recovered) by open(). A log damaged where acknowledged
+ * entries live, or an unreadable meta.json, quarantines that event alone: it is refused (code
+ * corrupt_log, with the damaged line) and listed by troubles(), while every other event serves.
  * `<dataDir>/LOCK` keeps a second process off the same files.
  * Presence is in memory: one process is the only node that can share this directory.
  */
@@ -13,8 +15,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LogEntry } from '../../../shared/domain/types';
 import type { AppendInput, AppendOutcome, Engine, EventLogInfo, EventMeta, EventTrouble, PresenceSample } from '../engine';
-import { EngineError } from '../engine-error';
+import { EngineError, isEngineError } from '../engine-error';
 import { loadOrCreateSecretFile } from '../secret-file';
+import { DamagedLogError } from './log-recovery';
 import { acquireDirLock } from './dir-lock';
 import { EventLog, type LogCounters } from './event-log';
 import { fsyncDir, writeFileAtomic } from './fs-durable';
@@ -54,6 +57,8 @@ export class EmbeddedEngine implements Engine {
   private state: 'new' | 'opening' | 'open' | 'closed' = 'new';
   private readonly events = new Map<string, { meta: EventMeta; log: EventLog }>();
   private readonly byCode = new Map<string, string>();
+  /** Events whose stored files are damaged: refused until repaired (keyed by directory name). */
+  private readonly quarantined = new Map<string, { meta: EventMeta | null; reason: string; since: number }>();
   /** Lower-cased ids taken or being created: Windows and macOS file names ignore case. */
   private readonly takenIds = new Set<string>();
   private readonly creatingCodes = new Set<string>();
@@ -92,10 +97,16 @@ export class EmbeddedEngine implements Engine {
           throw err;
         });
         if (text === null) continue;
-        const meta = parseMeta(text, metaFile);
-        const log = await EventLog.open(meta.eventId, dir, this.recentEntries, this.counters);
-        this.register(meta, log);
-        this.recoveredEntries += log.info().lastSerial;
+        let meta: EventMeta | null = null;
+        try {
+          meta = parseMeta(text, metaFile);
+          const log = await EventLog.open(meta.eventId, dir, this.recentEntries, this.counters);
+          this.register(meta, log);
+          this.recoveredEntries += log.info().lastSerial;
+        } catch (err) {
+          if (!isEngineError(err, 'corrupt_log')) throw err;
+          this.quarantine(d.name, meta, err instanceof DamagedLogError ? err.summary : 'its meta.json is not event metadata');
+        }
       }
     } catch (err) {
       await this.closeLogs();
@@ -147,10 +158,11 @@ export class EmbeddedEngine implements Engine {
     }
   }
 
+  /** Quarantined events are still found (tokens name them), so hello can say why they are refused. */
   async getEvent(eventId: string): Promise<EventMeta | null> {
     this.assertOpen();
-    const e = this.events.get(eventId);
-    return e ? { ...e.meta } : null;
+    const meta = this.events.get(eventId)?.meta ?? this.quarantined.get(eventId)?.meta;
+    return meta ? { ...meta } : null;
   }
 
   async findEventByCode(joinCode: string): Promise<EventMeta | null> {
@@ -161,8 +173,9 @@ export class EmbeddedEngine implements Engine {
 
   async listEvents(): Promise<EventMeta[]> {
     this.assertOpen();
-    return [...this.events.values()]
-      .map((e) => ({ ...e.meta }))
+    const quarantined = [...this.quarantined.values()].flatMap((q) => (q.meta ? [q.meta] : []));
+    return [...[...this.events.values()].map((e) => e.meta), ...quarantined]
+      .map((m) => ({ ...m }))
       .sort((a, b) => a.createdAt - b.createdAt || a.eventId.localeCompare(b.eventId));
   }
 
@@ -197,6 +210,7 @@ export class EmbeddedEngine implements Engine {
       const o = e.log.outage;
       if (o) out.push({ eventId, state: 'unavailable', reason: o.reason, since: o.since });
     }
+    for (const [eventId, q] of this.quarantined) out.push({ eventId, state: 'quarantined', reason: q.reason, since: q.since });
     return out;
   }
 
@@ -211,8 +225,18 @@ export class EmbeddedEngine implements Engine {
   private log(eventId: string): EventLog {
     this.assertOpen();
     const e = this.events.get(eventId);
-    if (!e) throw new EngineError('unknown_event', `no event ${eventId}`);
+    if (!e) {
+      const q = this.quarantined.get(eventId);
+      if (q) throw new EngineError('corrupt_log', `event ${eventId} is quarantined: ${q.reason}`);
+      throw new EngineError('unknown_event', `no event ${eventId}`);
+    }
     return e.log;
+  }
+
+  private quarantine(dirName: string, meta: EventMeta | null, reason: string): void {
+    this.quarantined.set(meta?.eventId ?? dirName, { meta, reason, since: Date.now() });
+    this.takenIds.add((meta?.eventId ?? dirName).toLowerCase());
+    if (meta && !this.byCode.has(meta.joinCode)) this.byCode.set(meta.joinCode, meta.eventId);
   }
 
   private register(meta: EventMeta, log: EventLog): void {

@@ -32,7 +32,7 @@ export interface RecoveredLog {
 }
 
 /** The slow path, for entries the fast reader declines (escaped strings). */
-function parseKey(buf: Buffer, start: number, end: number): KeyedEntry | string {
+export function parseKey(buf: Buffer, start: number, end: number): KeyedEntry | string {
   let e: unknown;
   try {
     e = JSON.parse(buf.toString('utf8', start, end));
@@ -47,6 +47,26 @@ function parseKey(buf: Buffer, start: number, end: number): KeyedEntry | string 
 interface Damage {
   line: number;
   reason: string;
+}
+
+/** A log damaged before a commit mark (acknowledged entries): the engine quarantines its event. */
+export class DamagedLogError extends EngineError {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly why: string,
+  ) {
+    super(
+      'corrupt_log',
+      `${file}: line ${line} is damaged (${why}) but later lines were committed; ` +
+        'refusing to open, as skipping it would lose acknowledged entries. Run `npm run hub -- verify` and `repair`, or restore the file.',
+    );
+  }
+
+  /** For clients and /v1/health: no server paths. */
+  get summary(): string {
+    return `its log is damaged at line ${this.line} (${this.why}) before acknowledged entries; an operator must run \`npm run hub -- repair\``;
+  }
 }
 
 export async function recoverLog(file: string, recentEntries: number): Promise<RecoveredLog> {
@@ -110,11 +130,7 @@ export async function recoverLog(file: string, recentEntries: number): Promise<R
   }
   const bad = corrupt as Damage | null;
   if (bad) {
-    throw new EngineError(
-      'corrupt_log',
-      `${file}: line ${bad.line} is damaged (${bad.reason}) but later lines were committed; ` +
-        'refusing to open, as skipping it would lose acknowledged entries. Restore the file or repair that line.',
-    );
+    throw new DamagedLogError(file, bad.line, bad.reason);
   }
   const recent = new RecentCache(recentEntries);
   if (lastSerial > 0 && recentEntries > 0) {
