@@ -22,7 +22,7 @@ import type { AppendInput, AppendOutcome, EventLogInfo } from '../engine';
 import { EngineError } from '../engine-error';
 import { encodeBatch, encodeEntry, lineLength, normaliseEntry, type EncodedLine } from './line-codec';
 import { dedupeKey, recoverLog, SPARSE_EVERY } from './log-recovery';
-import { exists, fsyncDir, writeAll, writeFileAtomic } from './fs-durable';
+import { exists, fsyncDir, truncateDurable, writeAll, writeFileAtomic } from './fs-durable';
 import { readFromFile } from './log-reader';
 import type { RecentCache } from './recent-cache';
 import { TailSet } from './tail-set';
@@ -117,13 +117,7 @@ export class EventLog {
       epoch = newEpoch();
       await writeFileAtomic(path.join(dir, EPOCH_FILE), epoch);
       // Cut the unfinished batch so new lines follow the last committed one.
-      const h = await fs.open(logFile, 'r+');
-      try {
-        await h.truncate(r.goodBytes);
-        await h.sync();
-      } finally {
-        await h.close();
-      }
+      await truncateDurable(logFile, r.goodBytes);
       counters.droppedLines += r.droppedLines;
       counters.droppedBytes += r.droppedBytes;
     }

@@ -58,6 +58,17 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
   await fsyncDir(dir);
 }
 
+/** Cuts a file to `size` bytes and fsyncs it: the cut survives a power loss. */
+export async function truncateDurable(file: string, size: number): Promise<void> {
+  const h = await fs.open(file, 'r+');
+  try {
+    await h.truncate(size);
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
+
 /** Writes all of `buf` at the end of the file (append mode), looping over short writes. */
 export async function writeAll(handle: fs.FileHandle, buf: Buffer): Promise<void> {
   let at = 0;

@@ -10,7 +10,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { readEntryKey } from './entry-key';
 import { EPOCH_FILE, LOG_FILE, newEpoch } from './event-log';
-import { fsyncDir, writeAll, writeFileAtomic } from './fs-durable';
+import { fsyncDir, truncateDurable, writeAll, writeFileAtomic } from './fs-durable';
 import { checkLine } from './line-codec';
 import { parseKey } from './log-recovery';
 import { scanLines } from './line-scanner';
@@ -123,13 +123,7 @@ export async function repairLog(eventDir: string, now = new Date()): Promise<Rep
   }
   const epoch = newEpoch();
   await writeFileAtomic(path.join(eventDir, EPOCH_FILE), epoch);
-  const h = await fs.open(file, 'r+');
-  try {
-    await h.truncate(report.goodBytes);
-    await h.sync();
-  } finally {
-    await h.close();
-  }
+  await truncateDurable(file, report.goodBytes);
   await fsyncDir(eventDir);
   return { report, movedTo, movedBytes: report.size - report.goodBytes, epoch };
 }
