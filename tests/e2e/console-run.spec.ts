@@ -200,6 +200,8 @@ test('UI-12 quiz: built in the editor, run with next / countdown / reveal, the l
   const scores = (await rows.locator('td:nth-child(3)').allTextContents()).map(Number);
   expect(scores.filter((x) => x > 0)).toHaveLength(7);
   expect(scores.slice(7)).toEqual([0, 0, 0]);
+  // Ending a quiz asks first (issue 14): the host confirms.
+  page.once('dialog', (d) => void d.accept());
   await card.getByRole('button', { name: 'End quiz' }).click();
   await expect(card).toContainText('■ Ended');
 });
