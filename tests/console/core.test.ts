@@ -109,6 +109,9 @@ describe('ConsoleCore', () => {
     must(await b.start());
     const sb = must(await b.request('session/joinRemote', { hubUrls: [hubUrl], token: mod.token }));
     expect(sb).toMatchObject({ mode: 'remote', eventId: s.eventId, role: 'moderator', name: 'Mia', canIssueTokens: false, joinCode: null });
+    // Issue 14.7: the token names no join code; the hub's welcome does, and the console keeps it.
+    await waitUntil(() => seenB.session.some((x) => x.joinCode === s.joinCode), 15_000, 'the join code from the welcome');
+    expect(must(await b.request('session/get', {}))).toMatchObject({ joinCode: s.joinCode, joinUrl: `${hubUrl.replace(/^ws/, 'http')}/j/${s.joinCode}` });
     expect(await b.request('token/issue', { role: 'host', name: 'X' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await b.request('publish', { name: 'poll.close', data: { pollId: 'p1' } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await b.request('rehearsal/start', { audience: 5, profile: 'quiet' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });

@@ -90,6 +90,10 @@ describe('session', () => {
     expect(w).toMatchObject({ t: 'welcome', clientId: t.clientId, role: 'moderator', eventId: ev.eventId, limits: { maxFrameBytes: 65536, syncHz: 10 } });
     expect(w.epoch.length).toBeGreaterThan(0);
     expect(Math.abs(w.hubTime - Date.now())).toBeLessThan(60_000);
+    // Staff learn the event's join code (protocol-notes 46); the audience joined by it and is not told.
+    expect(w.joinCode).toBe(ev.joinCode);
+    const aud = track(await TestClient.connect(hub.url, (await joinAudience(hub.url, ev.joinCode, 'Au')).token));
+    expect((aud.frames[0] as WelcomeFrame).joinCode).toBeUndefined();
   });
 
   it('P9 P25 a bad token gets error unauthorized and close 4001', async () => {

@@ -308,6 +308,8 @@ export class Connection implements Subscriber {
       node: this.host.node,
       hubTime: Date.now(),
       limits: { maxFrameBytes: MAX_FRAME_BYTES, ratePerSec: rate.perSec, syncHz: this.host.syncHz },
+      // A moderator or producer joined by token never saw the code the host shares (notes 46).
+      ...(isStaff(v.claims.role) ? { joinCode: runtime.meta.joinCode } : {}),
     });
     this.heartbeat(Date.now(), Infinity); // first RTT sample right away, for quiz fairness
   }

@@ -308,10 +308,21 @@ export class ConsoleCore implements ConsoleApi {
         this.cacheWrite = this.cacheWrite.then(() => saveCachedView(userDataDir, { eventId: s.eventId, ...v }).catch(() => undefined));
         return this.cacheWrite;
       },
+      onJoinCode: (code) => void this.learnJoinCode(s.eventId, code),
       ...(this.opts.link ? { link: this.opts.link } : {}),
     });
     this.emit('session', this.sessionInfo());
     this.hub.start();
+  }
+
+  /** A console joined by token learns the code from the hub and keeps it for offline restarts. */
+  private async learnJoinCode(eventId: string, joinCode: string): Promise<void> {
+    const s = this.stored;
+    if (!s || s.eventId !== eventId || s.joinCode === joinCode) return;
+    this.stored = { ...s, joinCode };
+    this.session = sessionInfoOf(this.stored, this.local);
+    this.emit('session', this.sessionInfo());
+    await this.requireJournal().saveSettings({ joinCode });
   }
 
   private endHubSession(): void {

@@ -35,6 +35,8 @@ export interface HubSessionOptions {
   seed?: MirrorState | null;
   /** Called at most every 30 s, when the link drops and on close, with the mirror, to persist it. */
   persistMirror?: (view: MirrorState) => void | Promise<void>;
+  /** The event's join code from a staff `welcome` (notes 46), each time the hub says it. */
+  onJoinCode?: (code: string) => void;
   link?: LinkTuning;
   clock?: Clock;
   WebSocket?: WebSocketConstructor;
@@ -114,6 +116,9 @@ export class HubSession {
     this.client.on('frame', (f) => this.onFrame(f));
     this.client.on('settled', ({ id, outcome }) => this.onSettled(id, outcome));
     this.client.on('rtt', (ms) => opts.emit('rtt', { at: Date.now(), rttMs: ms }));
+    this.client.on('welcome', (w) => {
+      if (!this.closed && w.joinCode) opts.onJoinCode?.(w.joinCode);
+    });
     // A newly journaled action goes out at once while connected.
     this.unsubscribeJournal = opts.journal.onChange((c) => {
       if (c.kind === 'enqueued') this.client.flush();

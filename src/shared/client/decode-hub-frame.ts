@@ -35,7 +35,8 @@ const isEntry = (v: unknown): boolean => isRec(v) && Number.isInteger(v.serial) 
 const CHECKS: Record<string, Check> = {
   welcome: (f) =>
     need(f, { connectionId: str, clientId: str, role: str, eventId: str, epoch: str, node: str, hubTime: num, limits: isRec }) ??
-    need(f.limits as Rec, { maxFrameBytes: num, ratePerSec: num, syncHz: num }),
+    need(f.limits as Rec, { maxFrameBytes: num, ratePerSec: num, syncHz: num }) ??
+    (f.joinCode !== undefined && !str(f.joinCode) ? 'field "joinCode" is not a string' : null),
   pong: (f) => need(f, { id: (v) => str(v) || num(v), ts: num, hubTime: num }),
   ack: (f) =>
     need(f, { id: str, serial, applied: (v) => typeof v === 'boolean' }) ??

@@ -64,6 +64,8 @@ export const WelcomeFrame = z.object({
   node: z.string(),
   hubTime: z.number(),
   limits: Limits,
+  /** Staff roles only: the event's join code, so a console joined by token can show it (docs/protocol-notes.md 46). */
+  joinCode: z.string().optional(),
 });
 export const PongFrame = z.object({ t: z.literal('pong'), id: z.union([z.string(), z.number()]), ts: z.number(), hubTime: z.number() });
 export const AckFrame = z.object({
