@@ -11,6 +11,7 @@ import { CloseCode, DEFAULT_SYNC_HZ, MAX_FRAME_BYTES, SILENT_PEER_MS, SUBPROTOCO
 import { answerClientError, parseRequestTarget, upgradeRefusal } from '../shared/request-target';
 import { TokenAuthority } from './auth';
 import type { Engine } from './engine/engine';
+import { RevocationSet } from './engine/revocations';
 import { drainEvenly } from './drain';
 import { EventRuntime } from './event-runtime';
 import { HubApi } from './http/api';
@@ -79,6 +80,16 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const runtimes = new Map<string, Promise<EventRuntime | null>>();
   const connections = new Set<Connection>();
   const clients = new ClientRegistry<Connection>(); // P33
+  // P32: revocations this node heard of, for sessions whose hello was checked just before one
+  // arrived; hello itself asks the engine. Bounded: lapsed ones are pruned as new ones come.
+  const heardRevoked = new RevocationSet();
+  const stopRevocations = engine.onRevoked((r) => {
+    heardRevoked.prune(Date.now());
+    heardRevoked.add(r);
+    const live = clients.connectionsOf(r.eventId, r.clientId);
+    if (live.length) log.info({ eventId: r.eventId, clientId: r.clientId, connections: live.length }, 'revoked: closing live connections');
+    for (const c of live) c.revoke();
+  });
   const statsSubs = new Set<Connection>();
   let closing = false;
   let drained: Promise<void> | null = null;
@@ -118,13 +129,18 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const host: SessionHost = {
     node,
     syncHz,
-    verifyToken: (t) => tokens.verify(t),
+    verifyToken: async (t) => {
+      const v = await tokens.verify(t);
+      if (v.ok && (await engine.isRevoked(v.claims.eventId, v.claims.clientId))) return { ok: false, reason: 'revoked' };
+      return v;
+    },
     runtimeFor,
     onOpen: (c) => {
-      if (!clients.admit(c)) return false;
+      if (heardRevoked.has(c.eventId ?? '', c.clientId, Date.now())) return 'revoked';
+      if (!clients.admit(c)) return 'too_many';
       connections.add(c);
       metrics.connectionOpened(c.role, c.eventId);
-      return true;
+      return 'ok';
     },
     onClose: (c) => {
       clients.release(c);
@@ -263,6 +279,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const close = async (): Promise<void> => {
     if (closing) return;
     closing = true;
+    stopRevocations();
     clearInterval(heartbeat);
     clearInterval(statsTimer);
     server.close();

@@ -97,6 +97,22 @@ export function engineSuite(name: string, makeEngine: () => Promise<EngineHarnes
       if (await restart()) expect(await engine.tokenSecret()).toBe(secret);
     });
 
+    it('P32 a revocation is refused from then on, heard by listeners, kept across a restart, and lapses at until', async () => {
+      const ev = await newEvent(engine);
+      const heard: Array<{ eventId: string; clientId: string }> = [];
+      const stop = engine.onRevoked((r) => heard.push({ eventId: r.eventId, clientId: r.clientId }));
+      expect(await engine.isRevoked(ev.eventId, 'aud_x')).toBe(false);
+      await engine.revoke({ eventId: ev.eventId, clientId: 'aud_x', until: Date.now() + 3_600_000 });
+      await engine.revoke({ eventId: ev.eventId, clientId: 'aud_lapsed', until: Date.now() - 1 });
+      stop();
+      expect(heard).toContainEqual({ eventId: ev.eventId, clientId: 'aud_x' });
+      expect(await engine.isRevoked(ev.eventId, 'aud_x')).toBe(true);
+      expect(await engine.isRevoked(ev.eventId, 'aud_y')).toBe(false);
+      expect(await engine.isRevoked('another-event', 'aud_x')).toBe(false);
+      expect(await engine.isRevoked(ev.eventId, 'aud_lapsed')).toBe(false);
+      if (await restart()) expect(await engine.isRevoked(ev.eventId, 'aud_x')).toBe(true);
+    });
+
     it('P15 a new event has lastSerial 0 and an epoch; events number their serials independently', async () => {
       const a = await newEvent(engine);
       const b = await newEvent(engine);

@@ -4,6 +4,7 @@
  */
 import type { LogEntry } from '../../shared/domain/types';
 import type { EngineError } from './engine-error';
+import type { Revocation, RevocationListener } from './revocations';
 
 /** An entry before the engine gives it a serial. */
 export type AppendInput = Omit<LogEntry, 'serial'>;
@@ -92,4 +93,18 @@ export interface Engine {
    */
   tokenSecret(): Promise<string>;
   presence(eventId: string): Promise<PresenceSample[]>;
+
+  /**
+   * P32: from now until `until`, the client's tokens are refused by every node on this storage.
+   * Resolves once the revocation is durable (a file rewritten with fsync; a Redis write); then
+   * every node's `onRevoked` listeners hear it (this node's at once, others' over Pub/Sub).
+   */
+  revoke(r: Revocation): Promise<void>;
+  /** P32: whether the client's tokens are revoked right now (read from the store, not a cache). */
+  isRevoked(eventId: string, clientId: string): Promise<boolean>;
+  /**
+   * P32: called for each revocation made on any node sharing this storage, so live connections
+   * close. After a lost Pub/Sub link the Redis engine replays every revocation still in force.
+   */
+  onRevoked(listener: RevocationListener): () => void;
 }

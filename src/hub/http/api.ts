@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { StaffRole } from '../../shared/protocol';
 import type { TokenAuthority } from '../auth';
 import type { Engine, EventTrouble } from '../engine/engine';
+import { isEngineError } from '../engine/engine-error';
 import { newClientId, newEventId, newJoinCode, normaliseJoinCode } from '../ids';
 import { KeyedLimiter } from '../rate-limit';
 import { HttpError, bearer, readBody, remoteAddress, sendJson } from './json';
@@ -12,6 +13,8 @@ const CreateEventBody = z.object({ title: z.string().trim().min(1).max(200) });
 const TokenBody = z.object({ eventId: z.string().min(1).max(64), role: StaffRole, name: z.string().trim().min(1).max(60) });
 /** The body is optional: an empty POST drains over the hub's --drain-seconds. */
 const DrainBody = z.object({ drainSeconds: z.number().min(0).max(3600).optional() }).strict().nullable();
+/** P32: whose tokens to refuse from now on. */
+const RevokeBody = z.object({ eventId: z.string().min(1).max(64), clientId: z.string().min(1).max(64) }).strict();
 const JoinBody = z.object({
   code: z.string().min(1).max(20),
   name: z.string().trim().max(40).optional(),
@@ -21,6 +24,8 @@ const JoinBody = z.object({
 
 export const STAFF_TOKEN_TTL_SEC = 7 * 24 * 3600;
 export const AUDIENCE_TOKEN_TTL_SEC = 24 * 3600;
+/** P32: a revocation lapses once every token it can refuse has expired: the longest lifetime. */
+export const REVOCATION_TTL_MS = Math.max(STAFF_TOKEN_TTL_SEC, AUDIENCE_TOKEN_TTL_SEC) * 1000;
 
 export interface ApiDeps {
   engine: Engine;
@@ -69,7 +74,8 @@ export class HubApi {
     if (path === '/v1/tokens' && method === 'POST') return this.issueToken(req, res);
     if (path === '/v1/join' && method === 'POST') return this.join(req, res);
     if (path === '/v1/admin/drain' && method === 'POST') return this.drain(req, res);
-    if (['/v1/events', '/v1/tokens', '/v1/join', '/v1/health', '/metrics', '/v1/admin/drain'].includes(path))
+    if (path === '/v1/revoke' && method === 'POST') return this.revoke(req, res);
+    if (['/v1/events', '/v1/tokens', '/v1/join', '/v1/health', '/metrics', '/v1/admin/drain', '/v1/revoke'].includes(path))
       throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${path}`);
     return false;
   }
@@ -96,6 +102,23 @@ export class HubApi {
     const clientId = newClientId(body.role.slice(0, 4));
     const t = await this.deps.tokens.issue({ clientId, eventId: body.eventId, role: body.role, name: body.name }, STAFF_TOKEN_TTL_SEC);
     sendJson(res, 200, { token: t.token, clientId, expiresAt: t.expiresAt });
+    return true;
+  }
+
+  /** P32: stored (durable) before the answer; every node then closes the client's live connections. */
+  private async revoke(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+    this.requireAdmin(req);
+    const body = await readBody(req, RevokeBody);
+    if (!(await this.deps.engine.getEvent(body.eventId))) throw new HttpError(404, 'not_found', `no event ${body.eventId}`);
+    const until = Date.now() + REVOCATION_TTL_MS;
+    try {
+      await this.deps.engine.revoke({ eventId: body.eventId, clientId: body.clientId, until });
+    } catch (err) {
+      if (isEngineError(err, 'unavailable') || isEngineError(err, 'io_failed'))
+        throw new HttpError(503, 'unavailable', `the revocation could not be stored (${err.message}); nothing was revoked, send it again`);
+      throw err;
+    }
+    sendJson(res, 200, { eventId: body.eventId, clientId: body.clientId, revokedUntil: until });
     return true;
   }
 

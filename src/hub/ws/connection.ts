@@ -36,8 +36,11 @@ export interface SessionHost {
   readonly syncHz: number;
   verifyToken(token: string): Promise<{ ok: true; claims: TokenClaims } | { ok: false; reason: string }>;
   runtimeFor(eventId: string): Promise<EventRuntime | null>;
-  /** A session passed hello. False: its client is over P33's connection bound (closed 4011). */
-  onOpen(conn: Connection): boolean;
+  /**
+   * A session passed hello. `too_many`: its client is over P33's connection bound (closed 4011);
+   * `revoked`: a revocation arrived while its hello was checked (P32, closed 4001).
+   */
+  onOpen(conn: Connection): 'ok' | 'too_many' | 'revoked';
   onClose(conn: Connection): void;
   /** P33: one frame from the client's bucket shared by all of its connections. */
   takeClientRate(conn: Connection, now: number): boolean;
@@ -145,6 +148,13 @@ export class Connection implements Subscriber {
       this.ws.terminate();
     }
     this.onClosed();
+  }
+
+  /** P32: the client's tokens were revoked; this connection ends as an expired one does. */
+  revoke(): void {
+    if (this.phase === 'closed') return;
+    this.sendError('unauthorized', 'token revoked');
+    this.close(CloseCode.unauthorized, 'token revoked');
   }
 
   /** Hub-driven liveness (P10): a WebSocket ping; a peer silent for 45 s is dropped by the hub. */
@@ -268,7 +278,7 @@ export class Connection implements Subscriber {
     const v = await this.host.verifyToken(token);
     if (this.phase === 'closed') return;
     if (!v.ok) {
-      this.sendError('unauthorized', v.reason === 'expired' ? 'token expired' : 'invalid token');
+      this.sendError('unauthorized', v.reason === 'expired' ? 'token expired' : v.reason === 'revoked' ? 'token revoked' : 'invalid token');
       return this.close(CloseCode.unauthorized, 'unauthorized');
     }
     const wanted = eventIdClaimed ?? this.requestedEvent;
@@ -284,7 +294,9 @@ export class Connection implements Subscriber {
     }
     clearTimeout(this.helloTimer);
     this.claims = v.claims;
-    if (!this.host.onOpen(this)) return this.close(CloseCode.tooManyConnections, `at most ${MAX_AUDIENCE_CONNECTIONS_PER_CLIENT} connections per client`);
+    const admitted = this.host.onOpen(this);
+    if (admitted === 'too_many') return this.close(CloseCode.tooManyConnections, `at most ${MAX_AUDIENCE_CONNECTIONS_PER_CLIENT} connections per client`);
+    if (admitted === 'revoked') return this.revoke();
     this.runtime = runtime;
     const rate = isStaff(v.claims.role) ? RATE.staff : RATE.audience;
     this.bucket = new TokenBucket(rate.perSec, rate.burst, Date.now());

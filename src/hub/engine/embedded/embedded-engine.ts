@@ -7,7 +7,8 @@
  * Every event is opened (and its log recovered) by open(). A log damaged where acknowledged
  * entries live, or an unreadable meta.json, quarantines that event alone: it is refused (code
  * corrupt_log, with the damaged line) and listed by troubles(), while every other event serves.
- * `<dataDir>/LOCK` keeps a second process off the same files.
+ * `<dataDir>/LOCK` keeps a second process off the same files; `<dataDir>/revocations.json`
+ * holds P32's revocations (revocation-file.ts).
  * Presence is in memory: one process is the only node that can share this directory.
  */
 import { parseEventMeta } from '../event-meta';
@@ -17,6 +18,8 @@ import type { LogEntry } from '../../../shared/domain/types';
 import type { AppendInput, AppendOutcome, Engine, EventLogInfo, EventMeta, EventTrouble, PresenceSample } from '../engine';
 import { EngineError, isEngineError } from '../engine-error';
 import { loadOrCreateSecretFile } from '../secret-file';
+import { RevocationListeners, type Revocation, type RevocationListener } from '../revocations';
+import { RevocationFile } from './revocation-file';
 import { DamagedLogError } from './log-recovery';
 import { acquireDirLock } from './dir-lock';
 import { EventLog, type LogCounters } from './event-log';
@@ -66,6 +69,9 @@ export class EmbeddedEngine implements Engine {
     fsyncs: 0, batches: 0, appended: 0, duplicates: 0, largestBatch: 0, droppedLines: 0, droppedBytes: 0, tailErrors: 0,
   };
   private unlock: (() => Promise<void>) | null = null;
+  private revocations: RevocationFile | null = null;
+  private readonly revocationListeners = new RevocationListeners();
+  private readonly now: () => number;
   private openMs = 0;
   private recoveredEntries = 0;
 
@@ -74,7 +80,8 @@ export class EmbeddedEngine implements Engine {
     this.node = opts.node;
     this.eventsDir = path.join(opts.dataDir, 'events');
     this.recentEntries = opts.recentEntries ?? 10_000;
-    this.presenceStore = new PresenceStore(opts.now ?? Date.now);
+    this.now = opts.now ?? Date.now;
+    this.presenceStore = new PresenceStore(this.now);
   }
 
   async tokenSecret(): Promise<string> {
@@ -88,6 +95,7 @@ export class EmbeddedEngine implements Engine {
     try {
       await fs.mkdir(this.eventsDir, { recursive: true });
       this.unlock = await acquireDirLock(path.join(this.dataDir, 'LOCK'));
+      this.revocations = await RevocationFile.load(path.join(this.dataDir, 'revocations.json'), this.now());
       const dirs = (await fs.readdir(this.eventsDir, { withFileTypes: true })).filter((d) => d.isDirectory());
       for (const d of dirs) {
         const dir = path.join(this.eventsDir, d.name);
@@ -220,6 +228,22 @@ export class EmbeddedEngine implements Engine {
 
   async presence(eventId: string): Promise<PresenceSample[]> {
     return this.presenceStore.live(eventId);
+  }
+
+  async revoke(r: Revocation): Promise<void> {
+    this.assertOpen();
+    await (this.revocations as RevocationFile).add(r, this.now());
+    // One process per data folder: its own listeners are every node there is.
+    this.revocationListeners.emit(r, (err) => console.error('revocation listener failed', err));
+  }
+
+  async isRevoked(eventId: string, clientId: string): Promise<boolean> {
+    this.assertOpen();
+    return (this.revocations as RevocationFile).has(eventId, clientId, this.now());
+  }
+
+  onRevoked(listener: RevocationListener): () => void {
+    return this.revocationListeners.add(listener);
   }
 
   private log(eventId: string): EventLog {

@@ -2,7 +2,7 @@
  * Redis key names. Everything about one event carries the hash tag `{<eventId>}` so it lives
  * in one Redis Cluster slot and one Lua script may touch all of it atomically; the meta key
  * carries the tag too, so the publish script can tell "log lost" from "event gone" (P15).
- * Only the join-code index and the event list are global keys (touched outside scripts).
+ * Only the join-code index, the event list and P32's revocations are global keys.
  */
 
 // Portable ids (same rule as the embedded engine) and no braces, which would break the tag.
@@ -60,6 +60,16 @@ export class KeySpace {
 
   get events(): string {
     return `${this.prefix}events`;
+  }
+
+  /** P32: sorted set, member `eventId\0clientId`, score = until (ms); one key for the deployment. */
+  get revocations(): string {
+    return `${this.prefix}revocations`;
+  }
+
+  /** P32: Pub/Sub channel announcing each revocation to every node. */
+  get revocationChannel(): string {
+    return `${this.prefix}revocations:pub`;
   }
 }
 

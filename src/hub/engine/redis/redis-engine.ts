@@ -36,6 +36,8 @@ import { createRedisLink, type Commands, type HostPort, type RedisLink, type Red
 import { appendReplicated, evalOn, isNoScript, parseAppendReply, type AppendReply } from './replicated-append';
 import { APPEND, CREATE, READ, READ_PRESENCE, RELEASE_CODE, REPORT_PRESENCE, type LuaScript } from './scripts';
 import { TailFeeds, type TailRead } from './tail-feeds';
+import { RedisRevocations } from './revocation-store';
+import type { Revocation, RevocationListener } from '../revocations';
 
 export interface RedisEngineOptions {
   /** One Redis (`redis://...`); or `sentinel` instead. */
@@ -103,6 +105,7 @@ export class RedisEngine implements Engine {
   private readonly commandTimeoutMs: number;
   private readonly reportError: (err: unknown) => void;
   private link: RedisLink | null = null;
+  private readonly revocations: RedisRevocations;
   private tails: TailFeeds | null = null;
   private readonly listeners = new Map<string, (message: string) => void>();
   private state: 'new' | 'opening' | 'open' | 'closed' = 'new';
@@ -126,6 +129,13 @@ export class RedisEngine implements Engine {
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
     this.commandTimeoutMs = opts.commandTimeoutMs ?? 10_000;
     this.reportError = opts.onError ?? ((err) => this.warn(err));
+    this.revocations = new RedisRevocations({
+      node: this.node,
+      keys: this.keys,
+      run: (sc, k, a) => this.run(sc, k, a),
+      now: Date.now,
+      onError: (err) => this.reportError(err),
+    });
   }
 
   async open(): Promise<void> {
@@ -163,7 +173,11 @@ export class RedisEngine implements Engine {
       this.pollMs,
     );
     // Pub/Sub messages sent while the subscriber was reconnecting are lost: read again.
-    link.onSubscriberReady(() => this.tails?.wakeAll());
+    link.onSubscriberReady(() => {
+      this.tails?.wakeAll();
+      this.revocations.replay().catch((err: unknown) => this.onRedisError(err));
+    });
+    await link.subscribe(this.keys.revocationChannel, (message) => this.revocations.heard(message));
     link.onPrimaryError(() => this.failover.markDown());
     this.state = 'open';
   }
@@ -403,6 +417,20 @@ export class RedisEngine implements Engine {
     const secret = await this.call(() => client.get(key));
     if (!secret) throw new EngineError('unavailable', 'the token secret could not be read from Redis');
     return String(secret);
+  }
+
+  revoke(r: Revocation): Promise<void> {
+    this.connected();
+    return this.revocations.revoke(r);
+  }
+
+  isRevoked(eventId: string, clientId: string): Promise<boolean> {
+    this.connected();
+    return this.revocations.isRevoked(eventId, clientId);
+  }
+
+  onRevoked(listener: RevocationListener): () => void {
+    return this.revocations.onRevoked(listener);
   }
 
   private connected(): Commands {

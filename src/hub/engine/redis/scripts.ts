@@ -11,7 +11,7 @@ export interface LuaScript {
   readonly sha: string;
 }
 
-const script = (source: string): LuaScript => ({ source, sha: crypto.createHash('sha1').update(source).digest('hex') });
+export const script = (source: string): LuaScript => ({ source, sha: crypto.createHash('sha1').update(source).digest('hex') });
 
 /**
  * Append a batch (Centrifugo's shape): for each entry in order, dedupe check → next serial →
