@@ -14,6 +14,7 @@ import './styles/layout.css';
 import './styles/components.css';
 import './styles/screens.css';
 import './styles/presenter.css';
+import './styles/event-screens.css';
 
 useConsole.setState({ theme: savedTheme() });
 startTheme();

@@ -7,8 +7,19 @@ export async function openConsole(page: Page, url: string): Promise<void> {
   await expect(page.locator('main')).not.toHaveAttribute('aria-busy', 'true');
 }
 
-export async function goTo(page: Page, screen: 'Run of show' | 'Q&A' | 'Live' | 'Connection' | 'Setup'): Promise<void> {
+export type ScreenName = 'Run of show' | 'Q&A' | 'Live' | 'Connection' | 'Setup' | 'Event settings' | 'Chat' | 'Overlays';
+
+export async function goTo(page: Page, screen: ScreenName): Promise<void> {
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: screen }).click();
+}
+
+const UNNAMED = /^\s*- (button|checkbox|radio|combobox|textbox|spinbutton|link|slider|switch|tab)(?: \[[^\]]*\])*(?::.*)?$/gm;
+
+/** UI-9: the controls on the page that a screen reader would announce without a name. */
+export async function unnamedControls(page: Page): Promise<string[]> {
+  await expect(page.getByRole('main')).toBeVisible();
+  const tree = await page.locator('body').ariaSnapshot();
+  return tree.match(UNNAMED) ?? [];
 }
 
 /** Setup → "Create an event on a hub"; returns the join code shown in the top bar. */

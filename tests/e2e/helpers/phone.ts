@@ -33,7 +33,7 @@ export const ownItem = (page: Page, text: string): Locator =>
   page.getByRole('list', { name: 'Your questions' }).getByRole('listitem').filter({ hasText: text });
 
 export async function ask(page: Page, text: string, anonymous = false): Promise<void> {
-  await qna(page).getByLabel('Your question').fill(text);
+  await qna(page).getByRole('textbox', { name: 'Your question' }).fill(text);
   if (anonymous) await qna(page).getByRole('checkbox', { name: 'Ask anonymously' }).check();
   await qna(page).getByRole('button', { name: 'Send question' }).click();
 }

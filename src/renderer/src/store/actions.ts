@@ -5,7 +5,7 @@
  */
 import type { ConsoleError, ExportedFile, RequestName, RequestPayload, Responses, SessionInfo } from '../../../shared/console-api';
 import type { QuestionStatus } from '../../../shared/domain/types';
-import type { MessageData, MessageName } from '../../../shared/protocol/messages';
+import type { EventSettings, MessageData, MessageName } from '../../../shared/protocol/messages';
 import { api } from '../api';
 import { downloadText } from '../lib/download';
 import type { OutboxItem } from '../../../shared/console-api';
@@ -136,6 +136,10 @@ export async function undoQueued(id: string): Promise<boolean> {
 export const reorderCues = (order: string[]): Promise<boolean> => publish('cue.order', { order }, 'Reorder');
 
 export const setEventStatus = (status: 'scheduled' | 'live' | 'ended'): Promise<boolean> => publish('event.update', { status }, 'Event status');
+
+// ---- event settings (P20, P30) ------------------------------------------------------------------
+/** Only the changed settings travel: the hub merges them over the rest. */
+export const updateSettings = (settings: EventSettings): Promise<OutboxItem | null> => publishItem('event.update', { settings }, 'Event settings');
 
 // ---- Q&A --------------------------------------------------------------------------------------
 const STATUS_VERB: Record<QuestionStatus, string> = {

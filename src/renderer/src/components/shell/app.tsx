@@ -17,6 +17,7 @@ const RunScreen = lazy(() => import('../run/run-screen').then((m) => ({ default:
 const QaScreen = lazy(() => import('../qa/qa-screen').then((m) => ({ default: m.QaScreen })));
 const LiveScreen = lazy(() => import('../live/live-screen').then((m) => ({ default: m.LiveScreen })));
 const ConnectionScreen = lazy(() => import('../connection/connection-screen').then((m) => ({ default: m.ConnectionScreen })));
+const SettingsScreen = lazy(() => import('../settings/settings-screen').then((m) => ({ default: m.SettingsScreen })));
 const SetupScreen = lazy(() => import('../setup/setup-screen').then((m) => ({ default: m.SetupScreen })));
 
 /** Where each screen was scrolled to, so switching back lands there and a new screen starts at its top (issue 14.7). */
@@ -73,6 +74,8 @@ function Screen({ screen }: { screen: string }) {
       return noEvent ? <NoEvent title="Q&A moderation" /> : <QaScreen />;
     case 'live':
       return noEvent ? <NoEvent title="Live" /> : <LiveScreen />;
+    case 'settings':
+      return noEvent ? <NoEvent title="Event settings" /> : <SettingsScreen />;
     case 'connection':
       return <ConnectionScreen />;
     default:

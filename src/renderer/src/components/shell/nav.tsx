@@ -1,4 +1,4 @@
-/** The left navigation: four live screens and Setup, each with a number key. */
+/** The left navigation: the live screens and Setup, each with a number key (new screens take the next numbers, so old keys keep their meaning). */
 import { qaCounts } from '../../store/selectors';
 import { useConsole } from '../../store/store';
 import { navigate } from '../../store/ui-actions';
@@ -9,6 +9,7 @@ export const SCREENS: Array<{ id: Screen; label: string; key: string; icon: stri
   { id: 'qa', label: 'Q&A', key: '2', icon: '?' },
   { id: 'live', label: 'Live', key: '3', icon: '∿' },
   { id: 'connection', label: 'Connection', key: '4', icon: '⇅' },
+  { id: 'settings', label: 'Event settings', key: '6', icon: '☰' },
   { id: 'setup', label: 'Setup', key: '5', icon: '⚙' },
 ];
 

@@ -1,5 +1,5 @@
 /** What the operator is looking at: screen, theme, and the Q&A queue's cursor and selection. */
-export type Screen = 'run' | 'qa' | 'live' | 'connection' | 'setup';
+export type Screen = 'run' | 'qa' | 'live' | 'connection' | 'setup' | 'settings' | 'chat' | 'overlays';
 export type ThemeChoice = 'system' | 'light' | 'dark';
 export type QaFilter = 'pending' | 'approved' | 'answered' | 'rejected' | 'archived' | 'flagged' | 'all';
 export type QaSort = 'upvotes' | 'newest' | 'oldest';
