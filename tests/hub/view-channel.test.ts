@@ -101,16 +101,23 @@ describe('view channel backpressure', () => {
     const w = world();
     const peer = new Peer();
     w.ch.subscribe(peer);
+    // Start away from 0: the hub's clock is wall time, and 0 would hide a missing restart.
+    const t0 = 5_000;
     peer.buffered = HIGH_WATER_BYTES * 2;
     w.chat('a');
-    w.ch.flush(0);
+    w.ch.flush(t0);
     peer.buffered = 0;
     w.chat('b');
-    w.ch.flush(STUCK_MS - 10);
+    w.ch.flush(t0 + STUCK_MS - 10); // drained in time: the stuck clock must restart here
     peer.buffered = HIGH_WATER_BYTES * 2;
     w.chat('c');
-    w.ch.flush(STUCK_MS + 10);
+    w.ch.flush(t0 + STUCK_MS + 10); // stuck again, counted from now, not from t0
+    w.chat('d');
+    w.ch.flush(t0 + 2 * STUCK_MS);
     expect(peer.closedFor).toBeNull();
+    w.chat('e');
+    w.ch.flush(t0 + 2 * STUCK_MS + 20); // more than STUCK_MS since it got stuck again
+    expect(peer.closedFor).toMatch(/sync backlog/);
   });
 
   it('P33 repeated subs from a socket that has not drained collapse into one pending answer, sent once it drains', () => {
