@@ -16,6 +16,7 @@ import { ConsoleCore } from './core/console-core';
 import { registerIpc, sendInitialEvents } from './ipc';
 import { createPresenterWindow, isPresenterUrl } from './presenter-window';
 import { rendererCsp } from './renderer-csp';
+import { secureWebPreferences } from './web-preferences';
 import { contentTypeOf, resolveRendererFile } from './renderer-files';
 import { APP_HOST, APP_INDEX_URL, APP_SCHEME, isSafeExternalUrl, isTrustedRendererUrl } from './trusted-sender';
 
@@ -130,7 +131,7 @@ function openPresenter(): void {
   }
   presenter = createPresenterWindow({
     origin: DEV_URL ?? APP_INDEX_URL,
-    webPreferences: secureWebPreferences(),
+    webPreferences: secureWebPreferences(PRELOAD_DIR),
     onLoad: (w) => core && sendInitialEvents(core, w.webContents),
   });
   presenter.on('closed', () => {
@@ -138,22 +139,7 @@ function openPresenter(): void {
   });
 }
 
-/** Electron's security checklist, the same for every window. */
-function secureWebPreferences(): Electron.WebPreferences {
-  return {
-    preload: path.join(__dirname, '..', 'preload', 'index.js'),
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-  };
-}
+const PRELOAD_DIR = path.join(__dirname, '..', 'preload');
 
 function createWindow(): BrowserWindow {
   const w = new BrowserWindow({
@@ -163,7 +149,7 @@ function createWindow(): BrowserWindow {
     minHeight: 680,
     show: false,
     title: 'Stagecall',
-    webPreferences: secureWebPreferences(),
+    webPreferences: secureWebPreferences(PRELOAD_DIR),
   });
   w.once('ready-to-show', () => w.show());
   w.webContents.on('did-finish-load', () => core && sendInitialEvents(core, w.webContents));

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { dispatchRequest } from '../../src/main/bridge-dispatch';
+import { secureWebPreferences } from '../../src/main/web-preferences';
 import { ConsoleCore } from '../../src/main/core/console-core';
 import { isSafeExternalUrl, isTrustedRendererUrl } from '../../src/main/trusted-sender';
 import { startWebHost, type BridgeCore, type WebHost } from '../../src/main/web-host';
@@ -129,9 +130,25 @@ describe('main process pins', () => {
   });
 
   it('the window keeps Electron’s security checklist', () => {
+    expect(secureWebPreferences('/app/preload')).toEqual({
+      preload: path.join('/app/preload', 'index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+    });
     const main = read('src/main/index.ts');
-    for (const setting of ['contextIsolation: true', 'sandbox: true', 'nodeIntegration: false', 'webSecurity: true', 'allowRunningInsecureContent: false', 'experimentalFeatures: false', 'webviewTag: false'])
-      expect(main).toContain(setting);
+    // Every window the main process opens takes those preferences (the presenter's through its options).
+    const windows = [...main.matchAll(/webPreferences: ([^,\n]+)/g)].map((m) => m[1]);
+    expect(windows.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(windows)).toEqual(new Set(['secureWebPreferences(PRELOAD_DIR)']));
+    expect(read('src/main/presenter-window.ts')).toMatch(/webPreferences: opts\.webPreferences/);
     expect(main).toMatch(/will-navigate', \(e\) => e\.preventDefault\(\)/);
     expect(main).toMatch(/setWindowOpenHandler[\s\S]*action: 'deny'/);
     expect(main).toMatch(/setPermissionRequestHandler\(\(_wc, _permission, callback\) => callback\(false\)\)/);
@@ -167,7 +184,9 @@ describe('the contract gate', () => {
       expect(r, `${String(name)} ${JSON.stringify(payload)}`).toMatchObject({ ok: false, error: { code } });
     }
     expect(calls).toEqual([]);
-    for (const name of REQUEST_NAMES) expect(typeof name).toBe('string');
+    // Every request in the contract has a payload schema: a bare string is refused for each.
+    for (const name of REQUEST_NAMES) expect(await dispatchRequest(core, name, 'not an object'), name).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    expect(calls).toEqual([]);
     expect(await dispatchRequest(core, 'outbox/list', { limit: 10 })).toEqual({ ok: true, value: null });
     expect(calls).toEqual(['outbox/list']);
     const throwing = { request: () => Promise.reject(new Error('boom')) };

@@ -36,11 +36,8 @@ describe('burst', () => {
     await Promise.all(audience.map((c) => c.until(() => c.views.audience)));
 
     const choice = (i: number): string => 'abcd'[i % 4] as string;
-    const t0 = Date.now();
     audience.forEach((c, i) => c.send({ t: 'pub', id: 'vote-1', name: 'vote.cast', data: { pollId: 'p', optionIds: [choice(i)] } }));
-    const sendMs = Date.now() - t0;
     const acks = await Promise.all(audience.map((c) => c.waitFor((f) => (f.t === 'ack' || f.t === 'nack') && f.id === 'vote-1', { timeoutMs: 60_000 })));
-    expect(sendMs).toBeLessThan(1_000);
     expect(acks.every((a: HubFrame) => a.t === 'ack' && a.applied)).toBe(true);
     const serials = acks.map((a) => (a.t === 'ack' ? a.serial : 0));
     expect(new Set(serials).size).toBe(N);
