@@ -9,10 +9,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, protocol, safeStorage, session, shell } from 'electron';
 import log from 'electron-log/main';
 import { autoUpdater } from 'electron-updater';
 import { ConsoleCore } from './core/console-core';
+import { systemSecretCodec } from './core/secret-codec';
 import { registerIpc, sendInitialEvents } from './ipc';
 import { createPresenterWindow, isPresenterUrl } from './presenter-window';
 import { rendererCsp } from './renderer-csp';
@@ -99,7 +100,9 @@ async function main(): Promise<void> {
     return new Response(body, { headers: { 'content-type': contentTypeOf(file), 'content-security-policy': CSP, 'x-content-type-options': 'nosniff' } });
   });
 
-  const c = new ConsoleCore({ userDataDir: app.getPath('userData'), shell: 'electron', version: app.getVersion(), audienceDir: AUDIENCE_DIR });
+  // Token and admin key at rest: sealed by the OS key store (Keychain, DPAPI, libsecret) when it is there.
+  const secrets = systemSecretCodec(safeStorage, (message) => log.warn(message));
+  const c = new ConsoleCore({ userDataDir: app.getPath('userData'), shell: 'electron', version: app.getVersion(), audienceDir: AUDIENCE_DIR, secrets });
   core = c;
   const started = await c.start();
   if (!started.ok) {

@@ -1,6 +1,7 @@
 /**
  * Electron smoke test: the real app (out/, built if stale) opens its window with a local
- * event, and the page reads the connection state through `window.stagecall` (the preload).
+ * event, and the page reads the connection state through `window.stagecall` (the preload);
+ * its journal is private (0700/0600) and its token sealed by safeStorage when that is available.
  * Skips, printing why, unless node_modules/electron/path.txt and the binary it names exist
  * (it never require()s electron: that would start a download).
  */
@@ -58,6 +59,19 @@ test('the console window opens, exposes only the contract, and connects to its l
     expect(session).toMatchObject({ ok: true, value: { mode: 'local', role: 'host' } });
     const refused = await win.evaluate(() => (globalThis as unknown as { stagecall: { request(n: string, p: object): Promise<unknown> } }).stagecall.request('no/such', {}));
     expect(refused).toMatchObject({ ok: false, error: { code: 'unknown_request' } });
+
+    // Secrets at rest (issue 11): the journal is private, and its token is sealed by safeStorage
+    // whenever the OS key store is available (otherwise plain text, with a logged warning).
+    const journalDir = path.join(userData, 'journal');
+    const text = fs.readFileSync(path.join(journalDir, 'journal.jsonl'), 'utf8');
+    if (process.platform !== 'win32') {
+      expect(fs.statSync(journalDir).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(path.join(journalDir, 'journal.jsonl')).mode & 0o777).toBe(0o600);
+    }
+    const encryption = await app.evaluate(({ safeStorage }) => safeStorage.isEncryptionAvailable());
+    console.log(`[electron.spec] safeStorage available: ${encryption}`);
+    expect(text.includes('sealed:v1:')).toBe(encryption);
+    if (encryption) expect(text).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/);
   } finally {
     await app.close();
     xvfb?.proc.kill();

@@ -278,3 +278,27 @@ describe('platform helpers', () => {
     expect(e.code).toBe('locked');
   });
 });
+
+describe.skipIf(process.platform === 'win32')('file modes (issue 11: the journal holds the token and admin key)', () => {
+  if (process.platform === 'win32') console.warn('journal-file.test.ts: file modes skipped on Windows (no POSIX modes)');
+  const modeOf = (p: string): number => fs.statSync(p).mode & 0o777;
+
+  it('a new journal is 0600 in a 0700 folder; an older, readable one is tightened on open; compaction keeps 0600', async () => {
+    const fresh = path.join(tmpDir(), 'journal');
+    await withFile(fresh, [{ k: 'seq', next: 1 }]);
+    expect(modeOf(fresh)).toBe(0o700);
+    expect(modeOf(path.join(fresh, JOURNAL_FILE))).toBe(0o600);
+
+    const old = path.join(tmpDir(), 'journal');
+    fs.mkdirSync(old, { mode: 0o755 });
+    fs.chmodSync(old, 0o755);
+    fs.writeFileSync(path.join(old, JOURNAL_FILE), encodeLine({ k: 'seq', next: 1 }), { mode: 0o644 });
+    fs.chmodSync(path.join(old, JOURNAL_FILE), 0o644);
+    const { file } = await JournalFile.open(old);
+    expect(modeOf(old)).toBe(0o700);
+    expect(modeOf(path.join(old, JOURNAL_FILE))).toBe(0o600);
+    await file.compact([{ k: 'seq', next: 2 }]);
+    expect(modeOf(path.join(old, JOURNAL_FILE))).toBe(0o600);
+    await file.close();
+  });
+});

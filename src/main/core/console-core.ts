@@ -33,6 +33,7 @@ import { startLocalHub, type LocalHub } from './local-hub';
 import { toOutboxItem } from './outbox-items';
 import { Rehearsal } from './rehearsal';
 import { exportResults, isStaffView } from './results-csv';
+import { PLAIN_SECRETS, type SecretCodec } from './secret-codec';
 import { readStoredSession, sessionInfoOf, sessionPatch, type StoredSession } from './session-settings';
 import { throttle, type Throttled } from './throttle';
 import { readStaffToken } from './token-claims';
@@ -48,6 +49,8 @@ export interface ConsoleCoreOptions {
   /** The display name on host tokens this console issues to itself. */
   hostName?: string;
   link?: LinkTuning;
+  /** How the token and admin key are kept at rest: Electron passes safeStorage (secret-codec.ts). */
+  secrets?: SecretCodec;
 }
 
 /** One event as a bridge forwards it. */
@@ -188,7 +191,12 @@ export class ConsoleCore implements ConsoleApi {
       for (const e of journal.entries(ids)) this.outboxChanges.set(e.id, e);
       if (ids.length) this.emitOutbox();
     });
-    const stored = readStoredSession(journal.settings());
+    let stored: StoredSession | null = null;
+    try {
+      stored = readStoredSession(journal.settings(), this.secrets);
+    } catch (err) {
+      this.emit('notice', { level: 'error', message: `Could not resume the last event: ${toConsoleError(err).message}` });
+    }
     if (stored) {
       try {
         await this.resume(stored);
@@ -204,19 +212,30 @@ export class ConsoleCore implements ConsoleApi {
 
   private async resume(s: StoredSession): Promise<void> {
     let next = s;
+    let changed = false;
     if (s.mode === 'local') {
       const hub = await this.ensureLocalHub(s.lan, s.localPort ?? 0);
       let token = s.token;
       // Past its expiry the hub refuses the token; we hold the key, so issue a new one.
       if (!readStaffToken(s.token).ok) token = (await issueStaffToken([hub.url], hub.adminKey, s.eventId, s.role, s.name ?? this.hostName)).token;
       next = { ...s, hubUrls: [hub.url], localPort: hub.port, token };
-      if (next.localPort !== s.localPort || token !== s.token) await this.requireJournal().saveSettings(sessionPatch(next));
+      changed = next.localPort !== s.localPort || token !== s.token;
     }
+    // Secrets an older console (or one without a key store) left in plain text are sealed now,
+    // and the journal compacted so the plain copies leave the disk.
+    const raw = this.requireJournal().settings();
+    const plainLeft = [raw.token, raw['adminKey']].some((v) => typeof v === 'string' && this.secrets.needsSealing(v));
+    if (changed || plainLeft) await this.requireJournal().saveSettings(sessionPatch(next, this.secrets));
+    if (plainLeft) await this.requireJournal().compact();
     // The cached view is the resume cursor: the hub answers its serial with a patch, or a snapshot.
     this.activate(next, loadCachedView(this.opts.userDataDir, next.eventId));
   }
 
   // ---- sessions -------------------------------------------------------------------
+
+  private get secrets(): SecretCodec {
+    return this.opts.secrets ?? PLAIN_SECRETS;
+  }
 
   private get hostName(): string {
     return this.opts.hostName ?? 'Host';
@@ -286,7 +305,7 @@ export class ConsoleCore implements ConsoleApi {
     this.warnUndelivered();
     this.endHubSession();
     if (next.mode === 'remote') await this.closeLocalHub();
-    await this.requireJournal().saveSettings(sessionPatch(next));
+    await this.requireJournal().saveSettings(sessionPatch(next, this.secrets));
     this.activate(next, null);
     return this.sessionInfo();
   }

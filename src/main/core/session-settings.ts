@@ -9,6 +9,7 @@ import { StaffRole } from '../../shared/protocol';
 import { httpBase } from './hub-http';
 import type { Settings } from './journal';
 import { localJoinUrl, type LocalHub } from './local-hub';
+import { PLAIN_SECRETS, type SecretCodec } from './secret-codec';
 
 export const StoredSession = z.object({
   mode: z.enum(['local', 'remote']),
@@ -26,7 +27,8 @@ export const StoredSession = z.object({
   localPort: z.number().int().min(0).max(65_535).nullable(),
   /**
    * remote, created here: the hub's admin key, to issue teammate tokens after a restart.
-   * Stored like the token, in the journal in the user's own app-data folder.
+   * Stored like the token: sealed by the system key store when there is one (secret-codec.ts),
+   * in the journal (mode 0600) in the user's own app-data folder.
    */
   adminKey: z.string().nullable(),
 });
@@ -34,14 +36,17 @@ export type StoredSession = z.infer<typeof StoredSession>;
 
 const KEYS = ['mode', 'role', 'clientId', 'name', 'title', 'joinCode', 'lan', 'localPort', 'adminKey'] as const;
 
-export function readStoredSession(s: Settings): StoredSession | null {
+/** The stored session with its secrets opened; throws SecretCodecError when they cannot be. */
+export function readStoredSession(s: Settings, secrets: SecretCodec = PLAIN_SECRETS): StoredSession | null {
   const parsed = StoredSession.safeParse(s);
-  return parsed.success ? parsed.data : null;
+  if (!parsed.success) return null;
+  const v = parsed.data;
+  return { ...v, token: secrets.open(v.token), adminKey: v.adminKey === null ? null : secrets.open(v.adminKey) };
 }
 
-/** A settings patch that stores `s` (or forgets the session, keeping the hub URLs). */
-export function sessionPatch(s: StoredSession | null): Partial<Omit<Settings, 'consoleId'>> {
-  if (s) return { ...s };
+/** A settings patch that stores `s`, secrets sealed (or forgets the session, keeping the hub URLs). */
+export function sessionPatch(s: StoredSession | null, secrets: SecretCodec = PLAIN_SECRETS): Partial<Omit<Settings, 'consoleId'>> {
+  if (s) return { ...s, token: secrets.seal(s.token), adminKey: s.adminKey === null ? null : secrets.seal(s.adminKey) };
   const patch: Record<string, undefined> = { token: undefined, eventId: undefined };
   for (const k of KEYS) patch[k] = undefined;
   return patch;

@@ -54,6 +54,18 @@ export interface JournalFileOptions {
   rename?: RenameOptions;
 }
 
+/**
+ * The journal holds the console's token and admin key and every queued action: only this user
+ * may read it (directory 0700, files 0600). Tightened on open too, for folders made by older
+ * versions. Windows has no POSIX modes (the user's profile folder is private there).
+ */
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
+
+async function restrict(target: string, mode: number): Promise<void> {
+  if (process.platform !== 'win32') await fsp.chmod(target, mode);
+}
+
 interface Waiter {
   bytes: Buffer;
   count: number;
@@ -98,7 +110,8 @@ export class JournalFile {
   }
 
   static async open(dir: string, opts: JournalFileOptions = {}): Promise<{ file: JournalFile; records: JournalRecord[]; report: OpenReport }> {
-    await fsp.mkdir(dir, { recursive: true });
+    await fsp.mkdir(dir, { recursive: true, mode: DIR_MODE });
+    await restrict(dir, DIR_MODE);
     const lock = acquireLock(path.join(dir, LOCK_FILE));
     try {
       const file = path.join(dir, JOURNAL_FILE);
@@ -112,7 +125,7 @@ export class JournalFile {
       const decoded = decodeLines(buf);
       if (decoded.corrupt.length) {
         const dump = decoded.corrupt.map((c) => JSON.stringify({ at: Date.now(), ...c, base64: buf.toString('base64', c.offset, c.offset + c.length) })).join('\n');
-        await fsp.appendFile(path.join(dir, CORRUPT_FILE), `${dump}\n`);
+        await fsp.appendFile(path.join(dir, CORRUPT_FILE), `${dump}\n`, { mode: FILE_MODE });
       }
       if (decoded.goodLength < buf.length) {
         // A separate read-write handle: Windows cannot truncate through an append-only one.
@@ -124,7 +137,8 @@ export class JournalFile {
           await rw.close();
         }
       }
-      const fh = await fsp.open(file, 'a');
+      const fh = await fsp.open(file, 'a', FILE_MODE);
+      await restrict(file, FILE_MODE);
       if (buf.length === 0 || removedTmp) await fsyncDir(dir).catch(() => 'unsupported'); // a new file's name must be durable too
       const report: OpenReport = {
         truncatedBytes: buf.length - decoded.goodLength,
@@ -253,7 +267,7 @@ export class JournalFile {
   private async replaceFile(bytes: Buffer): Promise<void> {
     const file = this.file;
     const tmp = `${file}.tmp`;
-    const out = await fsp.open(tmp, 'w');
+    const out = await fsp.open(tmp, 'w', FILE_MODE);
     try {
       await writeAll(out, bytes);
       await out.sync();
