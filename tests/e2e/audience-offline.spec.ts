@@ -9,7 +9,7 @@ import { startHubProcess, staffToken } from '../helpers/hub-process';
 import { TestClient } from '../helpers/test-client';
 import type { WireEntry } from '../../src/shared/protocol';
 import { hostPub, newPhone, shot, startStage, stopStage, untilStaff, type Stage } from './helpers/audience-env';
-import { ask, clientIdOf, joinByLink, ownItem, pollCard } from './helpers/phone';
+import { ask, clientIdOf, joinByLink, openLive, openQnA, ownItem, pollCard } from './helpers/phone';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -57,8 +57,9 @@ test('I6 offline: a vote and a question made offline are sent on reconnect, coun
   await expect(page.getByText('You are offline')).toBeVisible();
   await pollCard(page, POLL_Q).getByRole('button', { name: 'Lisbon' }).click();
   await ask(page, OFFLINE_Q);
-  await expect(pollCard(page, POLL_Q).getByText('Your vote is saved on this phone — waiting to send')).toBeVisible();
   await expect(ownItem(page, OFFLINE_Q).getByText('Your question is saved on this phone — waiting to send')).toBeVisible();
+  await openLive(page);
+  await expect(pollCard(page, POLL_Q).getByText('Your vote is saved on this phone — waiting to send')).toBeVisible();
   await expect(pollCard(page, POLL_Q).getByRole('button', { name: 'Lisbon' })).toHaveAttribute('aria-pressed', 'true');
   await page.screenshot({ path: shot('audience-offline.png'), animations: 'disabled' });
   // Stored before sending: the outbox in localStorage already holds both, with their ids.
@@ -72,6 +73,7 @@ test('I6 offline: a vote and a question made offline are sent on reconnect, coun
 
   await context.setOffline(false);
   await expect(pollCard(page, POLL_Q).getByText('Your vote was counted ✓')).toBeVisible();
+  await openQnA(page);
   await expect(ownItem(page, OFFLINE_Q).getByText('Your question was counted ✓')).toBeVisible();
   await expect(ownItem(page, OFFLINE_Q).getByText('Waiting for the moderator')).toBeVisible();
   await expect(page.getByText('You are offline')).toHaveCount(0);
@@ -88,6 +90,7 @@ test('I6 offline: a vote and a question made offline are sent on reconnect, coun
 test('I6 "sent" until acked: a vote written to a stalled hub shows sent, then counted once the hub answers', async () => {
   const hubPid = stage.hub.child.pid;
   if (!hubPid) throw new Error('no hub pid');
+  await openLive(page);
   process.kill(hubPid, 'SIGSTOP');
   try {
     await pollCard(page, POLL_Q).getByRole('button', { name: 'Oslo' }).click();
@@ -107,7 +110,9 @@ test('I6 a reload resumes the same identity: same ballot, same own questions', a
   await expect(page.getByRole('heading', { level: 1, name: 'Town hall' })).toBeVisible();
   expect(await clientIdOf(page, stage.code)).toBe(clientId);
   await expect(pollCard(page, POLL_Q).getByRole('button', { name: 'Oslo' })).toHaveAttribute('aria-pressed', 'true');
+  await openQnA(page);
   await expect(ownItem(page, OFFLINE_Q).getByText('Waiting for the moderator')).toBeVisible();
+  await openLive(page);
 });
 
 test('I6 reconnect and resume are transparent across a hub restart; a vote made during the outage is counted', async () => {

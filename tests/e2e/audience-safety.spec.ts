@@ -9,7 +9,7 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { ROOT } from '../helpers/hub-process';
 import { ensureAudienceBuild, hostPub, newPhone, shot, startStage, stopStage, untilStaff, type Stage } from './helpers/audience-env';
 import { initialLoadSize } from './helpers/bundle-size';
-import { ask, boardItem, joinByLink, qna } from './helpers/phone';
+import { ask, boardItem, joinByLink, openQnA, qna } from './helpers/phone';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -60,6 +60,7 @@ test('I6 the name limit (40) is enforced in the join form with a clear message',
 
 test('I6 the question limit (500) is enforced in the ask form with a clear message', async () => {
   await joinByLink(fay, stage, 'Fay');
+  await openQnA(fay);
   const box = qna(fay).getByLabel('Your question');
   await box.fill('x'.repeat(501));
   await expect(qna(fay).getByRole('alert')).toHaveText('Your question is 501 characters; the limit is 500. Please shorten it by 1.');

@@ -5,7 +5,7 @@
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { hostPub, newPhone, shot, startStage, stopStage, untilStaff, type Stage } from './helpers/audience-env';
-import { ask, boardItem, joinByCode, joinByLink, ownItem, pollCard, qna, type BrowserGlobals } from './helpers/phone';
+import { ask, boardItem, joinByCode, joinByLink, openLive, openQnA, ownItem, pollCard, qna, type BrowserGlobals } from './helpers/phone';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -106,6 +106,7 @@ test('I6 questions: a pending question is visible only to its author; approved o
   expect(byText(Q_CY)).toMatchObject({ status: 'pending', authorName: null });
 
   // Nobody else sees a pending question: not on the board, not anywhere in the DOM.
+  await openQnA(bo);
   await expect(qna(bo).getByText('No questions on the board yet.')).toBeVisible();
   for (const [page, text] of [[bo, Q_ADA], [cy, Q_ADA], [bo, Q_CY], [ada, Q_CY]] as const) {
     const body = await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.body.textContent ?? '');
@@ -155,6 +156,7 @@ test('I6 reactions reach the staff view; revealed results match the staff tallie
   expect(staff.reactions).toEqual({ '👏': 4, '❤️': 1 });
 
   await hostPub(stage, 'poll.reveal', { pollId: 'p1', visible: true });
+  for (const page of [ada, bo, cy]) await openLive(page); // they were on the Q&A tab
   for (const page of [ada, bo, cy]) {
     const results = pollCard(page, POLL_Q).getByRole('list', { name: 'Results' });
     await expect(results).toBeVisible();

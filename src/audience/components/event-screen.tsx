@@ -1,24 +1,36 @@
-/** The live event on the phone: status, quiz, polls, Q&A, and the reactions bar. */
-import { useEffect } from 'react';
+/**
+ * The live event on the phone (issue 14.9): two tabs. Live puts what can be acted on now first
+ * (the running quiz question, open polls) and folds finished items into "Earlier"; Q&A has the
+ * ask form, the open questions and the answered ones. The reactions bar stays on both.
+ */
+import { useEffect, useState } from 'react';
 import type { Session } from '../lib/session';
-import { activeQuiz, visiblePolls } from '../lib/select';
+import { cueKey, phoneCues, questionLists } from '../lib/select';
 import { useAudience } from '../lib/store';
+import { CueCard } from './cue-card';
+import { EarlierSection } from './earlier-section';
 import { LateVotes } from './late-votes';
-import { PollCard } from './poll-card';
+import { PhoneTabs, TabPanel, type PhoneTab } from './phone-tabs';
 import { QnA } from './qna';
-import { QuizCard } from './quiz-card';
 import { ReactionsBar } from './reactions-bar';
 import { EventBanner, LinkBanner, LinkDot } from './status-banner';
 
 export function EventScreen({ session, onLeave }: { session: Session; onLeave(): void }) {
   const view = useAudience((s) => s.view);
   const title = view?.event.title ?? session.title;
+  const [tab, setTab] = useState<PhoneTab>('live');
   useEffect(() => {
     document.title = title ? `${title} · Stagecall` : 'Stagecall';
   }, [title]);
 
-  const quiz = view ? activeQuiz(view) : null;
-  const polls = view ? visiblePolls(view) : [];
+  const cues = view ? phoneCues(view) : { live: [], earlier: [] };
+  const openQuestions = view ? questionLists(view).open.length : 0;
+
+  function select(t: PhoneTab) {
+    if (t === tab) return;
+    setTab(t);
+    window.scrollTo({ top: 0 }); // each tab starts at its top, not where the other one was scrolled
+  }
 
   return (
     <div className="app">
@@ -28,22 +40,35 @@ export function EventScreen({ session, onLeave }: { session: Session; onLeave():
           <LinkDot />
         </div>
         <LinkBanner onLeave={onLeave} />
+        <PhoneTabs
+          current={tab}
+          onSelect={select}
+          tabs={[
+            // The count on a tab you are not looking at tells you something happens there.
+            { id: 'live', label: 'Live', badge: tab === 'live' ? undefined : { count: cues.live.length, spoken: `${cues.live.length} open now` } },
+            { id: 'qna', label: 'Q&A', badge: { count: openQuestions, spoken: `${openQuestions} questions` } },
+          ]}
+        />
       </header>
       <EventBanner />
-      <main className="content">
+      <main>
+      <TabPanel tab="live" current={tab}>
         {!view && <p className="muted center">Loading the event…</p>}
         {view && <LateVotes view={view} />}
-        {quiz && <QuizCard quiz={quiz} />}
-        {polls.map((p) => (
-          <PollCard key={p.id} poll={p} />
+        {cues.live.map((c) => (
+          <CueCard key={cueKey(c)} cue={c} />
         ))}
-        {view && !quiz && polls.length === 0 && (
+        {view && cues.live.length === 0 && (
           <section className="card idle" aria-label="Waiting">
             <p>Nothing to vote on right now. The next poll will appear here.</p>
           </section>
         )}
-        <QnA />
+        <EarlierSection cues={cues.earlier} anythingLive={cues.live.length > 0} />
         {session.name && <p className="muted center small">Joined as {session.name}</p>}
+      </TabPanel>
+      <TabPanel tab="qna" current={tab}>
+        <QnA />
+      </TabPanel>
       </main>
       <ReactionsBar />
     </div>

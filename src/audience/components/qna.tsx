@@ -1,11 +1,12 @@
 /**
- * Q&A: ask, see your own questions with their status (pending ones only you can see, from the
- * `self` frame plus the text kept in your outbox), and upvote the approved ones.
+ * Q&A (the phone's Q&A tab): ask, see your own questions with their status (pending ones only you
+ * can see, from the `self` frame plus the text kept in your outbox), upvote the open ones, and
+ * read the answered ones in their own list (issue 14.9).
  */
 import { useId } from 'react';
-import type { QuestionStatus } from '../../shared/domain/types';
+import type { QuestionStatus, QuestionView } from '../../shared/domain/types';
 import { isUpvoted, ownQuestions } from '../lib/own-state';
-import { sortedQuestions } from '../lib/select';
+import { questionLists } from '../lib/select';
 import { useAudience } from '../lib/store';
 import { AskForm } from './ask-form';
 import { SendState } from './send-state';
@@ -27,7 +28,7 @@ export function QnA() {
   if (!view) return null;
   const mine = ownQuestions(records, self);
   const mineIds = new Set(mine.map((q) => q.id));
-  const board = sortedQuestions(view);
+  const { open: board, answered } = questionLists(view);
 
   return (
     <section className="card qna" aria-labelledby={headingId}>
@@ -51,7 +52,7 @@ export function QnA() {
       )}
       <h3>From the audience</h3>
       {board.length === 0 ? (
-        <p className="muted">No questions on the board yet.</p>
+        <p className="muted">{answered.length > 0 ? 'No open questions right now.' : 'No questions on the board yet.'}</p>
       ) : (
         <ul className="board" aria-label="Audience questions">
           {board.map((q) => {
@@ -60,12 +61,8 @@ export function QnA() {
               <li key={q.id} className={`question ${q.pinned ? 'pinned' : ''}`} data-question={q.id}>
                 <div className="q-body">
                   {q.pinned && <span className="chip">Pinned</span>}
-                  {q.status === 'answered' && <span className="chip">Answered</span>}
                   <p className="q-text">{q.text}</p>
-                  <p className="q-author">
-                    {q.authorName ?? 'Anonymous'}
-                    {mineIds.has(q.id) ? ' (you)' : ''}
-                  </p>
+                  <Author q={q} mine={mineIds.has(q.id)} />
                 </div>
                 <button
                   type="button"
@@ -83,6 +80,34 @@ export function QnA() {
           })}
         </ul>
       )}
+      {answered.length > 0 && (
+        <>
+          <h3>Answered</h3>
+          <ul className="board answered" aria-label="Answered questions">
+            {answered.map((q) => (
+              <li key={q.id} className="question" data-question={q.id}>
+                <div className="q-body">
+                  <p className="q-text">{q.text}</p>
+                  <Author q={q} mine={mineIds.has(q.id)} />
+                </div>
+                <span className="upvotes-done">
+                  <span aria-hidden="true">▲</span> {q.upvotes}
+                  <span className="sr-only"> upvotes</span>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </section>
+  );
+}
+
+function Author({ q, mine }: { q: QuestionView; mine: boolean }) {
+  return (
+    <p className="q-author">
+      {q.authorName ?? 'Anonymous'}
+      {mine ? ' (you)' : ''}
+    </p>
   );
 }

@@ -30,7 +30,9 @@ export function QuizCard({ quiz }: { quiz: AudienceQuiz }) {
   return (
     <section className="card quiz" aria-labelledby={headingId}>
       <header className="card-head">
-        <span className="chip chip-live">Quiz · {quiz.title}</span>
+        <span className={`chip ${quiz.status === 'running' ? 'chip-live' : ''}`}>
+          {quiz.status === 'running' ? 'Quiz' : 'Quiz · ended'} · {quiz.title}
+        </span>
         <h2 id={headingId}>{question ? question.prompt : quiz.status === 'ended' ? 'Final leaderboard' : 'Get ready…'}</h2>
       </header>
       {cur && question && !cur.revealed && (

@@ -7,13 +7,35 @@ export type AudienceQuiz = QuizView<LeaderboardRowAudience>;
 /** Polls in the order the host created them, newest first (maps keep insertion order on the wire). */
 const newestFirst = <T>(rec: Record<string, T>): T[] => Object.values(rec).reverse();
 
-/** Open polls, then the newest closed poll whose results are out. Drafts never. */
-export function visiblePolls(view: AudienceView): PollView[] {
-  const all = newestFirst(view.polls);
-  const open = all.filter((p) => p.status === 'open');
-  const revealed = all.find((p) => p.status === 'closed' && p.resultsVisible && p.tallies !== null);
-  return revealed ? [...open, revealed] : open;
+/** One card on the phone's Live tab. */
+export type PhoneCue = { kind: 'quiz'; quiz: AudienceQuiz } | { kind: 'poll'; poll: PollView };
+
+export interface PhoneCues {
+  /** What the audience can act on now: running quizzes, then open polls, newest first. */
+  live: PhoneCue[];
+  /** Finished and worth a look: ended quizzes (their leaderboard), closed polls with results out. */
+  earlier: PhoneCue[];
 }
+
+/**
+ * Issue 14.9: what is live comes first, finished items go to "Earlier". Drafts never show, nor a
+ * closed poll whose results are hidden (there is nothing of it to see).
+ */
+export function phoneCues(view: AudienceView): PhoneCues {
+  const polls = newestFirst(view.polls);
+  const quizzes = newestFirst(view.quizzes);
+  const quiz = (q: AudienceQuiz): PhoneCue => ({ kind: 'quiz', quiz: q });
+  const poll = (p: PollView): PhoneCue => ({ kind: 'poll', poll: p });
+  return {
+    live: [...quizzes.filter((q) => q.status === 'running').map(quiz), ...polls.filter((p) => p.status === 'open').map(poll)],
+    earlier: [
+      ...quizzes.filter((q) => q.status === 'ended').map(quiz),
+      ...polls.filter((p) => p.status === 'closed' && p.resultsVisible && p.tallies !== null).map(poll),
+    ],
+  };
+}
+
+export const cueKey = (c: PhoneCue): string => (c.kind === 'quiz' ? `quiz:${c.quiz.id}` : `poll:${c.poll.id}`);
 
 /** The poll an overlay shows: the newest open one, else the newest revealed one. */
 export function overlayPoll(view: AudienceView): PollView | null {
@@ -32,6 +54,12 @@ export function sortedQuestions(view: AudienceView): QuestionView[] {
   return Object.values(view.questions).sort(
     (a, b) => Number(b.pinned) - Number(a.pinned) || b.upvotes - a.upvotes || a.askedAt - b.askedAt,
   );
+}
+
+/** The Q&A tab's two lists: still open (approved) and answered, each in board order. */
+export function questionLists(view: AudienceView): { open: QuestionView[]; answered: QuestionView[] } {
+  const all = sortedQuestions(view);
+  return { open: all.filter((q) => q.status === 'approved'), answered: all.filter((q) => q.status === 'answered') };
 }
 
 export interface TallyRow {

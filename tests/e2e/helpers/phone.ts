@@ -26,6 +26,18 @@ export async function joinByCode(page: Page, stage: Stage, name?: string, title 
 }
 
 export const pollCard = (page: Page, question: string): Locator => page.getByRole('region', { name: question });
+/** Issue 14.9: the phone's tabs. */
+export const phoneTab = (page: Page, name: 'Live' | 'Q&A'): Locator => page.getByRole('tab', { name: new RegExp(`^${name}`) });
+/** Q&A lives on its own tab: select it (a no-op when it is already selected). */
+export async function openQnA(page: Page): Promise<Locator> {
+  await phoneTab(page, 'Q&A').click();
+  await expect(phoneTab(page, 'Q&A')).toHaveAttribute('aria-selected', 'true');
+  return qna(page);
+}
+export async function openLive(page: Page): Promise<void> {
+  await phoneTab(page, 'Live').click();
+  await expect(phoneTab(page, 'Live')).toHaveAttribute('aria-selected', 'true');
+}
 export const qna = (page: Page): Locator => page.getByRole('region', { name: 'Questions' });
 export const boardItem = (page: Page, text: string): Locator =>
   page.getByRole('list', { name: 'Audience questions' }).getByRole('listitem').filter({ hasText: text });
@@ -33,6 +45,7 @@ export const ownItem = (page: Page, text: string): Locator =>
   page.getByRole('list', { name: 'Your questions' }).getByRole('listitem').filter({ hasText: text });
 
 export async function ask(page: Page, text: string, anonymous = false): Promise<void> {
+  await openQnA(page);
   await qna(page).getByRole('textbox', { name: 'Your question' }).fill(text);
   if (anonymous) await qna(page).getByRole('checkbox', { name: 'Ask anonymously' }).check();
   await qna(page).getByRole('button', { name: 'Send question' }).click();
