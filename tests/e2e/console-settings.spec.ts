@@ -10,7 +10,7 @@ import { ADMIN_KEY, ROOT, startHubProcess, type HubProcess } from '../helpers/hu
 import { ensureAudienceBuild } from './helpers/audience-env';
 import { startConsoleHost, type ConsoleHost } from './helpers/console-host';
 import { createEventOnHub, goTo, openConsole, unnamedControls } from './helpers/console-page';
-import { ask, boardItem, ownItem, qna } from './helpers/phone';
+import { ask, boardItem, openQnA, ownItem, qna } from './helpers/phone';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -86,6 +86,7 @@ test('the reaction set changes the phone’s buttons; anonymous questions off re
 
   const bar = phone.getByRole('navigation', { name: 'Reactions' });
   await expect(bar.getByRole('button')).toHaveText(['🔥', '🚀', '💡']);
+  await openQnA(phone); // on the Live tab the form is hidden, so the count below would prove nothing
   await expect(qna(phone).getByRole('checkbox', { name: 'Ask anonymously' })).toHaveCount(0);
   // The form shows the hub's values once applied (nothing left as a local draft).
   await expect(form.getByLabel(/Reaction emoji/)).toHaveValue('🔥 🚀 💡');
