@@ -173,7 +173,10 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     streamDelayOf: async (eventId) => (await runtimeFor(eventId))?.streamDelayMs ?? 0,
   });
 
-  const server = http.createServer((req, res) => {
+  // Node's own 400 for an HTTP/1.1 request without Host has an empty, non-JSON body: the hub
+  // refuses it itself, in PROTOCOL.md's error shape like every other refusal.
+  const server = http.createServer({ requireHostHeader: false }, (req, res) => {
+    if (req.headers.host === undefined && req.httpVersion === '1.1') return sendError(res, new HttpError(400, 'bad_request', 'an HTTP/1.1 request needs a Host header'));
     const target = parseRequestTarget(req.url);
     if (!target.ok) return sendError(res, new HttpError(target.status, target.code, target.message));
     const pathname = target.pathname;
@@ -199,6 +202,13 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     maxPayload: MAX_FRAME_BYTES, // P2: ws closes with 1009 above it
     perMessageDeflate: false, // per-socket compression would defeat send-once fan-out
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
+
+  // ws's own handshake refusals (bad Sec-WebSocket-Key or -Version, not a GET) are text/html:
+  // answer them in PROTOCOL.md's JSON error shape instead, like every other refusal.
+  wss.on('wsClientError', (err, socket, req) => {
+    const notGet = req.method !== 'GET';
+    socket.end(upgradeRefusal(notGet ? 405 : 400, { code: notGet ? 'method_not_allowed' : 'bad_request', message: err.message }));
   });
 
   server.on('upgrade', (req, socket, head) => {

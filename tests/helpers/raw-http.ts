@@ -13,7 +13,7 @@ export interface RawResponse {
 export const WS_UPGRADE_HEADERS = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13';
 
 /** Sends `head` (request line + headers, without the blank line) and `body`; resolves with the first response. */
-export function rawRequest(port: number, head: string, body = '', timeoutMs = 30_000): Promise<RawResponse> {
+export function rawRequest(port: number, head: string, body: string | Buffer = '', timeoutMs = 30_000): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     let data = Buffer.alloc(0);
@@ -38,11 +38,18 @@ export function rawRequest(port: number, head: string, body = '', timeoutMs = 30
         if (i > 0) headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
       }
       const rest = text.slice(end + 4);
+      const status = Number(statusLine.split(' ')[1]);
+      // A completed upgrade, and the answer to HEAD, have no body: the status line and headers are all.
+      if (status === 101 || head.startsWith('HEAD ')) {
+        clearTimeout(timer);
+        socket.destroy();
+        return resolve({ status, headers, body: '' });
+      }
       const len = headers['content-length'] !== undefined ? Number(headers['content-length']) : undefined;
       if (len === undefined ? !final : Buffer.byteLength(rest) < len) return;
       clearTimeout(timer);
       socket.destroy();
-      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: len === undefined ? rest : rest.slice(0, len) });
+      resolve({ status, headers, body: len === undefined ? rest : rest.slice(0, len) });
     };
     socket.on('data', (d: Buffer) => {
       data = Buffer.concat([data, d]);
@@ -51,7 +58,7 @@ export function rawRequest(port: number, head: string, body = '', timeoutMs = 30
     socket.on('end', () => tryParse(true));
     socket.on('error', () => tryParse(true));
     const close = /\r\nconnection:/i.test(head) ? '' : '\r\nConnection: close';
-    socket.write(`${head}${close}\r\n\r\n${body}`);
+    socket.write(Buffer.concat([Buffer.from(`${head}${close}\r\n\r\n`), typeof body === 'string' ? Buffer.from(body) : body]));
   });
 }
 
