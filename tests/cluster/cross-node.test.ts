@@ -8,7 +8,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AckFrame, HubFrame, StatsFrame, WireEntry } from '../../src/shared/protocol';
-import { entriesByKey, freshView, readWholeLog, startCluster, waitUntil, type Cluster } from '../helpers/cluster';
+import { entriesByKey, freshView, readWholeLog, startCluster, type Cluster } from '../helpers/cluster';
+import { waitUntil } from '../helpers/wait';
 import { createEvent, joinAudience, staffToken } from '../helpers/hub-process';
 import { hasRedis, redisSkipReason } from '../helpers/redis-server';
 import { TestClient } from '../helpers/test-client';

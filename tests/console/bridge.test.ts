@@ -20,7 +20,8 @@ import { createWebBridge, type BridgeSocket, type WebBridge } from '../../src/re
 import { EVENT_NAMES, REQUEST_NAMES, type ConsoleApi, type SessionInfo } from '../../src/shared/console-api';
 import { IPC_EVENT_CHANNEL, IPC_REQUEST_CHANNEL } from '../../src/shared/ipc-channels';
 import { tempDir } from '../helpers/hub-process';
-import { must, waitUntil } from './fixtures/wait';
+import { waitUntil } from '../helpers/wait';
+import { must } from './fixtures/wait';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const read = (p: string): string => fs.readFileSync(path.join(ROOT, p), 'utf8');
@@ -232,7 +233,7 @@ describe('web host', () => {
       ws.on('message', (d) => got.push(JSON.parse(String(d))));
       ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }));
       ws.on('error', () => undefined);
-      ws.on('open', () => resolve({ ws, first: waitUntil(() => (got.length >= 3 ? got : undefined), 5_000, 'initial events') }));
+      ws.on('open', () => resolve({ ws, first: waitUntil(() => (got.length >= 3 ? got : undefined), 'initial events', 5_000) }));
     });
 
   it('every page needs the session: without it 403, with a wrong token 403, with the token once a cookie', async () => {
@@ -320,13 +321,13 @@ describe('web host', () => {
     BAD.forEach(([name, payload], i) => c.ws.send(JSON.stringify({ id: i + 1, name, payload })));
     c.ws.send('not json');
     c.ws.send(JSON.stringify({ name: 'app/info', payload: {} })); // no id
-    await waitUntil(() => replies.length === BAD.length + 2, 5_000, 'replies');
+    await waitUntil(() => replies.length === BAD.length + 2, 'replies', 5_000);
     expect(counted.calls.length).toBe(before);
     for (const [i, [, , code]] of BAD.entries()) expect(replies.find((r) => r.id === i + 1)?.result).toMatchObject({ ok: false, error: { code } });
     expect(replies.filter((r) => r.id === null)).toHaveLength(2);
 
     c.ws.send(JSON.stringify({ id: 'x1', name: 'app/info', payload: {} }));
-    await waitUntil(() => replies.find((r) => r.id === 'x1'), 5_000, 'app/info reply');
+    await waitUntil(() => replies.find((r) => r.id === 'x1'), 'app/info reply', 5_000);
     expect(replies.find((r) => r.id === 'x1')?.result).toEqual({ ok: true, value: { version: 'test', shell: 'web', platform: process.platform } });
     expect(counted.calls.slice(before)).toEqual(['app/info']);
     c.ws.close();
@@ -351,15 +352,15 @@ describe('web host', () => {
     expect(await bridge.request('app/info', {})).toMatchObject({ ok: true, value: { shell: 'web' } });
     expect(await bridge.request('publish', { name: 'poll.open', data: { pollId: 'p' } })).toMatchObject({ ok: false, error: { code: 'not_connected' } });
     expect(await bridge.request('nope' as 'app/info', {})).toMatchObject({ ok: false, error: { code: 'unknown_request' } });
-    await waitUntil(() => sessions.length > 0, 5_000, 'the initial session event');
+    await waitUntil(() => sessions.length > 0, 'the initial session event', 5_000);
 
     const n = sessions.length;
     must(await bridge.request('session/setHubUrls', { hubUrls: ['http://127.0.0.1:9'] }));
-    await waitUntil(() => sessions.length > n, 5_000, 'a session event');
+    await waitUntil(() => sessions.length > n, 'a session event', 5_000);
     expect(sessions.at(-1)?.hubUrls).toEqual(['http://127.0.0.1:9']);
 
     sockets[0]?.terminate();
-    await waitUntil(() => sockets.length >= 2 && bridge.connected, 5_000, 'the bridge to reconnect');
+    await waitUntil(() => sockets.length >= 2 && bridge.connected, 'the bridge to reconnect', 5_000);
     expect(await bridge.request('session/get', {})).toMatchObject({ ok: true, value: { hubUrls: ['http://127.0.0.1:9'] } });
     off();
   });
@@ -387,10 +388,10 @@ describe('browser bridge failure modes', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
 
     const pending = bridge.request('publish', { name: 'poll.open', data: { pollId: 'p' } });
-    await waitUntil(() => received.length === 2, 2_000, 'the publish on the wire');
+    await waitUntil(() => received.length === 2, 'the publish on the wire', 2_000);
     for (const c of server.clients) c.terminate();
     expect(await pending).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringContaining('check the outbox') } });
-    await waitUntil(() => bridge.connected, 2_000, 'reconnected');
+    await waitUntil(() => bridge.connected, 'reconnected', 2_000);
     expect(received.filter((r) => r.includes('publish'))).toHaveLength(1);
     bridge.close();
     expect(await bridge.request('app/info', {})).toMatchObject({ ok: false, error: { code: 'unavailable' } });

@@ -13,7 +13,8 @@ import { ConsoleCore } from '../../src/main/core/console-core';
 import { ChaosProxy } from '../helpers/chaos-proxy';
 import { createEvent, startHubProcess, staffToken, tempDir, type HubProcess } from '../helpers/hub-process';
 import { TestClient } from '../helpers/test-client';
-import { must, waitUntil } from './fixtures/wait';
+import { waitUntil } from '../helpers/wait';
+import { must } from './fixtures/wait';
 
 const CHAOS_SECONDS = Number(process.env.STAGECALL_CHAOS_SECONDS ?? 60);
 const ACTIONS = 500;
@@ -92,7 +93,7 @@ describe('console under a chaotic network', () => {
 
     const session = must(await core.request('session/joinRemote', { hubUrls: [proxy.url], token: host.token }));
     expect(session).toMatchObject({ mode: 'remote', eventId, role: 'host', clientId: host.clientId });
-    await waitUntil(() => states.includes('connected'), 30_000, 'first connection');
+    await waitUntil(() => states.includes('connected'), 'first connection', 30_000);
 
     const started = Date.now();
     proxy.startChaos({ minMs: 500, maxMs: 3_000 });
@@ -115,7 +116,7 @@ describe('console under a chaotic network', () => {
     }
     // Concurrent requests keep their call order in the outbox.
     expect(ids.map((id) => Number(id.split(':')[1]))).toEqual(ids.map((_, i) => i + 1));
-    await waitUntil(() => Date.now() - started >= CHAOS_SECONDS * 1000, CHAOS_SECONDS * 1000 + 5_000, 'the end of the chaos');
+    await waitUntil(() => Date.now() - started >= CHAOS_SECONDS * 1000, 'the end of the chaos', CHAOS_SECONDS * 1000 + 5_000);
     proxy.stopChaos();
     const chaosCuts = proxy.cutConnections;
 
@@ -123,7 +124,7 @@ describe('console under a chaotic network', () => {
     await waitUntil(async () => {
       const list = must(await core.request('outbox/list', { limit: 1000 }));
       return list.every((i) => i.state === 'acknowledged' || i.state === 'refused') && ids.every((id) => settled.has(id));
-    }, 60_000, 'every action acknowledged', 200);
+    }, 'every action acknowledged', 60_000, 200);
     const drainedMs = Date.now() - started - CHAOS_SECONDS * 1000;
 
     const refused = ids.filter((id) => settled.get(id)?.state !== 'acknowledged');
@@ -144,7 +145,7 @@ describe('console under a chaotic network', () => {
     const mirrored = await waitUntil(async () => {
       const v = must(await core.request('view/get', {}));
       return v && v.serial === fresh.serial ? v : undefined;
-    }, 30_000, 'the mirror to reach the final serial');
+    }, 'the mirror to reach the final serial', 30_000);
     expect(mirrored.doc).toEqual(fresh.doc);
 
     const reconnects = states.filter((s) => s === 'connected').length - 1;

@@ -10,7 +10,8 @@ import type { EventName, Events, OutboxItem } from '../../src/shared/console-api
 import { ConsoleCore } from '../../src/main/core/console-core';
 import { joinAudience, tempDir } from '../helpers/hub-process';
 import { TestClient } from '../helpers/test-client';
-import { must, waitUntil } from './fixtures/wait';
+import { waitUntil } from '../helpers/wait';
+import { must } from './fixtures/wait';
 
 type Seen = { [E in EventName]: Array<Events[E]> };
 function record(core: ConsoleCore): Seen {
@@ -49,7 +50,7 @@ describe('ConsoleCore', () => {
     expect(s.joinUrl).toBe(`${s.hubUrls[0]}/j/${s.joinCode}`);
     expect(s.joinUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/j\/[A-Z0-9]{6}$/);
     const hubUrl = s.hubUrls[0] as string;
-    await waitUntil(() => seen.status.some((x) => x.state === 'connected'), 20_000, 'connected');
+    await waitUntil(() => seen.status.some((x) => x.state === 'connected'), 'connected', 20_000);
     expect(seen.session.at(-1)).toEqual(s);
     expect(must(await a.request('link/status', {}))).toMatchObject({ state: 'connected', hubUrl, hubUrls: [hubUrl], node: 'console', attempt: 0 });
 
@@ -65,7 +66,7 @@ describe('ConsoleCore', () => {
     const created = must(await a.request('publish', { name: 'poll.create', data: poll }));
     expect(created).toMatchObject({ state: 'queued', name: 'poll.create', serial: null });
     const opened = must(await a.request('publish', { name: 'poll.open', data: { pollId: 'p1' } }));
-    await waitUntil(() => lastOutbox(seen, opened.id)?.state === 'acknowledged', 10_000, 'ack');
+    await waitUntil(() => lastOutbox(seen, opened.id)?.state === 'acknowledged', 'ack', 10_000);
     expect(lastOutbox(seen, created.id)).toMatchObject({ state: 'acknowledged', applied: true, dup: false });
     expect(seen.ack.length).toBeGreaterThanOrEqual(2);
     expect(seen.ack[0]?.ms).toBeGreaterThanOrEqual(0);
@@ -82,12 +83,12 @@ describe('ConsoleCore', () => {
       const v = must(await a.request('view/get', {}));
       const doc = v?.doc as { polls: Record<string, { ballots: number }>; questions: Record<string, unknown> } | undefined;
       return doc?.polls.p1?.ballots === 1 && Object.keys(doc.questions).length === 2 ? v : undefined;
-    }, 15_000, 'the vote and questions in the mirror');
+    }, 'the vote and questions in the mirror', 15_000);
     expect(view?.serial).toBeGreaterThan(0);
     expect(seen.sync.some((e) => e.patch !== undefined)).toBe(true); // patches, not whole documents, after the first
-    await waitUntil(() => seen.log.flat().some((e) => e.id === 'q2'), 10_000, 'log entries');
+    await waitUntil(() => seen.log.flat().some((e) => e.id === 'q2'), 'log entries', 10_000);
     expect(must(await a.request('log/recent', { limit: 1000 })).map((e) => e.id)).toEqual(expect.arrayContaining([created.id, 'v1', 'q1', 'q2']));
-    await waitUntil(() => seen.stats.length > 0 && seen.rtt.length > 0, 10_000, 'stats and rtt events');
+    await waitUntil(() => seen.stats.length > 0 && seen.rtt.length > 0, 'stats and rtt events', 10_000);
 
     // CSV export (RFC 4180, formula injection neutralised).
     const polls = must(await a.request('results/export', { kind: 'polls' }));
@@ -110,18 +111,18 @@ describe('ConsoleCore', () => {
     const sb = must(await b.request('session/joinRemote', { hubUrls: [hubUrl], token: mod.token }));
     expect(sb).toMatchObject({ mode: 'remote', eventId: s.eventId, role: 'moderator', name: 'Mia', canIssueTokens: false, joinCode: null });
     // Issue 14.7: the token names no join code; the hub's welcome does, and the console keeps it.
-    await waitUntil(() => seenB.session.some((x) => x.joinCode === s.joinCode), 15_000, 'the join code from the welcome');
+    await waitUntil(() => seenB.session.some((x) => x.joinCode === s.joinCode), 'the join code from the welcome', 15_000);
     expect(must(await b.request('session/get', {}))).toMatchObject({ joinCode: s.joinCode, joinUrl: `${hubUrl.replace(/^ws/, 'http')}/j/${s.joinCode}` });
     expect(await b.request('token/issue', { role: 'host', name: 'X' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await b.request('publish', { name: 'poll.close', data: { pollId: 'p1' } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await b.request('rehearsal/start', { audience: 5, profile: 'quiet' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const moderated = must(await b.request('publish', { name: 'question.moderate', data: { questionId: 'q2', status: 'answered' } }));
-    await waitUntil(() => lastOutbox(seenB, moderated.id)?.state === 'acknowledged', 15_000, 'moderator ack');
+    await waitUntil(() => lastOutbox(seenB, moderated.id)?.state === 'acknowledged', 'moderator ack', 15_000);
     const [va, vb] = await waitUntil(async () => {
       const x = must(await a.request('view/get', {}));
       const y = must(await b.request('view/get', {}));
       return x && y && x.serial === y.serial && x.serial >= (lastOutbox(seenB, moderated.id)?.serial ?? Infinity) ? [x, y] : undefined;
-    }, 15_000, 'both mirrors at the same serial');
+    }, 'both mirrors at the same serial', 15_000);
     expect(vb?.doc).toEqual(va?.doc);
     expect(await b.request('session/joinRemote', { hubUrls: [hubUrl], token: audToken })).toMatchObject({ ok: false, error: { code: 'invalid', message: expect.stringContaining('audience') } });
 
@@ -141,7 +142,7 @@ describe('ConsoleCore', () => {
     expect(resumed).toMatchObject({ mode: 'local', eventId: s.eventId, joinCode: s.joinCode, clientId: s.clientId });
     const cached = must(await a2.request('view/get', {}));
     expect(cached?.serial).toBeGreaterThan(0);
-    await waitUntil(() => seen2.sync.length > 0, 20_000, 'first sync after restart');
+    await waitUntil(() => seen2.sync.length > 0, 'first sync after restart', 20_000);
     expect(seen2.sync[0]).toMatchObject({ base: cached?.serial }); // a patch from the cached serial, not a snapshot
     expect(seen2.sync[0]?.snapshot).toBeUndefined();
 

@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RehearsalStatus } from '../../src/shared/console-api';
 import { ConsoleCore } from '../../src/main/core/console-core';
 import { tempDir } from '../helpers/hub-process';
-import { must, waitUntil } from './fixtures/wait';
+import { waitUntil } from '../helpers/wait';
+import { must } from './fixtures/wait';
 
 let core: ConsoleCore | null = null;
 afterAll(async () => {
@@ -26,11 +27,11 @@ describe('rehearsal', () => {
     expect(started).toMatchObject({ running: true, audience: 8, profile: 'lively', lastError: null });
     expect(await c.request('rehearsal/start', { audience: 8, profile: 'lively' })).toMatchObject({ ok: false, error: { code: 'invalid' } });
 
-    await waitUntil(() => updates.some((u) => u.connected === 8), 60_000, 'all 8 attendees connected');
+    await waitUntil(() => updates.some((u) => u.connected === 8), 'all 8 attendees connected', 60_000);
     await waitUntil(async () => {
       const v = must(await c.request('view/get', {}));
       return ((v?.doc as { audience?: { online: number } } | undefined)?.audience?.online ?? 0) >= 8;
-    }, 30_000, 'the audience in the staff view');
+    }, 'the audience in the staff view', 30_000);
 
     const stopped = must(await c.request('rehearsal/stop', {}));
     expect(stopped).toMatchObject({ running: false, connected: 0 });

@@ -10,7 +10,8 @@ import type { WireEntry } from '../../src/shared/protocol';
 import { createEvent, startHubProcess, staffToken, tempDir, type HubProcess } from '../helpers/hub-process';
 import { TestClient } from '../helpers/test-client';
 import { spawnCore, type CoreChild } from './fixtures/spawn-core';
-import { must, waitUntil } from './fixtures/wait';
+import { waitUntil } from '../helpers/wait';
+import { must } from './fixtures/wait';
 
 const N = 100;
 const children: CoreChild[] = [];
@@ -61,7 +62,7 @@ describe('console restart', () => {
     await waitUntil(async () => {
       const list = (await b.request('outbox/list', { limit: 1000 })) as { ok: true; value: OutboxItem[] };
       return list.ok && list.value.length === N && list.value.every((i) => i.state === 'acknowledged');
-    }, 60_000, 'all 100 acknowledged', 100);
+    }, 'all 100 acknowledged', 60_000, 100);
 
     const c = await TestClient.connect(hub.url, host.token);
     c.send({ t: 'history', from: 1, limit: 1000 });

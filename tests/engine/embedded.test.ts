@@ -11,6 +11,7 @@ import type { EmbeddedEngine } from '../../src/hub/engine/embedded';
 import type { AppendInput, EventMeta } from '../../src/hub/engine/engine';
 import { engineSuite } from './engine-suite';
 import { makeEmbeddedHarness, openEmbedded, tempDataDir } from './embedded-harness';
+import { waitUntil } from '../helpers/wait';
 
 engineSuite('embedded', () => makeEmbeddedHarness());
 // Same behaviour when almost nothing is cached: reads and tails go to the file.
@@ -164,7 +165,7 @@ describe('embedded engine', () => {
       }
       const seen: number[] = [];
       const stop = x.tail(EVENT.eventId, 1, (es) => seen.push(...es.map((s) => s.serial)));
-      await vitestWait(() => seen.length >= 3500);
+      await waitUntil(() => seen.length >= 3500, '3,500 entries seen', 30_000, 5);
       stop();
       expect(seen).toEqual(range(1, 3500));
     };
@@ -181,7 +182,7 @@ describe('embedded engine', () => {
     const ended: string[] = [];
     const got: number[] = [];
     e.tail(EVENT.eventId, 1, (es) => got.push(...es.map((x) => x.serial)), (err) => ended.push(err.code));
-    await vitestWait(() => ended.length > 0);
+    await waitUntil(() => ended.length > 0, 'the tail to end', 30_000, 5);
     expect(ended).toEqual(['corrupt_log']);
     expect(got).toEqual([]);
     expect(e.stats().tailErrors).toBe(1);
@@ -247,10 +248,3 @@ describe('embedded engine', () => {
   });
 });
 
-async function vitestWait(cond: () => boolean): Promise<void> {
-  const end = Date.now() + 30_000;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppendInput, AppendOutcome, Engine, EventMeta } from '../../src/hub/engine/engine';
 import type { LogEntry } from '../../src/shared/domain/types';
+import { waitUntil } from '../helpers/wait';
 
 export interface EngineHarness {
   engine: Engine;
@@ -40,15 +41,6 @@ const entry = (clientId: string, id: string, data: unknown = { pollId: 'p1', opt
   role: 'audience',
   data,
 });
-
-/** Polls a condition: tests wait for outcomes, never for fixed time. */
-async function waitFor(cond: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 async function readAll(engine: Engine, eventId: string): Promise<LogEntry[]> {
   const out: LogEntry[] = [];
@@ -256,7 +248,7 @@ export function engineSuite(name: string, makeEngine: () => Promise<EngineHarnes
       );
       const last = (await engine.info(ev.eventId)).lastSerial;
       expect(last).toBe(1900);
-      await waitFor(() => (t.got.at(-1)?.serial ?? 0) >= last, 'the tail to reach the last serial');
+      await waitUntil(() => (t.got.at(-1)?.serial ?? 0) >= last, 'the tail to reach the last serial');
       t.stop();
       expect(serialsOf(t.got)).toEqual(range(10, last));
       expect(t.got).toEqual((await readAll(engine, ev.eventId)).slice(9));
@@ -268,7 +260,7 @@ export function engineSuite(name: string, makeEngine: () => Promise<EngineHarnes
       const a = recordTail(engine, ev.eventId, 1);
       const future = recordTail(engine, ev.eventId, 120);
       const stopped = recordTail(engine, ev.eventId, 1);
-      await waitFor(() => stopped.got.length >= 50, 'the tail to catch up');
+      await waitUntil(() => stopped.got.length >= 50, 'the tail to catch up');
       stopped.stop();
       const seenWhenStopped = stopped.got.length;
       let b: ReturnType<typeof recordTail> | undefined;
@@ -282,14 +274,14 @@ export function engineSuite(name: string, makeEngine: () => Promise<EngineHarnes
       );
       const last = (await engine.info(ev.eventId)).lastSerial;
       expect(last).toBe(200);
-      await waitFor(() => a.got.length >= last && (b?.got.length ?? 0) >= last && future.got.length >= last - 119, 'all tails to reach the end');
+      await waitUntil(() => a.got.length >= last && (b?.got.length ?? 0) >= last && future.got.length >= last - 119, 'all tails to reach the end');
       expect(serialsOf(a.got)).toEqual(range(1, last));
       expect(serialsOf(b?.got ?? [])).toEqual(range(1, last));
       expect(serialsOf(future.got)).toEqual(range(120, last));
       expect(stopped.got.length).toBe(seenWhenStopped);
       // One more append: still nothing for the stopped tail, once the others have seen it.
       await engine.append(ev.eventId, [entry('late', '1')]);
-      await waitFor(() => a.got.length === last + 1, 'the live tail to see the late entry');
+      await waitUntil(() => a.got.length === last + 1, 'the live tail to see the late entry');
       expect(stopped.got.length).toBe(seenWhenStopped);
       for (const t of [a, b, future]) t?.stop();
     });

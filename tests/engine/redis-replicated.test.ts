@@ -15,6 +15,7 @@ import type { LogEntry } from '../../src/shared/domain/types';
 import { hasRedis, redisSkipReason, startRedis, type RedisServer } from '../helpers/redis-server';
 import { MASTER_NAME, redisSentinelPath, sentinelSkipReason, startSentinelSetup, waitReplicaInSync, type SentinelSetup } from '../helpers/redis-sentinel';
 import { engineSuite } from './engine-suite';
+import { waitUntil } from '../helpers/wait';
 
 if (!hasRedis) console.warn(`tests/engine/redis-replicated.test.ts: ${redisSkipReason}`);
 if (hasRedis && !redisSentinelPath) console.warn(`tests/engine/redis-replicated.test.ts: ${sentinelSkipReason}`);
@@ -27,14 +28,6 @@ const newMeta = () => {
   made++;
   return { eventId: `rep-${made}-${Math.random().toString(36).slice(2, 8)}`, title: 'replicated', joinCode: `RP${made}${Math.random().toString(36).slice(2, 6).toUpperCase()}`, createdAt: Date.now() };
 };
-
-async function waitFor(cond: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe.skipIf(!hasRedis)('redis engine with WAIT (one replica)', () => {
   let primary: RedisServer;
@@ -87,7 +80,7 @@ describe.skipIf(!hasRedis)('redis engine with WAIT (one replica)', () => {
     expect(await a.append(ev.eventId, [entry('c', 'm1')])).toEqual([{ serial: 1, dup: false }]);
     const seen: LogEntry[] = [];
     const stop = b.tail(ev.eventId, 1, (es) => seen.push(...es));
-    await waitFor(() => seen.length === 1, 'b to see serial 1');
+    await waitUntil(() => seen.length === 1, 'b to see serial 1');
 
     replica.freeze();
     // A short WAIT here only so the refusal comes quickly; the engine default is 1 s.
@@ -108,7 +101,7 @@ describe.skipIf(!hasRedis)('redis engine with WAIT (one replica)', () => {
       { serial: 2, dup: true },
       { serial: 3, dup: false },
     ]);
-    await waitFor(() => seen.length === 3, 'b to see serials 2 and 3');
+    await waitUntil(() => seen.length === 3, 'b to see serials 2 and 3');
     expect(seen.map((e) => `${e.serial}:${e.id}`)).toEqual(['1:m1', '2:m2', '3:m3']);
     stop();
   });

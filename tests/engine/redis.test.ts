@@ -14,6 +14,7 @@ import type { LogEntry } from '../../src/shared/domain/types';
 import { APPEND } from '../../src/hub/engine/redis/scripts';
 import { engineSuite } from './engine-suite';
 import { freePort, hasRedis, redisSkipReason, startRedis, type RedisServer } from '../helpers/redis-server';
+import { waitUntil } from '../helpers/wait';
 
 if (!hasRedis) console.warn(`tests/engine/redis.test.ts: ${redisSkipReason}`);
 
@@ -38,14 +39,6 @@ const entry = (clientId: string, id: string, data: unknown = { pollId: 'p1', opt
 function newMeta(): EventMeta {
   made++;
   return { eventId: `rev-${made}-${Math.random().toString(36).slice(2, 8)}`, title: 'redis event', joinCode: `RC${made}${Math.random().toString(36).slice(2, 6).toUpperCase()}`, createdAt: Date.now() };
-}
-
-async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
@@ -141,7 +134,7 @@ describe.skipIf(!hasRedis)('redis engine', () => {
     expect([...sent.keys()].sort((x, y) => x - y)).toEqual(range(1, last));
     expect((await a.info(ev.eventId)).lastSerial).toBe(last);
     expect(await b.info(ev.eventId)).toEqual(await a.info(ev.eventId));
-    await waitFor(() => ta.got.length >= last && tb.got.length >= last, 'both tails to reach the end');
+    await waitUntil(() => ta.got.length >= last && tb.got.length >= last, 'both tails to reach the end');
     expect(serialsOf(ta.got)).toEqual(range(1, last));
     expect(tb.got).toEqual(ta.got);
     for (const e of ta.got) expect(e).toEqual({ ...sent.get(e.serial), serial: e.serial });
@@ -154,7 +147,7 @@ describe.skipIf(!hasRedis)('redis engine', () => {
       { serial: last + 1, dup: true },
       { serial: last + 2, dup: false },
     ]);
-    await waitFor(() => ta.got.length === last + 2 && tb.got.length === last + 2, 'both tails to see the last two');
+    await waitUntil(() => ta.got.length === last + 2 && tb.got.length === last + 2, 'both tails to see the last two');
     expect(tb.got).toEqual(ta.got);
     ta.stop();
     tb.stop();
@@ -168,7 +161,7 @@ describe.skipIf(!hasRedis)('redis engine', () => {
     await a.append(ev.eventId, range(1, 5).map((i) => entry('a', `m${i}`)));
     const ta = recordTail(a, ev.eventId, 1);
     const tb = recordTail(b, ev.eventId, 1);
-    await waitFor(() => ta.got.length === 5 && tb.got.length === 5, 'the tails to catch up');
+    await waitUntil(() => ta.got.length === 5 && tb.got.length === 5, 'the tails to catch up');
     // Another node appends, but its publish never arrives (sent to a channel nobody hears).
     const raw = createClient({ url: server.url });
     await raw.connect();
@@ -181,12 +174,12 @@ describe.skipIf(!hasRedis)('redis engine', () => {
     await rawAppend('x7');
     // a's own append (serial 8) must not be handed to its tail before 6 and 7.
     expect(await a.append(ev.eventId, [entry('a', 'm8')])).toEqual([{ serial: 8, dup: false }]);
-    await waitFor(() => ta.got.length >= 8, 'a’s tail to read 6-8');
+    await waitUntil(() => ta.got.length >= 8, 'a’s tail to read 6-8');
     expect(serialsOf(ta.got)).toEqual(range(1, 8));
     // No append, no publish: b's poll finds the next one.
     await rawAppend('x9');
     await raw.close();
-    await waitFor(() => tb.got.length >= 9, 'b’s poll to find serial 9');
+    await waitUntil(() => tb.got.length >= 9, 'b’s poll to find serial 9');
     expect(serialsOf(tb.got)).toEqual(range(1, 9));
     expect(tb.got).toEqual(await readAll(a, ev.eventId));
     ta.stop();
@@ -204,7 +197,7 @@ describe.skipIf(!hasRedis)('redis engine', () => {
     expect(await sum(a)).toBe(7);
     expect(await sum(b)).toBe(7);
     // b stops reporting (a dead node): its sample expires by itself.
-    await waitFor(async () => (await a.presence(ev.eventId)).length === 1, 'node b to expire', 20_000);
+    await waitUntil(async () => (await a.presence(ev.eventId)).length === 1, 'node b to expire', 20_000);
     expect(await a.presence(ev.eventId)).toEqual([{ node: 'a', online: 3, connections: 5 }]);
     const raw = createClient({ url: server.url });
     await raw.connect();
@@ -235,7 +228,7 @@ describe.skipIf(!hasRedis)('redis engine', () => {
     await e.append(ev.eventId, range(1, 5).map((i) => entry('c', `m${i}`)));
     const before = await e.info(ev.eventId);
     const t = recordTail(e, ev.eventId, 1);
-    await waitFor(() => t.got.length === 5, 'the tail to catch up');
+    await waitUntil(() => t.got.length === 5, 'the tail to catch up');
     const raw = createClient({ url: server.url });
     await raw.connect();
     const k = (s: string): string => `lost:{${ev.eventId}}:${s}`;
@@ -252,7 +245,7 @@ describe.skipIf(!hasRedis)('redis engine', () => {
     // The old dedupe records named serials of the lost log: they are gone too.
     expect(await e.append(ev.eventId, [entry('c', 'm1')])).toEqual([{ serial: 1, dup: false }]);
     // A tail of the old log stops instead of taking new-log entries for old serials.
-    await waitFor(() => t.ended.length === 1, 'the old tail to end');
+    await waitUntil(() => t.ended.length === 1, 'the old tail to end');
     expect(t.ended[0]?.code).toBe('log_reset');
     expect(serialsOf(t.got)).toEqual(range(1, 6));
   });
@@ -267,7 +260,7 @@ describe.skipIf(!hasRedis)('redis engine', () => {
     const before = await e.info(ev.eventId);
     expect(before.lastSerial).toBe(200);
     const t = recordTail(e, ev.eventId, 1);
-    await waitFor(() => t.got.length === 200, 'the tail to catch up');
+    await waitUntil(() => t.got.length === 200, 'the tail to catch up');
     await s.stop();
     await expect(e.append(ev.eventId, [entry('x', 'during')])).rejects.toMatchObject({ code: 'unavailable' });
     await s.restart();
@@ -281,7 +274,7 @@ describe.skipIf(!hasRedis)('redis engine', () => {
     expect(info.lastSerial).toBe(202);
     expect(serialsOf(await readAll(e, ev.eventId))).toEqual(range(1, 202));
     expect(await e.getEvent(ev.eventId)).toEqual(ev);
-    await waitFor(() => t.got.length === 202, 'the tail to see entries after the restart');
+    await waitUntil(() => t.got.length === 202, 'the tail to see entries after the restart');
     expect(serialsOf(t.got)).toEqual(range(1, 202));
     t.stop();
   });
@@ -304,13 +297,13 @@ describe.skipIf(!hasRedis)('redis engine', () => {
         }
       }
     });
-    await waitFor(() => acked.size >= 300, '300 acked appends');
+    await waitUntil(() => acked.size >= 300, '300 acked appends');
     await s.kill('SIGKILL');
     stop = true;
     await Promise.all(writers);
     await s.restart();
     const log = await (async () => {
-      await waitFor(async () => (await e.info(ev.eventId).then(() => true, () => false)), 'the engine to reconnect');
+      await waitUntil(async () => (await e.info(ev.eventId).then(() => true, () => false)), 'the engine to reconnect');
       return readAll(e, ev.eventId);
     })();
     expect(serialsOf(log)).toEqual(range(1, log.length));
@@ -346,15 +339,15 @@ describe.skipIf(!hasRedis)('redis engine', () => {
     await e.append(ev.eventId, range(1, 10).map((i) => entry('c', `m${i}`)));
     const before = await e.info(ev.eventId);
     const t = recordTail(e, ev.eventId, 1);
-    await waitFor(() => t.got.length === 10, 'the tail to catch up');
+    await waitUntil(() => t.got.length === 10, 'the tail to catch up');
     await s.stop();
     fs.rmSync(s.dir, { recursive: true, force: true });
     const empty = await startRedis({ appendonly: false, port: s.port });
     servers.push(empty);
     // Everything was lost, meta included: the event no longer exists on any node.
-    await waitFor(async () => (await e.getEvent(ev.eventId).then((m) => m === null, () => false)), 'the engine to reconnect');
+    await waitUntil(async () => (await e.getEvent(ev.eventId).then((m) => m === null, () => false)), 'the engine to reconnect');
     await expect(e.append(ev.eventId, [entry('c', 'm11')])).rejects.toMatchObject({ code: 'unknown_event' });
-    await waitFor(() => t.ended.length === 1, 'the tail to end');
+    await waitUntil(() => t.ended.length === 1, 'the tail to end');
     expect(t.ended[0]?.code).toBe('unknown_event');
     // An operator restores the meta (e.g. from a backup): the log is new, so is its epoch.
     const raw = createClient({ url: empty.url });

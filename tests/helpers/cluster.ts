@@ -79,22 +79,6 @@ export async function freshView(url: string, token: string, view: 'staff' | 'aud
   return c;
 }
 
-/** Polls `check` until it returns a value (condition-based; the deadline only bounds a failure). */
-export async function waitUntil<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string | (() => string),
-  timeoutMs = 30_000,
-  everyMs = 50,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 /** (clientId, id) → the entries holding it; `hub` entries (presence) left out. */
 export function entriesByKey(log: WireEntry[]): Map<string, WireEntry[]> {
   const byKey = new Map<string, WireEntry[]>();

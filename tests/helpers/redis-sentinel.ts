@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient } from 'redis';
 import { freePort, startRedis, type RedisServer, type RedisServerOptions } from './redis-server';
+import { waitUntil } from './wait';
 
 const SENTINEL_CANDIDATES = [process.env.REDIS_SENTINEL, '/usr/bin/redis-sentinel', '/usr/local/bin/redis-sentinel'];
 export const redisSentinelPath = SENTINEL_CANDIDATES.find((c): c is string => !!c && fs.existsSync(c)) ?? null;
@@ -57,19 +58,6 @@ async function askSentinel<T>(port: number, fn: (c: Conn) => Promise<T>): Promis
 
 const sentinelCommand = (port: number, args: string[]): Promise<unknown> => askSentinel(port, (c) => c.sendCommand(args));
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 async function startSentinel(masterPort: number, dir: string): Promise<SentinelProcess> {
   if (!redisSentinelPath) throw new Error(sentinelSkipReason);
   const port = await freePort();
@@ -95,13 +83,13 @@ async function startSentinel(masterPort: number, dir: string): Promise<SentinelP
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  await until(`redis-sentinel on ${port}`, async () => (await sentinelCommand(port, ['PING'])) === 'PONG', 30_000);
+  await waitUntil(async () => (await sentinelCommand(port, ['PING'])) === 'PONG', `redis-sentinel on ${port}`, 30_000, 100);
   return { port, child, output: () => out };
 }
 
 /** Resolves once the replica on `port` has finished its sync with its primary. */
 export async function waitReplicaInSync(port: number, timeoutMs = 60_000): Promise<void> {
-  await until(`the replica on ${port} to sync`, () => askSentinel(port, async (c) => /master_link_status:up/.test(await c.info('replication'))), timeoutMs);
+  await waitUntil(() => askSentinel(port, async (c) => /master_link_status:up/.test(await c.info('replication'))), `the replica on ${port} to sync`, timeoutMs, 100);
 }
 
 const count = (reply: unknown): number => (Array.isArray(reply) ? reply.length : 0);
@@ -119,11 +107,11 @@ export async function startSentinelSetup(opts: { replicas?: number; redis?: Redi
   for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(primary.port, dir));
   const replicaCount = servers.length - 1;
   for (const s of sentinels) {
-    await until(`Sentinel ${s.port} to see ${replicaCount} replica(s) and 2 other Sentinels`, async () => {
+    await waitUntil(async () => {
       const replicas = count(await sentinelCommand(s.port, ['SENTINEL', 'REPLICAS', MASTER_NAME]));
       const others = count(await sentinelCommand(s.port, ['SENTINEL', 'SENTINELS', MASTER_NAME]));
       return replicas >= replicaCount && others >= 2;
-    });
+    }, `Sentinel ${s.port} to see ${replicaCount} replica(s) and 2 other Sentinels`, 60_000, 100);
   }
   const masterPort = async (): Promise<number> => {
     for (const s of sentinels) {

@@ -11,6 +11,7 @@ import type { WireEntry } from '../../src/shared/protocol/frames';
 import { startFeed, mergeLog, type Feed } from '../../src/renderer/src/store/feed';
 import { mergeOutbox, summarise, OUTBOX_KEEP } from '../../src/renderer/src/store/outbox-merge';
 import { initialConsoleState, useConsole } from '../../src/renderer/src/store/store';
+import { waitUntil } from '../helpers/wait';
 
 const view = (title: string, questions: StaffView['questions'] = {}): StaffView => ({
   event: { id: 'e1', title, status: 'live', settings: { moderation: 'pre', anonymousQuestions: true, chat: 'on', reactions: [], wordFilter: 'flag', filterWords: [], streamDelayMs: 0 } },
@@ -63,16 +64,6 @@ class ScriptedApi implements ConsoleApi {
   }
 }
 
-const until = async <T>(check: () => T | undefined, ms = 2_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
-
 let feed: Feed | null = null;
 afterEach(() => {
   feed?.stop();
@@ -97,21 +88,21 @@ describe('console store feed', () => {
   it('UI-7 applies a snapshot, then patches on their exact base; a gap asks view/get', async () => {
     const api = new ScriptedApi();
     feed = startFeed(api);
-    await until(() => (useConsole.getState().sessionLoaded ? true : undefined));
+    await waitUntil(() => (useConsole.getState().sessionLoaded ? true : undefined), 'the store: sessionLoaded', 10_000, 5);
     const v1 = view('One');
     api.emit('sync', { view: 'staff', epoch: 'ep', serial: 4, snapshot: v1 });
-    await until(() => (useConsole.getState().view?.serial === 4 ? true : undefined));
+    await waitUntil(() => (useConsole.getState().view?.serial === 4 ? true : undefined), 'the store: view?.serial === 4', 10_000, 5);
 
     const v2 = view('Two', { q1: { id: 'q1', text: 'hi', authorName: null, status: 'pending', pinned: false, upvotes: 0, askedAt: 1, assignee: null, flagged: false } });
     api.emit('sync', { view: 'staff', epoch: 'ep', serial: 6, base: 4, patch: diff(v1, v2) });
-    const held = await until(() => (useConsole.getState().view?.serial === 6 ? useConsole.getState().view : undefined));
+    const held = await waitUntil(() => (useConsole.getState().view?.serial === 6 ? useConsole.getState().view : undefined), 'the store: view?.serial === 6', 10_000, 5);
     expect(held?.doc).toEqual(v2);
 
     // A patch from serial 9 while we hold 6: never applied; the core's copy is fetched instead.
     const before = api.calls.filter((c) => c === 'view/get').length;
     api.viewGet = { epoch: 'ep', serial: 10, doc: view('Ten') };
     api.emit('sync', { view: 'staff', epoch: 'ep', serial: 10, base: 9, patch: [{ op: 'replace', path: '/event/title', value: 'Wrong' }] });
-    await until(() => (useConsole.getState().view?.serial === 10 ? true : undefined));
+    await waitUntil(() => (useConsole.getState().view?.serial === 10 ? true : undefined), 'the store: view?.serial === 10', 10_000, 5);
     expect(useConsole.getState().view?.doc.event.title).toBe('Ten');
     expect(api.calls.filter((c) => c === 'view/get').length).toBe(before + 1);
   });
@@ -120,14 +111,14 @@ describe('console store feed', () => {
     const api = new ScriptedApi();
     feed = startFeed(api);
     api.emit('sync', { view: 'staff', epoch: 'ep', serial: 2, snapshot: view('A') });
-    await until(() => (useConsole.getState().view?.serial === 2 ? true : undefined));
+    await waitUntil(() => (useConsole.getState().view?.serial === 2 ? true : undefined), 'the store: view?.serial === 2', 10_000, 5);
     api.viewGet = { epoch: 'ep2', serial: 1, doc: view('Fresh') };
     api.emit('sync', { view: 'staff', epoch: 'ep2', serial: 3, base: 2, patch: [] });
-    await until(() => (useConsole.getState().view?.epoch === 'ep2' ? true : undefined));
+    await waitUntil(() => (useConsole.getState().view?.epoch === 'ep2' ? true : undefined), 'the store: view?.epoch === ep2', 10_000, 5);
     expect(useConsole.getState().view?.doc.event.title).toBe('Fresh');
     api.viewGet = { epoch: 'ep2', serial: 5, doc: view('Later') };
     api.emit('sync', { view: 'staff', epoch: 'ep2', serial: 5, base: 1, patch: [{ op: 'remove', path: '/nope' }] });
-    await until(() => (useConsole.getState().view?.serial === 5 ? true : undefined));
+    await waitUntil(() => (useConsole.getState().view?.serial === 5 ? true : undefined), 'the store: view?.serial === 5', 10_000, 5);
     expect(useConsole.getState().view?.doc.event.title).toBe('Later');
   });
 
@@ -135,10 +126,10 @@ describe('console store feed', () => {
     const api = new ScriptedApi();
     feed = startFeed(api);
     api.emit('sync', { view: 'staff', epoch: 'ep', serial: 2, snapshot: view('A') });
-    await until(() => (useConsole.getState().view ? true : undefined));
+    await waitUntil(() => (useConsole.getState().view ? true : undefined), 'the store: view', 10_000, 5);
     useConsole.setState({ qaSelected: new Set(['q1']) });
     api.emit('session', session('e2'));
-    await until(() => (useConsole.getState().view === null ? true : undefined));
+    await waitUntil(() => (useConsole.getState().view === null ? true : undefined), 'the store: view === null', 10_000, 5);
     expect(useConsole.getState().session.eventId).toBe('e2');
     expect(useConsole.getState().qaSelected.size).toBe(0);
   });
@@ -147,10 +138,10 @@ describe('console store feed', () => {
     const api = new ScriptedApi();
     feed = startFeed(api);
     api.emit('outbox', [item('a', 'queued', 1), item('b', 'queued', 2, { pollId: 'p1' })]);
-    await until(() => (useConsole.getState().pendingCount === 2 ? true : undefined));
+    await waitUntil(() => (useConsole.getState().pendingCount === 2 ? true : undefined), 'the store: pendingCount === 2', 10_000, 5);
     expect(useConsole.getState().pendingByTarget.get('p1')?.map((i) => i.id)).toEqual(['b']);
     api.emit('outbox', [item('a', 'acknowledged', 1)]);
-    await until(() => (useConsole.getState().pendingCount === 1 ? true : undefined));
+    await waitUntil(() => (useConsole.getState().pendingCount === 1 ? true : undefined), 'the store: pendingCount === 1', 10_000, 5);
     expect(useConsole.getState().outbox.map((i) => `${i.id}:${i.state}`)).toEqual(['a:acknowledged', 'b:queued']);
   });
 });
