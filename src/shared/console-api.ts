@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { MESSAGE_NAMES, type MessageName } from './protocol/messages';
 import type { StatsFrame, WireEntry } from './protocol/frames';
 import type { StaffRole } from './protocol/roles';
+import type { ReportData } from './report/report-types';
 
 // ---- shared value types -------------------------------------------------------------------
 export type LinkState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'suspended' | 'failed';
@@ -102,6 +103,8 @@ export const Requests = {
   'outbox/cancel': z.object({ id: z.string().min(1).max(64) }),
   'log/recent': z.object({ limit: z.number().int().min(1).max(1000).optional() }),
   'results/export': z.object({ kind: z.enum(['polls', 'quizzes', 'questions']) }),
+  /** The post-event report: reads the event's whole log from the hub (progress in `report` events). */
+  'report/build': z.object({}),
   'rehearsal/start': z.object({ audience: z.number().int().min(1).max(20_000), profile: z.enum(['quiet', 'lively', 'storm']) }),
   'rehearsal/stop': z.object({}),
 } as const;
@@ -118,6 +121,19 @@ export interface ExportedFile {
   filename: string;
   mime: 'text/csv';
   content: string;
+}
+/** The post-event report (issue 14.11) and its CSV files; the renderer draws the HTML report from `report`. */
+export interface ReportBundle {
+  report: ReportData;
+  files: ExportedFile[];
+  /** What to call the HTML report the renderer draws, named like the CSV files. */
+  htmlFilename: string;
+}
+/** Log entries folded so far, of the serial the report reads up to. */
+export interface ReportProgress {
+  done: number;
+  total: number;
+  phase: 'reading' | 'done' | 'failed';
 }
 export interface RehearsalStatus {
   running: boolean;
@@ -144,6 +160,7 @@ export interface Responses {
   'outbox/cancel': { cancelled: boolean };
   'log/recent': WireEntry[];
   'results/export': ExportedFile;
+  'report/build': ReportBundle;
   'rehearsal/start': RehearsalStatus;
   'rehearsal/stop': RehearsalStatus;
 }
@@ -170,10 +187,11 @@ export interface Events {
   /** New log entries since the last `log` event (at most 10 events a second). */
   log: WireEntry[];
   rehearsal: RehearsalStatus;
+  report: ReportProgress;
   notice: { level: 'info' | 'warning' | 'error'; message: string };
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['status', 'session', 'sync', 'rtt', 'ack', 'stats', 'outbox', 'log', 'rehearsal', 'notice'];
+export const EVENT_NAMES: EventName[] = ['status', 'session', 'sync', 'rtt', 'ack', 'stats', 'outbox', 'log', 'rehearsal', 'report', 'notice'];
 
 /** The renderer's view of the console: implemented by the preload bridge and the web-host bridge. */
 export interface ConsoleApi {

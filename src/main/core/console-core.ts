@@ -32,6 +32,8 @@ import { Emitter } from '../../shared/client';
 import { startLocalHub, type LocalHub } from './local-hub';
 import { toOutboxItem } from './outbox-items';
 import { Rehearsal } from './rehearsal';
+import { ReachRecorder } from './report/reach-recorder';
+import { buildReport } from './report/report-builder';
 import { exportResults, isStaffView } from './results-csv';
 import { PLAIN_SECRETS, type SecretCodec } from './secret-codec';
 import { readStoredSession, sessionInfoOf, sessionPatch, type StoredSession } from './session-settings';
@@ -72,6 +74,8 @@ export class ConsoleCore implements ConsoleApi {
   private stored: StoredSession | null = null;
   private session: SessionInfo = { ...NO_SESSION };
   private hub: HubSession | null = null;
+  private reach: ReachRecorder | null = null;
+  private reporting: Promise<Responses['report/build']> | null = null;
   private local: LocalHub | null = null;
   private sessionOps: Promise<unknown> = Promise.resolve();
   private cacheWrite: Promise<void> = Promise.resolve();
@@ -106,6 +110,7 @@ export class ConsoleCore implements ConsoleApi {
         if (!isStaffView(doc)) throw new CoreError('not_found', 'no event data yet: connect to the event first');
         return exportResults(p.kind, doc);
       },
+      'report/build': () => this.buildReport(),
       'rehearsal/start': async (p) => {
         const s = this.stored;
         if (s?.mode !== 'local' || !this.local || !s.joinCode)
@@ -315,6 +320,7 @@ export class ConsoleCore implements ConsoleApi {
     this.stored = s;
     this.session = sessionInfoOf(s, this.local);
     const userDataDir = this.opts.userDataDir;
+    const reach = (this.reach = new ReachRecorder(userDataDir, s.eventId));
     this.hub = new HubSession({
       hubUrls: s.hubUrls,
       token: s.token,
@@ -328,6 +334,7 @@ export class ConsoleCore implements ConsoleApi {
         return this.cacheWrite;
       },
       onJoinCode: (code) => void this.learnJoinCode(s.eventId, code),
+      onStats: (f) => reach.observe(f),
       ...(this.opts.link ? { link: this.opts.link } : {}),
     });
     this.emit('session', this.sessionInfo());
@@ -348,6 +355,32 @@ export class ConsoleCore implements ConsoleApi {
     void this.rehearsal.stop();
     this.hub?.close();
     this.hub = null;
+    void this.reach?.close();
+    this.reach = null;
+  }
+
+  /** One report at a time: a second click while it reads joins the first. */
+  private buildReport(): Promise<Responses['report/build']> {
+    const hub = this.hub;
+    const s = this.stored;
+    if (!hub || !s) return Promise.reject(new CoreError('not_connected', 'start or join an event first'));
+    if (hub.status.state !== 'connected') return Promise.reject(new CoreError('not_connected', 'the report reads the event’s whole log from the hub: wait until the console is connected'));
+    const doc = hub.view?.doc;
+    if (!isStaffView(doc)) return Promise.reject(new CoreError('not_found', 'no event data yet: wait for the event’s state from the hub'));
+    this.reporting ??= buildReport({
+      session: hub,
+      eventId: s.eventId,
+      title: doc.event.title,
+      joinCode: s.joinCode,
+      reach: this.reach?.reach ?? {},
+      onProgress: (p) => this.emit('report', p),
+    })
+      .catch((err: unknown) => {
+        this.emit('report', { done: 0, total: 0, phase: 'failed' });
+        throw new CoreError('unavailable', `the report could not read the event’s log: ${err instanceof Error ? err.message : String(err)}`);
+      })
+      .finally(() => (this.reporting = null));
+    return this.reporting;
   }
 
   private warnUndelivered(): void {

@@ -7,7 +7,7 @@
 import WebSocket from 'ws';
 import { createClient, hashCheck, type Clock, type ConnectionOptions, type StagecallClient, type StateChange, type ViewMeta, type WebSocketConstructor } from '../../shared/client';
 import type { EventName, Events, LinkState as ApiLinkState, LinkStatus as ApiLinkStatus, SyncEvent } from '../../shared/console-api';
-import { decodeHubFrame, type ErrorFrame, type HubFrame, type WireEntry } from '../../shared/protocol';
+import { decodeHubFrame, type ErrorFrame, type HistoryFrame, type HubFrame, type StatsFrame, type WireEntry } from '../../shared/protocol';
 import { nodeSha256Hex } from '../../hub/node-sha256';
 import type { Journal } from './journal';
 import { JournalOutbox } from './journal-outbox';
@@ -35,6 +35,8 @@ export interface HubSessionOptions {
   seed?: MirrorState | null;
   /** Called at most every 30 s, when the link drops and on close, with the mirror, to persist it. */
   persistMirror?: (view: MirrorState) => void | Promise<void>;
+  /** Every staff `stats` frame (P23), before it goes to the renderer. */
+  onStats?: (f: StatsFrame) => void;
   /** The event's join code from a staff `welcome` (notes 46), each time the hub says it. */
   onJoinCode?: (code: string) => void;
   link?: LinkTuning;
@@ -52,6 +54,8 @@ export const LOG_KEEP = 1_000;
 const PERSIST_EVERY_MS = 30_000;
 /** Unanswered pubs on the wire: hides the round trip, and a long backlog goes out in steps under P24's staff rate. */
 const CONSOLE_WINDOW = 50;
+/** A history page (P17) the hub has not answered in this long has failed: the link probably dropped. */
+const HISTORY_TIMEOUT_MS = 20_000;
 
 const apiState = (s: StateChange['state']): ApiLinkState => (s === 'closed' ? 'idle' : s);
 
@@ -86,6 +90,8 @@ export class HubSession {
   private readonly emitLog: Throttled;
   private readonly persist: Throttled;
   private readonly unsubscribeJournal: () => void;
+  /** History requests run one at a time, so each answer belongs to the oldest request. */
+  private historyChain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: HubSessionOptions) {
     this.hubUrls = [...opts.hubUrls];
@@ -130,7 +136,10 @@ export class HubSession {
     const seed = this.opts.seed;
     if (seed && seed.doc !== undefined) this.client.seedView('staff', { doc: seed.doc, serial: seed.serial, epoch: seed.epoch });
     this.client.view('staff', (doc, meta) => this.onView(doc, meta));
-    this.client.stats((f) => this.opts.emit('stats', f));
+    this.client.stats((f) => {
+      this.opts.onStats?.(f);
+      this.opts.emit('stats', f);
+    });
     this.client.connect();
   }
 
@@ -144,6 +153,27 @@ export class HubSession {
 
   recentLog(limit = LOG_KEEP): WireEntry[] {
     return this.log.slice(-Math.min(limit, LOG_KEEP));
+  }
+
+  /** One page of the event's log from the hub (P17); rejects when not connected or unanswered. */
+  readLog(from: number, limit: number): Promise<HistoryFrame> {
+    const run = (): Promise<HistoryFrame> =>
+      new Promise<HistoryFrame>((resolve, reject) => {
+        const done = (err: Error | null, page?: HistoryFrame): void => {
+          clearTimeout(timer);
+          offFrame();
+          offState();
+          if (err) reject(err);
+          else resolve(page as HistoryFrame);
+        };
+        const offFrame = this.client.on('frame', (f) => f.t === 'history' && done(null, f));
+        const offState = this.client.on('state', (c) => c.state !== 'connected' && done(new Error('the link to the hub dropped')));
+        const timer = setTimeout(() => done(new Error(`the hub did not answer a history request within ${HISTORY_TIMEOUT_MS / 1000} s`)), HISTORY_TIMEOUT_MS);
+        if (this.closed || !this.client.send({ t: 'history', from, limit })) done(new Error('not connected to the hub'));
+      });
+    const p = this.historyChain.then(run, run);
+    this.historyChain = p.catch(() => undefined);
+    return p;
   }
 
   setHubUrls(urls: string[]): void {

@@ -7,10 +7,10 @@
  */
 import type { ExportedFile } from '../../shared/console-api';
 import { percentOfVoters } from '../../shared/domain/poll-percent';
-import type { StaffView } from '../../shared/domain/types';
+import type { OptionView, PollView, StaffView } from '../../shared/domain/types';
 
 export type ExportKind = 'polls' | 'quizzes' | 'questions';
-type Cell = string | number | boolean | null;
+export type Cell = string | number | boolean | null;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -24,20 +24,22 @@ export function csvField(value: Cell): string {
 export const csvRows = (rows: Cell[][]): string => rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 
 
+/** A poll's rows: its options, or for a word cloud (no options) its words, most frequent first. */
+export function pollOptions(p: PollView): OptionView[] {
+  const tallies = p.tallies ?? {};
+  return p.kind === 'wordcloud'
+    ? Object.keys(tallies)
+        .sort((a, b) => (tallies[b] ?? 0) - (tallies[a] ?? 0) || (a < b ? -1 : 1))
+        .map((w) => ({ id: w, label: w }))
+    : p.options;
+}
+
+/** Votes, percent of voters (poll-percent.ts: for multiple choice the options add up to more than 100), voters. */
+export const optionFigures = (p: PollView, optionId: string): Cell[] => [p.tallies?.[optionId] ?? 0, percentOfVoters(p.tallies?.[optionId] ?? 0, p.ballots, 1), p.ballots];
+
 function pollRows(view: StaffView): Cell[][] {
   const rows: Cell[][] = [['poll', 'kind', 'option', 'votes', 'percent of voters', 'voters']];
-  for (const p of Object.values(view.polls)) {
-    const tallies = p.tallies ?? {};
-    // Word clouds have no options: their rows are the words, most frequent first.
-    const opts =
-      p.kind === 'wordcloud'
-        ? Object.keys(tallies)
-            .sort((a, b) => (tallies[b] ?? 0) - (tallies[a] ?? 0) || (a < b ? -1 : 1))
-            .map((w) => ({ id: w, label: w }))
-        : p.options;
-    // Percent of voters (poll-percent.ts): for multiple-choice polls the options add up to more than 100.
-    for (const o of opts) rows.push([p.question, p.kind, o.label, tallies[o.id] ?? 0, percentOfVoters(tallies[o.id] ?? 0, p.ballots, 1), p.ballots]);
-  }
+  for (const p of Object.values(view.polls)) for (const o of pollOptions(p)) rows.push([p.question, p.kind, o.label, ...optionFigures(p, o.id)]);
   return rows;
 }
 
@@ -61,8 +63,8 @@ export function isStaffView(v: unknown): v is StaffView {
   return isRecord(v) && isRecord(v.polls) && isRecord(v.quizzes) && isRecord(v.questions) && isRecord(v.event);
 }
 
-const stamp = (d: Date): string => d.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-const slug = (s: string): string => s.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'event';
+export const stamp = (d: Date): string => d.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+export const slug = (s: string): string => s.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'event';
 
 export function exportResults(kind: ExportKind, view: StaffView, now: Date = new Date()): ExportedFile {
   const rows = kind === 'polls' ? pollRows(view) : kind === 'quizzes' ? quizRows(view) : questionRows(view);

@@ -25,9 +25,13 @@ export function loadCachedView(userDataDir: string, eventId: string): CachedView
 }
 
 export async function saveCachedView(userDataDir: string, view: CachedView): Promise<void> {
-  const file = path.join(userDataDir, VIEW_CACHE_FILE);
+  await replaceFile(path.join(userDataDir, VIEW_CACHE_FILE), JSON.stringify(view));
+}
+
+/** Writes a hint file whole or not at all: a temporary file renamed over it (never fsynced). */
+export async function replaceFile(file: string, content: string): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  await fsp.writeFile(tmp, JSON.stringify(view));
+  await fsp.writeFile(tmp, content);
   try {
     await renameWithRetry(tmp, file);
   } catch (err) {

@@ -3,7 +3,7 @@
  * never the API. Publishing resolves once the action is durable in the journal, so it shows as
  * "queued" at once, online or not; the hub's answer arrives later through `outbox` events.
  */
-import type { ConsoleError, ExportedFile, RequestName, RequestPayload, Responses, SessionInfo } from '../../../shared/console-api';
+import type { ConsoleError, ExportedFile, ReportBundle, RequestName, RequestPayload, Responses, SessionInfo } from '../../../shared/console-api';
 import type { QuestionStatus } from '../../../shared/domain/types';
 import type { EventSettings, MessageData, MessageName } from '../../../shared/protocol/messages';
 import { api } from '../api';
@@ -168,6 +168,28 @@ export async function exportResults(kind: 'polls' | 'quizzes' | 'questions'): Pr
   if (r.ok) downloadText(r.value.filename, r.value.content, r.value.mime);
   else addNotice('error', `Export failed: ${r.message}`);
   return r;
+}
+
+/** Reads the whole log into the post-event report; progress arrives as `report` events (feed.ts). */
+export async function buildReport(): Promise<Outcome<ReportBundle>> {
+  useConsole.setState({ reportBundle: null, reportProgress: { done: 0, total: 0, phase: 'reading' } });
+  const r = await call('report/build', {});
+  if (r.ok) useConsole.setState({ reportBundle: r.value });
+  else {
+    useConsole.setState({ reportProgress: null });
+    addNotice('error', `Report failed: ${r.message}`);
+  }
+  return r;
+}
+
+export const downloadFile = (f: ExportedFile): void => downloadText(f.filename, f.content, f.mime);
+
+/** The printable HTML report, drawn in this window (the chart code loads only now). */
+export async function downloadReportHtml(bundle: ReportBundle): Promise<string> {
+  const { renderReportHtml } = await import('../report/report-html');
+  const html = await renderReportHtml(bundle.report);
+  downloadText(bundle.htmlFilename, html, 'text/html');
+  return bundle.htmlFilename;
 }
 
 export async function startRehearsal(audience: number, profile: 'quiet' | 'lively' | 'storm'): Promise<void> {

@@ -138,6 +138,7 @@ export function startFeed(api: ConsoleApi, store: ConsoleStore = useConsole): Fe
       flushLog();
     }),
     api.on('rehearsal', (rehearsal) => store.setState({ rehearsal })),
+    api.on('report', (reportProgress) => store.setState({ reportProgress })),
     api.on('notice', (n) => addNotice(n.level, n.message, store)),
   ];
 

@@ -7,6 +7,7 @@ import { HubUrlsForm } from './hub-urls-form';
 import { JoinEventForm } from './join-event-form';
 import { LeaveEvent } from './leave-event';
 import { RehearsalPanel } from './rehearsal-panel';
+import { ReportPanel } from './report-panel';
 import { StartLocalForm } from './start-local-form';
 import { TeamTokens } from './team-tokens';
 
@@ -29,6 +30,7 @@ export function SetupScreen() {
           <EventCard />
           <div className="grid-2">
             <ExportPanel />
+            <ReportPanel />
             {canIssue && <TeamTokens />}
             <HubUrlsForm />
             {mode === 'local' && <RehearsalPanel />}

@@ -25,3 +25,28 @@ export interface MetricRow {
 
 /** Five minutes at one row a second. */
 export const SERIES_SECONDS = 300;
+
+/** A row with no data but its time: a chart drawn from other figures (the report's audience line) fills in what it has. */
+export function emptyMetricRow(t: number): MetricRow {
+  return {
+    t,
+    online: null,
+    peak: null,
+    votesPerSec: null,
+    reactionsPerSec: null,
+    questionsPerMin: null,
+    rttP50: null,
+    rttP95: null,
+    rttP99: null,
+    jitterMs: null,
+    ackMs: null,
+    ackP99Ms: null,
+    syncLagMs: null,
+    connections: null,
+    framesInPerSec: null,
+    framesOutPerSec: null,
+    cpuPct: null,
+    loopLagMs: null,
+    loadPct: null,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Renders the report (report-document.tsx) to one self-contained HTML file: the React tree is
+ * mounted off screen in the console's own page, so recharts lays its chart out and draws plain
+ * SVG, then the markup is taken as it stands and wrapped with the console's stylesheets. The
+ * file has no script and loads nothing: it opens anywhere and prints.
+ */
+import { flushSync } from 'react-dom';
+import { createRoot } from 'react-dom/client';
+import type { ReportData } from '../../../shared/report/report-types';
+import { ReportDocument } from './report-document';
+import themeCss from '../styles/theme.css?inline';
+import componentsCss from '../styles/components.css?inline';
+import screensCss from '../styles/screens.css?inline';
+import reportCss from './report.css?inline';
+
+/** recharts draws after its first layout pass: wait for every chart's line, a few frames at most. */
+const CHART_WAIT_MS = 3_000;
+
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+async function chartsDrawn(root: HTMLElement): Promise<void> {
+  const until = Date.now() + CHART_WAIT_MS;
+  const pending = (): boolean => [...root.querySelectorAll('.chart-static')].some((c) => !c.querySelector('svg .recharts-line-curve, svg .recharts-line'));
+  // setTimeout, not requestAnimationFrame: a console in a background tab still exports.
+  while (pending() && Date.now() < until) await new Promise((r) => setTimeout(r, 16));
+}
+
+export async function renderReportHtml(report: ReportData): Promise<string> {
+  const host = document.createElement('div');
+  host.setAttribute('aria-hidden', 'true');
+  host.style.cssText = 'position:fixed;left:-20000px;top:0;width:1000px;visibility:hidden;pointer-events:none';
+  document.body.appendChild(host);
+  const root = createRoot(host);
+  try {
+    flushSync(() => root.render(<ReportDocument report={report} />));
+    await chartsDrawn(host);
+    const body = host.innerHTML;
+    const css = [themeCss, componentsCss, screensCss, reportCss].join('\n');
+    return `<!doctype html>
+<html lang="en" data-theme="light">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="Stagecall">
+<title>${escapeHtml(report.event.title)} — post-event report</title>
+<style>
+${css}
+</style>
+</head>
+<body class="report-body">
+${body}
+</body>
+</html>
+`;
+  } finally {
+    root.unmount();
+    host.remove();
+  }
+}
