@@ -77,6 +77,8 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: nodeBuiltins.filter((n) => n !== 'node:*'), message: 'cli-args may use node:util only.' }, { regex: '^node:(?!util$)', message: 'cli-args may use node:util only.' }] }],
     },
   },
+  // The one Node corner of src/shared: code both Node programs (hub, console main) use, e.g. file-lock.
+  { files: ['src/shared/node/**'], rules: forbid(['electron', 'electron/*'], 'src/shared/node runs under plain Node: no electron.') },
   {
     files: ['src/renderer/**', 'src/audience/**'],
     languageOptions: { globals: { ...globals.browser } },

@@ -8,7 +8,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseEventMeta } from './engine/event-meta';
-import { acquireDirLock } from './engine/embedded/dir-lock';
+import { takeDataDirLock } from './engine/embedded/data-dir-lock';
 import { LOG_FILE } from './engine/embedded/event-log';
 import { inspectLog, repairLog, type LogReport } from './engine/embedded/log-inspect';
 
@@ -47,7 +47,7 @@ function describe(r: LogReport): string[] {
 
 export async function runLogDoctor(command: 'verify' | 'repair', dataDir: string, print: (line: string) => void = console.log): Promise<number> {
   const dirs = await eventDirs(dataDir);
-  const unlock = command === 'repair' ? await acquireDirLock(path.join(dataDir, 'LOCK')) : null;
+  const unlock = command === 'repair' ? takeDataDirLock(dataDir) : null;
   let damagedEvents = 0;
   try {
     for (const dir of dirs) {
@@ -84,7 +84,7 @@ export async function runLogDoctor(command: 'verify' | 'repair', dataDir: string
       for (const l of describe(done.report)) print(l);
     }
   } finally {
-    await unlock?.();
+    unlock?.();
   }
   const verb = command === 'verify' ? 'damaged' : 'repaired';
   print(`${dirs.length} event(s) checked, ${damagedEvents} ${verb}`);

@@ -12,6 +12,7 @@ import type { AppendInput, EventMeta } from '../../src/hub/engine/engine';
 import { engineSuite } from './engine-suite';
 import { makeEmbeddedHarness, openEmbedded, tempDataDir } from './embedded-harness';
 import { waitUntil } from '../helpers/wait';
+import { currentLockRecord, parseLockRecord } from '../../src/shared/node/file-lock';
 
 engineSuite('embedded', () => makeEmbeddedHarness());
 // Same behaviour when almost nothing is cached: reads and tails go to the file.
@@ -204,12 +205,13 @@ describe('embedded engine', () => {
     await seed(1);
     const lock = path.join(dataDir, 'LOCK');
     expect(fs.existsSync(lock)).toBe(false); // released by close()
-    fs.writeFileSync(lock, String(process.ppid)); // a live process that is not this one
-    await expect(openEmbedded(dataDir)).rejects.toMatchObject({ code: 'locked', message: expect.stringContaining(String(process.ppid)) });
+    // A live process that is not this one (a bare pid: the LOCK format of earlier hubs).
+    fs.writeFileSync(lock, String(process.ppid));
+    await expect(openEmbedded(dataDir)).rejects.toMatchObject({ code: 'locked', message: expect.stringContaining(`process ${process.ppid} `) });
     const gone = spawnSync(process.execPath, ['-e', '0']).pid;
-    fs.writeFileSync(lock, String(gone));
+    fs.writeFileSync(lock, JSON.stringify({ ...currentLockRecord(), pid: gone, procStart: null }));
     const e = await reopen();
-    expect(fs.readFileSync(lock, 'utf8')).toBe(String(process.pid));
+    expect(parseLockRecord(fs.readFileSync(lock, 'utf8'))?.pid).toBe(process.pid);
     expect((await e.info(EVENT.eventId)).lastSerial).toBe(1);
   });
 

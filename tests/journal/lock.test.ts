@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Journal } from '../../src/main/core/journal/journal';
 import { JournalError } from '../../src/main/core/journal/errors';
-import { currentLockInfo, judgeLock, pidAlive } from '../../src/main/core/journal/file-lock';
+import { currentLockRecord, judgeLock, pidAlive } from '../../src/shared/node/file-lock';
 import { LOCK_FILE } from '../../src/main/core/journal/journal-file';
 import { spawnChild, type Child } from './fixtures/spawn-child';
 
@@ -67,10 +67,11 @@ describe('journal.lock', () => {
   });
 
   it('judges a lock from before a reboot stale even if its pid is alive now, and another host\'s lock live', () => {
-    const me = currentLockInfo();
-    const alivePid = process.ppid; // some live process that is not us
-    expect(judgeLock({ ...me, pid: alivePid }, Date.now(), me)).toBe('alive');
-    expect(judgeLock({ ...me, pid: alivePid, bootAt: me.bootAt - 3_600_000 }, Date.now(), me)).toBe('stale');
+    const me = currentLockRecord();
+    const alive = { ...me, pid: process.ppid, procStart: null }; // some live process that is not us
+    expect(judgeLock(alive, Date.now(), me)).toBe('alive');
+    expect(judgeLock({ ...alive, bootAt: me.bootAt - 3_600_000 }, Date.now(), me)).toBe('stale');
+    if (me.procStart !== null) expect(judgeLock({ ...alive, procStart: me.procStart + 1 }, Date.now(), me)).toBe('stale'); // its pid was reused
     expect(judgeLock({ ...me, pid: 2 ** 22 + 12_345, hostname: 'elsewhere' }, Date.now(), me)).toBe('alive');
     // unreadable (a crash between create and write): stale only once it is old
     expect(judgeLock(null, Date.now(), me)).toBe('alive');

@@ -21,7 +21,7 @@ import { loadOrCreateSecretFile } from '../secret-file';
 import { RevocationListeners, type Revocation, type RevocationListener } from '../revocations';
 import { RevocationFile } from './revocation-file';
 import { DamagedLogError } from './log-recovery';
-import { acquireDirLock } from './dir-lock';
+import { takeDataDirLock } from './data-dir-lock';
 import { EventLog, type LogCounters } from './event-log';
 import { fsyncDir, writeFileAtomic } from './fs-durable';
 import { PresenceStore } from './presence-store';
@@ -68,7 +68,7 @@ export class EmbeddedEngine implements Engine {
   private readonly counters: LogCounters = {
     fsyncs: 0, batches: 0, appended: 0, duplicates: 0, largestBatch: 0, droppedLines: 0, droppedBytes: 0, tailErrors: 0,
   };
-  private unlock: (() => Promise<void>) | null = null;
+  private unlock: (() => void) | null = null;
   private revocations: RevocationFile | null = null;
   private readonly revocationListeners = new RevocationListeners();
   private readonly now: () => number;
@@ -94,7 +94,7 @@ export class EmbeddedEngine implements Engine {
     const t0 = performance.now();
     try {
       await fs.mkdir(this.eventsDir, { recursive: true });
-      this.unlock = await acquireDirLock(path.join(this.dataDir, 'LOCK'));
+      this.unlock = takeDataDirLock(this.dataDir);
       this.revocations = await RevocationFile.load(path.join(this.dataDir, 'revocations.json'), this.now());
       const dirs = (await fs.readdir(this.eventsDir, { withFileTypes: true })).filter((d) => d.isDirectory());
       for (const d of dirs) {
@@ -275,7 +275,7 @@ export class EmbeddedEngine implements Engine {
 
   private async closeLogs(): Promise<void> {
     await Promise.all([...this.events.values()].map((e) => e.log.close()));
-    await this.unlock?.();
+    this.unlock?.();
     this.unlock = null;
   }
 

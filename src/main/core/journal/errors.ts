@@ -17,5 +17,4 @@ export class JournalError extends Error {
   }
 }
 
-export const errnoOf = (err: unknown): string | undefined =>
-  typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+export { errnoOf } from '../../../shared/node/errno';

@@ -22,11 +22,21 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fsyncDir, renameWithRetry, type RenameOptions } from './durable-fs';
 import { JournalError, errnoOf } from './errors';
-import { acquireLock, releaseLock, type AcquiredLock, type LockInfo } from './file-lock';
+import { acquireFileLock, FileLockError, type HeldLock, type LockRecord } from '../../../shared/node/file-lock';
 import { decodeLines, encodeLine, encodeLines, type CorruptLine, type JournalRecord } from './line-codec';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 export const LOCK_FILE = 'journal.lock';
+
+/** One console per journal; a live holder is refused with 'locked', naming its pid and host. */
+function takeJournalLock(dir: string): HeldLock {
+  try {
+    return acquireFileLock(path.join(dir, LOCK_FILE), 'the journal');
+  } catch (err) {
+    if (err instanceof FileLockError) throw new JournalError(err.code, err.message, err.holder);
+    throw err;
+  }
+}
 export const CORRUPT_FILE = 'journal.corrupt';
 
 export interface OpenReport {
@@ -37,7 +47,7 @@ export interface OpenReport {
   corrupt: CorruptLine[];
   /** A compaction was interrupted: its unfinished .tmp was deleted. */
   removedTmp: boolean;
-  tookOverLockFrom: LockInfo | null;
+  tookOverLockFrom: LockRecord | null;
 }
 
 export interface JournalFileStats {
@@ -90,7 +100,7 @@ export class JournalFile {
   private constructor(
     readonly dir: string,
     private fh: fsp.FileHandle | null,
-    private readonly lock: AcquiredLock,
+    private readonly lock: HeldLock,
     size: number,
     records: number,
     private readonly opts: JournalFileOptions,
@@ -112,7 +122,7 @@ export class JournalFile {
   static async open(dir: string, opts: JournalFileOptions = {}): Promise<{ file: JournalFile; records: JournalRecord[]; report: OpenReport }> {
     await fsp.mkdir(dir, { recursive: true, mode: DIR_MODE });
     await restrict(dir, DIR_MODE);
-    const lock = acquireLock(path.join(dir, LOCK_FILE));
+    const lock = takeJournalLock(dir);
     try {
       const file = path.join(dir, JOURNAL_FILE);
       const tmp = `${file}.tmp`;
@@ -149,7 +159,7 @@ export class JournalFile {
       };
       return { file: new JournalFile(dir, fh, lock, decoded.goodLength, decoded.records.length, opts), records: decoded.records, report };
     } catch (err) {
-      releaseLock(lock);
+      lock.release();
       throw err instanceof JournalError ? err : new JournalError('io', `cannot open journal in ${dir}: ${String(err)}`, err);
     }
   }
@@ -219,7 +229,7 @@ export class JournalFile {
     await this.flush();
     await this.fh?.close().catch(() => undefined);
     this.fh = null;
-    releaseLock(this.lock);
+    this.lock.release();
   }
 
   private unusable(): JournalError | null {
