@@ -12,6 +12,7 @@ import { adminKeyProblem, loadOrCreateAdminKey } from './auth';
 import { createEngine } from './engine/create-engine';
 import { parseHostPorts, type HostPort } from './engine/redis/host-port';
 import { startHub } from './hub';
+import { parsePublicUrls } from './public-urls';
 import { runLogDoctor } from './log-doctor';
 
 const spec = {
@@ -30,6 +31,7 @@ const spec = {
   'join-rate': { kind: 'number' },
   'drain-seconds': { kind: 'number', default: 10 },
   'queue-budget-mb': { kind: 'number', default: 256 },
+  'public-url': { kind: 'list' },
   help: { kind: 'boolean' },
 } as const;
 
@@ -37,7 +39,7 @@ const USAGE = `usage: npm run hub -- [--port 8787] [--host 127.0.0.1] [--data ./
                       [--engine embedded|redis] [--redis redis://127.0.0.1:6379] [--node NAME]
                       [--redis-sentinels host:port,host:port --redis-master-name NAME] [--redis-min-replicas 1]
                       [--sync-hz 10] [--capacity 5000] [--join-rate 50] [--drain-seconds 10]
-                      [--queue-budget-mb 256]
+                      [--queue-budget-mb 256] [--public-url https://hub-a.example --public-url https://hub-b.example]
        npm run hub -- verify --data DIR   report every damaged event and line (exit 1 if any)
        npm run hub -- repair --data DIR   keep each damaged log's valid prefix, move the rest aside, new epoch
 every flag also reads STAGECALL_<FLAG> (STAGECALL_PORT, STAGECALL_DATA, STAGECALL_ADMIN_KEY, ...)`;
@@ -89,6 +91,13 @@ async function main(): Promise<void> {
     console.error('stagecall hub: --redis-min-replicas must be a whole number, 0 or more');
     process.exit(2);
   }
+  let publicUrls: string[] = [];
+  try {
+    publicUrls = parsePublicUrls(a['public-url'].flatMap((s) => s.split(',')).filter((s) => s.trim()));
+  } catch (err) {
+    console.error(`stagecall hub: --public-url: ${(err as Error).message}`);
+    process.exit(2);
+  }
   const logger = pino(
     { level: process.env.STAGECALL_LOG_LEVEL ?? 'info' },
     process.stdout.isTTY && hasPrettyPrinter() ? pino.transport({ target: 'pino-pretty', options: { destination: 2 } }) : pino.destination(2),
@@ -129,6 +138,7 @@ async function main(): Promise<void> {
     drainSeconds: a['drain-seconds'] ?? 10,
     queueBudgetBytes: (a['queue-budget-mb'] ?? 256) * 1024 * 1024,
     onDrained: () => stop('drained'),
+    publicUrls,
   });
   let stopping = false;
   stop = (why: string): void => {

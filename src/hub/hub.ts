@@ -41,6 +41,12 @@ export interface HubOptions {
   drainSeconds?: number;
   /** Called once a drain closed every socket, however it was started (`npm run hub` exits then). */
   onDrained?: () => void;
+  /**
+   * Issue 11 item 8: the origins phones may use for this hub's cluster (`--public-url`), in
+   * `/v1/join`'s answer and `GET /v1/hubs`. The audience page sends a token only to these, the
+   * hub that issued it, or its own origin, whatever its `?hubs=` says.
+   */
+  publicUrls?: string[];
   /** P33: bytes queued for all sockets together before the slowest are shed (default 256 MiB). */
   queueBudgetBytes?: number;
   logger?: pino.Logger;
@@ -171,6 +177,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     ...(opts.joinRatePerSec ? { joinRatePerSec: opts.joinRatePerSec } : {}),
     metricsText: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
     streamDelayOf: async (eventId) => (await runtimeFor(eventId))?.streamDelayMs ?? 0,
+    publicUrls: opts.publicUrls ?? [],
   });
 
   // Node's own 400 for an HTTP/1.1 request without Host has an empty, non-JSON body: the hub

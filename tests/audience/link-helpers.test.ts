@@ -1,7 +1,7 @@
 /** Issue 6: the hub clock estimate (the shared HubClock), the `?hubs=` list, and the form limits. */
 import { describe, expect, it } from 'vitest';
 import { HubClock } from '../../src/shared/client';
-import { hubEndpoints } from '../../src/audience/lib/hubs';
+import { hubEndpoints, trustedEndpoints } from '../../src/audience/lib/hubs';
 import { checkLength, isPlausibleCode, normaliseCode, NAME_MAX, QUESTION_MAX } from '../../src/audience/lib/limits';
 
 describe('HubClock', () => {
@@ -35,6 +35,24 @@ describe('hubEndpoints', () => {
       { http: 'http://b.example:8080', ws: 'ws://b.example:8080/v1/ws' },
     ]);
     expect(hubEndpoints('?hubs=javascript:alert(1)', 'http://127.0.0.1:9')).toEqual([{ http: 'http://127.0.0.1:9', ws: 'ws://127.0.0.1:9/v1/ws' }]);
+  });
+});
+
+describe('trustedEndpoints (issue 11 item 8)', () => {
+  const ws = (list: Array<{ ws: string }>): string[] => list.map((e) => e.ws);
+  it('keeps only ?hubs= entries the session\'s hub listed or the page origin, then the session\'s own hubs', () => {
+    const requested = hubEndpoints('?hubs=http://evil.example,https://b.example,https://live.example', 'https://live.example');
+    expect(ws(trustedEndpoints(requested, ['https://a.example', 'https://b.example'], 'https://live.example'))).toEqual([
+      'wss://b.example/v1/ws',
+      'wss://live.example/v1/ws',
+      'wss://a.example/v1/ws',
+    ]);
+    // Nothing listed survives: the session's hubs; a session from an older page: the origin only.
+    const evil = hubEndpoints('?hubs=http://evil.example', 'https://live.example');
+    expect(ws(trustedEndpoints(evil, ['https://a.example'], 'https://live.example'))).toEqual(['wss://a.example/v1/ws']);
+    expect(ws(trustedEndpoints(evil, [], 'https://live.example'))).toEqual(['wss://live.example/v1/ws']);
+    // Scheme counts: the http twin of a listed https hub is another host.
+    expect(ws(trustedEndpoints(hubEndpoints('?hubs=http://a.example', 'https://x.example'), ['https://a.example'], 'https://x.example'))).toEqual(['wss://a.example/v1/ws']);
   });
 });
 

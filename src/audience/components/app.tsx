@@ -1,7 +1,7 @@
 /** Top of the audience app: join, or resume a stored session, then the live event. */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { safeStorage, startAudience } from '../lib/controller';
-import { hubEndpoints } from '../lib/hubs';
+import { hubEndpoints, trustedEndpoints } from '../lib/hubs';
 import { isPlausibleCode, normaliseCode } from '../lib/limits';
 import { forgetSession, loadSession, saveSession, type Session } from '../lib/session';
 import { EventScreen } from './event-screen';
@@ -28,7 +28,8 @@ export function App() {
 
   useEffect(() => {
     if (!session) return;
-    return startAudience(session, endpoints);
+    // The token goes only to hubs its own hub listed (or this page's origin), never to any `?hubs=`.
+    return startAudience(session, trustedEndpoints(endpoints, session.hubs, window.location.origin));
   }, [session, endpoints]);
 
   const onJoined = useCallback((s: Session) => {

@@ -14,7 +14,16 @@ export interface Session {
   name: string | null;
   /** ms since the epoch. */
   expiresAt: number;
+  /**
+   * Where this token may be sent (issue 11 item 8): the hub that issued it, then the hubs it
+   * listed in its join answer. Empty for a session stored by an older page: only the page's origin.
+   */
+  hubs: string[];
 }
+
+/** More than any cluster lists; a stored list longer than this is cut. */
+const MAX_HUBS = 16;
+const hubList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((h): h is string => typeof h === 'string' && h.length <= 200).slice(0, MAX_HUBS) : []);
 
 export type JoinError = { code: 'not_found' | 'rate_limited' | 'invalid' | 'network' | 'server'; message: string };
 export type JoinResult = { ok: true; session: Session } | { ok: false; error: JoinError };
@@ -39,6 +48,7 @@ export function loadSession(storage: KeyValueStore | null, code: string, now = D
       title: typeof s.title === 'string' ? s.title : '',
       name: typeof s.name === 'string' ? s.name : null,
       expiresAt: s.expiresAt,
+      hubs: hubList(s.hubs),
     };
   } catch {
     return null;
@@ -67,6 +77,7 @@ interface JoinResponse {
   eventId: string;
   title?: string;
   expiresAt?: number;
+  hubs?: unknown;
 }
 
 const isJoinResponse = (v: unknown): v is JoinResponse => {
@@ -116,6 +127,7 @@ export async function join(hubs: readonly string[], code: string, name: string |
         title: typeof body.title === 'string' ? body.title : '',
         name,
         expiresAt: typeof body.expiresAt === 'number' ? body.expiresAt : Date.now() + 12 * 3600_000,
+        hubs: [base, ...hubList(body.hubs)].slice(0, MAX_HUBS),
       },
     };
   }

@@ -40,6 +40,8 @@ export interface ApiDeps {
   drain(seconds?: number): { connections: number; drainSeconds: number; alreadyDraining: boolean };
   /** P30: the event's current stream delay, so the phone knows whether to ask "room or stream". */
   streamDelayOf(eventId: string): Promise<number>;
+  /** Issue 11 item 8: the cluster's public origins (protocol-notes.md note 48). */
+  publicUrls: readonly string[];
 }
 
 export class HubApi {
@@ -75,7 +77,11 @@ export class HubApi {
     if (path === '/v1/join' && method === 'POST') return this.join(req, res);
     if (path === '/v1/admin/drain' && method === 'POST') return this.drain(req, res);
     if (path === '/v1/revoke' && method === 'POST') return this.revoke(req, res);
-    if (['/v1/events', '/v1/tokens', '/v1/join', '/v1/health', '/metrics', '/v1/admin/drain', '/v1/revoke'].includes(path))
+    if (path === '/v1/hubs' && method === 'GET') {
+      sendJson(res, 200, { hubs: this.deps.publicUrls });
+      return true;
+    }
+    if (['/v1/events', '/v1/tokens', '/v1/join', '/v1/health', '/metrics', '/v1/admin/drain', '/v1/revoke', '/v1/hubs'].includes(path))
       throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${path}`);
     return false;
   }
@@ -140,7 +146,7 @@ export class HubApi {
     const name = body.name ? body.name : null;
     const t = await this.deps.tokens.issue({ clientId, eventId: event.eventId, role: 'audience', name, watching: body.watching }, AUDIENCE_TOKEN_TTL_SEC);
     const streamDelayMs = await this.deps.streamDelayOf(event.eventId);
-    sendJson(res, 200, { token: t.token, clientId, eventId: event.eventId, title: event.title, expiresAt: t.expiresAt, watching: body.watching, streamDelayMs });
+    sendJson(res, 200, { token: t.token, clientId, eventId: event.eventId, title: event.title, expiresAt: t.expiresAt, watching: body.watching, streamDelayMs, hubs: this.deps.publicUrls });
     return true;
   }
 }
