@@ -47,6 +47,10 @@ export interface ClusterFigures {
   ackP99: number;
   hubCpuPct: number[];
   redisCpuPct: number | null;
+  /** Commands Redis processed per second in the window (the bench's own INFO calls left out). */
+  redisOpsPerSec: number | null;
+  /** Sync frame bytes delivered per second, all clients. */
+  bytesPerSec: number;
   hubCpuUsPerFrame: number;
   nacks: Record<string, number>;
   closes: Record<string, number>;
@@ -54,20 +58,41 @@ export interface ClusterFigures {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** redis-server's pid, from INFO (the bench did not necessarily start it). */
-export async function redisPid(url: string): Promise<number> {
+async function redisInfo(url: string, section: string): Promise<string> {
   const c = createClient({ url });
   c.on('error', () => undefined);
   await c.connect();
   try {
-    const m = /process_id:(\d+)/.exec(await c.info('server'));
-    return Number(m?.[1] ?? 0);
+    return await c.info(section);
   } finally {
     await c.close();
   }
 }
 
-function startHub(dataDir: string, redisUrl: string | undefined, node: string): Promise<Child> {
+/** redis-server's pid, from INFO (the bench did not necessarily start it). */
+export async function redisPid(url: string): Promise<number> {
+  return Number(/process_id:(\d+)/.exec(await redisInfo(url, 'server'))?.[1] ?? 0);
+}
+
+/**
+ * Counts the commands redis-server processes (INFO stats) over one held connection, so that
+ * between two reads only the first read's own INFO is extra (subtracted).
+ */
+export async function redisCommandMeter(url: string): Promise<{ read(): Promise<number>; close(): Promise<void> }> {
+  const c = createClient({ url });
+  c.on('error', () => undefined);
+  await c.connect();
+  const total = async (): Promise<number> => Number(/total_commands_processed:(\d+)/.exec(await c.info('stats'))?.[1] ?? 0);
+  const start = await total();
+  return {
+    read: async () => (await total()) - start - 1,
+    close: async () => {
+      await c.close();
+    },
+  };
+}
+
+export function startHub(dataDir: string, redisUrl: string | undefined, node: string): Promise<Child> {
   const args = ['--port', '0', '--data', dataDir, '--admin-key', BENCH_ADMIN_KEY, '--join-rate', '100000', '--node', node];
   if (redisUrl) args.push('--engine', 'redis', '--redis', redisUrl);
   return startChild('src/hub/cli.ts', args, /Hub ready: (http:\/\/\S+)/);
@@ -115,7 +140,10 @@ export async function measureCluster(o: ClusterLoadOptions): Promise<ClusterFigu
     const hubMeters = hubs.map((h) => new CpuMeter(h.pid));
     const rPid = o.redisUrl ? await redisPid(o.redisUrl) : 0;
     const redisMeter = rPid ? new CpuMeter(rPid) : null;
+    const opsMeter = o.redisUrl ? await redisCommandMeter(o.redisUrl) : null;
     await sleep(o.measureS * 1000);
+    const ops = opsMeter ? await opsMeter.read() : null;
+    await opsMeter?.close();
     const stats: MergedStats[] = [];
     for (const p of pools) stats.push(await p.collect());
     const hubCpu = hubMeters.map((m) => m.read());
@@ -148,6 +176,8 @@ export async function measureCluster(o: ClusterLoadOptions): Promise<ClusterFigu
       ackP99: ack.quantile(0.99),
       hubCpuPct: hubCpu.map((c) => (c.cpuMs / c.wallMs) * 100),
       redisCpuPct: redisCpu ? (redisCpu.cpuMs / redisCpu.wallMs) * 100 : null,
+      redisOpsPerSec: ops === null ? null : ops / wallS,
+      bytesPerSec: stats.reduce((s, x) => s + x.bytes, 0) / wallS,
       hubCpuUsPerFrame: frames ? (hubCpuMs * 1000) / frames : 0,
       nacks: sum(stats.map((s) => s.nacks)),
       closes: sum(stats.map((s) => s.closes)),

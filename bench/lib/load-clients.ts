@@ -16,6 +16,9 @@ export const nowMs = (): number => performance.timeOrigin + performance.now();
 export class LoadCtx {
   frames = 0;
   bytes = 0;
+  /** Frames that are not sync (acks, self, pongs) and their bytes: the rest of a phone's downstream. */
+  otherFrames = 0;
+  otherBytes = 0;
   latency = new Histogram();
   ack = new Histogram();
   acks = 0;
@@ -31,6 +34,8 @@ export class LoadCtx {
   reset(): void {
     this.frames = 0;
     this.bytes = 0;
+    this.otherFrames = 0;
+    this.otherBytes = 0;
     this.latency = new Histogram();
     this.ack = new Histogram();
     this.acks = 0;
@@ -133,6 +138,10 @@ export class HubSub implements LoadClient {
     const d = this.ctx.frameCache.decode(text);
     if (!d.ok) return;
     const f = d.frame;
+    if (f.t !== 'sync') {
+      this.ctx.otherFrames++;
+      this.ctx.otherBytes += data.length;
+    }
     if (f.t === 'welcome') {
       this.ready = true;
       this.freshSinceArm = true;

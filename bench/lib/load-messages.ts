@@ -28,6 +28,8 @@ export interface LoadStats {
   connected: number;
   frames: number;
   bytes: number;
+  otherFrames: number;
+  otherBytes: number;
   /** Publish (sender's clock) to receipt, ms. */
   latency: Array<[number, number]>;
   /** hub: vote pub to ack, ms. */

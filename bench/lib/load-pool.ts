@@ -11,6 +11,8 @@ export interface MergedStats {
   connected: number;
   frames: number;
   bytes: number;
+  otherFrames: number;
+  otherBytes: number;
   latency: Histogram;
   ack: Histogram;
   acks: number;
@@ -100,12 +102,14 @@ export class LoadPool {
   }
 
   async collect(): Promise<MergedStats> {
-    const out: MergedStats = { connected: 0, frames: 0, bytes: 0, latency: new Histogram(), ack: new Histogram(), acks: 0, nacks: {}, closes: {}, maxSerial: 0 };
+    const out: MergedStats = { connected: 0, frames: 0, bytes: 0, otherFrames: 0, otherBytes: 0, latency: new Histogram(), ack: new Histogram(), acks: 0, nacks: {}, closes: {}, maxSerial: 0 };
     for (const r of await this.ask({ type: 'collect' })) {
       const s = r.stats as LoadStats;
       out.connected += s.connected;
       out.frames += s.frames;
       out.bytes += s.bytes;
+      out.otherFrames += s.otherFrames;
+      out.otherBytes += s.otherBytes;
       out.latency.merge(Histogram.load(s.latency));
       out.ack.merge(Histogram.load(s.ack));
       out.acks += s.acks;

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
         return post({
           type: 'reply',
           id: m.id,
-          stats: { connected, frames: ctx.frames, bytes: ctx.bytes, latency: ctx.latency.dump(), ack: ctx.ack.dump(), acks: ctx.acks, nacks: ctx.nacks, closes: ctx.closes, maxSerial },
+          stats: { connected, frames: ctx.frames, bytes: ctx.bytes, otherFrames: ctx.otherFrames, otherBytes: ctx.otherBytes, latency: ctx.latency.dump(), ack: ctx.ack.dump(), acks: ctx.acks, nacks: ctx.nacks, closes: ctx.closes, maxSerial },
         });
       }
       case 'storm': {
