@@ -27,6 +27,9 @@ export const RING_SIZE = 1_200;
 /** P33: a `sub` arriving while more than this is queued for the socket waits for it to drain. */
 export const DEFER_ANSWER_BYTES = 64 * 1024;
 
+/** Distinct (base, target) frames kept per latest serial before the cache starts over. */
+const FRAME_CACHE_MAX = 256;
+
 interface SubState {
   serial: number;
   stuckSince: number;
@@ -63,6 +66,15 @@ export class ViewChannel<V extends object> {
   private readonly delivery = new DeliveryTracker();
   private laggers = 0;
   private checkedSerial = -1;
+  /**
+   * #15 item 4: each frame is serialised once per (base, target) for every subscriber, answers
+   * included (a reconnect storm resumes thousands from the same few bases). Entries are valid
+   * for one epoch and one latest serial; the bound only guards pathological base spreads.
+   */
+  private readonly frames = new Map<string, PreparedFrame>();
+  private framesFor = '';
+  /** The diff advance() computed to decide the view changed, reused for the patch frame. */
+  private step: { from: number; to: number; ops: ReturnType<typeof diff> } | null = null;
   private audienceSubs = 0;
   private readonly viewAt: (serial: number) => V | undefined;
   private readonly delayMs: () => number;
@@ -102,7 +114,10 @@ export class ViewChannel<V extends object> {
     const next = this.select();
     const cur = this.ring.latest;
     // An entry that does not change this view (a pending question in the audience view) adds no point.
-    if (cur && (cur.view === next || diff(cur.view, next).length === 0)) return;
+    if (cur && cur.view === next) return;
+    const ops = cur ? diff(cur.view, next) : null;
+    if (cur && ops?.length === 0) return;
+    this.step = cur && ops ? { from: cur.serial, to: serial, ops } : null;
     this.ring.push(serial, next, this.now());
     if (this.subs.size) this.laggers = this.subs.size;
   }
@@ -138,10 +153,10 @@ export class ViewChannel<V extends object> {
     const stream = this.isStream(sub);
     const target = stream ? this.streamTarget(this.now()) : this.point();
     const fromView = since !== undefined && epoch === this.epoch() && since <= target.serial ? (this.ring.get(since)?.view ?? this.viewAt(since)) : undefined;
-    const frame = this.frameFrom(fromView === undefined ? undefined : { serial: since as number, view: fromView }, target);
+    const frame = this.frameOnce(fromView === undefined ? undefined : { serial: since as number, view: fromView }, target);
     (stream ? this.streamSubs : this.subs).set(sub, { serial: target.serial, stuckSince: 0 });
     if (sub.role === 'audience') this.audienceSubs++;
-    return sub.sendRaw(frame, 'sync');
+    return sub.sendRaw(frame.data, 'sync');
   }
 
   unsubscribe(sub: Subscriber): void {
@@ -184,9 +199,8 @@ export class ViewChannel<V extends object> {
     const cur = this.ring.latest;
     if (!cur) return result;
     if (this.pending.size) this.answerPending(now, result);
-    const cache = new Map<string, PreparedFrame>();
-    if (this.laggers > 0) this.laggers = this.flushGroup(this.subs, cur, now, cache, result);
-    if (this.streamSubs.size) this.flushGroup(this.streamSubs, this.streamTarget(now), now, cache, result);
+    if (this.laggers > 0) this.laggers = this.flushGroup(this.subs, cur, now, result);
+    if (this.streamSubs.size) this.flushGroup(this.streamSubs, this.streamTarget(now), now, result);
     return result;
   }
 
@@ -204,7 +218,7 @@ export class ViewChannel<V extends object> {
   }
 
   /** Returns how many subscribers of the group were left behind (backpressure). */
-  private flushGroup(group: Map<Subscriber, SubState>, target: Target<V>, now: number, cache: Map<string, PreparedFrame>, result: ViewFlushResult): number {
+  private flushGroup(group: Map<Subscriber, SubState>, target: Target<V>, now: number, result: ViewFlushResult): number {
     let behind = 0;
     for (const [sub, st] of group) {
       // Never backwards: a stream viewer whose delay grew waits until the stream catches up.
@@ -217,17 +231,28 @@ export class ViewChannel<V extends object> {
         continue;
       }
       const basePoint = this.ring.get(st.serial);
-      const key = basePoint === undefined ? `>${target.serial}` : `${st.serial}>${target.serial}`;
-      let frame = cache.get(key);
-      if (!frame) {
-        frame = prepareFrame(this.frameFrom(basePoint === undefined ? undefined : { serial: st.serial, view: basePoint.view }, target));
-        cache.set(key, frame);
-      }
+      const frame = this.frameOnce(basePoint === undefined ? undefined : { serial: st.serial, view: basePoint.view }, target);
       if (sub.sendPrepared(frame)) result.sent++;
       st.serial = target.serial;
       st.stuckSince = 0;
     }
     return behind;
+  }
+
+  /** The frame from `base` (a snapshot when undefined) to `target`, serialised once. */
+  private frameOnce(base: { serial: number; view: V } | undefined, target: Target<V>): PreparedFrame {
+    const validFor = `${this.epoch()}|${this.ring.latest?.serial ?? 0}`;
+    if (validFor !== this.framesFor || this.frames.size >= FRAME_CACHE_MAX) {
+      this.frames.clear();
+      this.framesFor = validFor;
+    }
+    const key = `${base?.serial ?? ''}>${target.serial}`;
+    let frame = this.frames.get(key);
+    if (!frame) {
+      frame = prepareFrame(this.frameFrom(base, target));
+      this.frames.set(key, frame);
+    }
+    return frame;
   }
 
   private frameFrom(base: { serial: number; view: V } | undefined, target: Target<V>): Buffer {
@@ -236,7 +261,8 @@ export class ViewChannel<V extends object> {
     if (base === undefined) {
       return Buffer.from(JSON.stringify({ t: 'sync', view: this.view, epoch, serial: target.serial, snapshot: target.view, hash }));
     }
-    const patch = base.serial === target.serial ? [] : diff(base.view, target.view);
+    const step = this.step;
+    const patch = base.serial === target.serial ? [] : step && step.from === base.serial && step.to === target.serial ? step.ops : diff(base.view, target.view);
     return Buffer.from(JSON.stringify({ t: 'sync', view: this.view, epoch, base: base.serial, serial: target.serial, patch, hash }));
   }
 }

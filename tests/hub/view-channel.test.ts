@@ -35,7 +35,9 @@ class Peer implements Subscriber {
     this.serial = f.serial;
     return true;
   }
+  raw: Buffer[] = [];
   sendRaw(frame: Buffer): boolean {
+    this.raw.push(frame);
     return this.take(frame);
   }
   sendPrepared(frame: PreparedFrame): boolean {
@@ -118,6 +120,26 @@ describe('view channel backpressure', () => {
     w.chat('e');
     w.ch.flush(t0 + 2 * STUCK_MS + 20); // more than STUCK_MS since it got stuck again
     expect(peer.closedFor).toMatch(/sync backlog/);
+  });
+
+  it('#15.4 a reconnect storm is answered from one serialisation per (base, target), and every answer lands on the same state', () => {
+    const w = world();
+    const first = new Peer();
+    w.ch.subscribe(first);
+    w.chat('one');
+    w.ch.flush(w.now());
+    const base = first.serial;
+    const held = structuredClone(first.doc); // what a client that saw `base` holds
+    w.chat('two');
+    w.ch.flush(w.now());
+    const fresh = Array.from({ length: 100 }, () => new Peer());
+    const resuming = Array.from({ length: 100 }, () => Object.assign(new Peer(), { doc: structuredClone(held), serial: base }));
+    for (const p of fresh) w.ch.subscribe(p);
+    for (const p of resuming) w.ch.subscribe(p, base, 'epoch-1');
+    expect(new Set(fresh.map((p) => p.raw[0])).size).toBe(1); // one snapshot buffer for all
+    expect(new Set(resuming.map((p) => p.raw[0])).size).toBe(1); // one patch buffer for all
+    expect(resuming[0]?.frames[0]?.patch).toBeDefined();
+    for (const p of [...fresh, ...resuming]) expect(p.doc).toEqual(w.doc());
   });
 
   it('P33 repeated subs from a socket that has not drained collapse into one pending answer, sent once it drains', () => {
