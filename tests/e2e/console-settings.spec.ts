@@ -1,16 +1,19 @@
 /**
- * Issue 13 item 4 (Show): the Event settings screen through the web host against a real hub, by
- * accessible names. Bad input is refused with a message naming the field and nothing is sent;
- * saved settings reach a real phone page: the reaction set changes its buttons, anonymous
- * questions off removes the choice, moderation mode decides whether a new question waits.
+ * Issue 13 item 4 (Show): the Event settings screen and the staff Chat panel through the web host
+ * against a real hub, by accessible names. Bad input is refused with a message naming the field
+ * and nothing is sent; saved settings reach a real phone page: the reaction set changes its
+ * buttons, anonymous questions off removes the choice, moderation mode decides whether a new
+ * question waits, chat off hides the phone's chat. Staff read the chat live (virtualized), post,
+ * and delete a message, which vanishes from the phone.
  */
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { ADMIN_KEY, ROOT, startHubProcess, type HubProcess } from '../helpers/hub-process';
+import { ADMIN_KEY, ROOT, staffToken, startHubProcess, type HubProcess } from '../helpers/hub-process';
+import { TestClient } from '../helpers/test-client';
 import { ensureAudienceBuild } from './helpers/audience-env';
 import { startConsoleHost, type ConsoleHost } from './helpers/console-host';
 import { createEventOnHub, goTo, openConsole, unnamedControls } from './helpers/console-page';
-import { ask, boardItem, openQnA, ownItem, qna } from './helpers/phone';
+import { ask, boardItem, openChat, openQnA, ownItem, phoneTab, qna } from './helpers/phone';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -19,6 +22,7 @@ let host: ConsoleHost;
 let page: Page;
 let phone: Page;
 let code = '';
+let eventId = '';
 
 const TITLE = 'Settings show';
 
@@ -45,6 +49,8 @@ test.beforeAll(async ({ browser }) => {
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await openConsole(page, host.url);
   code = await createEventOnHub(page, hub.url, ADMIN_KEY, TITLE);
+  const j = (await (await fetch(`${hub.url}/v1/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) })).json()) as { eventId: string };
+  eventId = j.eventId;
   phone = await joinPhone(browser);
 });
 
@@ -111,4 +117,67 @@ test('moderation mode decides whether a new question waits for a moderator', asy
   await expect(boardItem(phone, 'Does this one wait?')).toHaveCount(0);
   await goTo(page, 'Q&A');
   await expect(page.getByTestId('qa-queue')).toContainText('Does this one wait?');
+});
+
+const phoneChat = (p: Page) => p.getByRole('region', { name: 'Chat' });
+const phoneMessages = (p: Page) => phoneChat(p).getByRole('list', { name: 'Chat messages' });
+const chatLog = (p: Page) => p.getByTestId('chat-log');
+
+test('chat off hides the phone’s chat box; on brings it back', async () => {
+  await goTo(page, 'Event settings');
+  await expect((await openChat(phone)).getByRole('textbox', { name: 'Your message' })).toBeVisible();
+  await settingsForm(page).getByRole('checkbox', { name: 'Audience chat on' }).uncheck();
+  await save(page);
+  // Gone from the page, not just hidden: the tab goes and the phone is back on Live.
+  await expect(phoneTab(phone, 'Chat')).toHaveCount(0);
+  await expect(phone.locator('section.chat')).toHaveCount(0);
+  await expect(phoneTab(phone, 'Live')).toHaveAttribute('aria-selected', 'true');
+  await settingsForm(page).getByRole('checkbox', { name: 'Audience chat on' }).check();
+  await save(page);
+  await expect((await openChat(phone)).getByRole('textbox', { name: 'Your message' })).toBeVisible();
+});
+
+test('staff Chat: a phone’s message arrives live, a staff post reaches the phone, a deleted message vanishes from it', async () => {
+  await goTo(page, 'Chat');
+  await expect(page.getByTestId('chat-setting')).toContainText('Audience chat is on');
+  expect(await unnamedControls(page), 'unnamed controls on Chat').toEqual([]);
+
+  await openChat(phone);
+  await phoneChat(phone).getByRole('textbox', { name: 'Your message' }).fill('Hello from row 5');
+  await phoneChat(phone).getByRole('button', { name: 'Send message' }).click();
+  await expect(chatLog(page)).toContainText('Hello from row 5');
+
+  const composer = page.getByRole('form', { name: 'Post to the chat' });
+  await composer.getByRole('button', { name: 'Post' }).click();
+  await expect(composer.getByRole('alert')).toHaveText(/Write a message first/);
+  await composer.getByLabel('Message as staff').fill('Welcome, everyone');
+  await composer.getByLabel('Message as staff').press('Enter');
+  await expect(composer.getByLabel('Message as staff')).toHaveValue('');
+  const staffPost = phoneMessages(phone).getByRole('listitem').filter({ hasText: 'Welcome, everyone' });
+  await expect(staffPost).toContainText('Staff');
+
+  await page.getByRole('button', { name: 'Delete message from Anonymous: Hello from row 5' }).click();
+  await expect(phoneMessages(phone)).not.toContainText('Hello from row 5');
+  await expect(chatLog(page)).not.toContainText('Hello from row 5');
+  await expect(phoneMessages(phone)).toContainText('Welcome, everyone');
+});
+
+test('a long chat is virtualized and follows the newest message', async () => {
+  await goTo(page, 'Chat');
+  const t = await staffToken(hub.url, eventId, 'moderator', 'Bot');
+  const bot = await TestClient.connect(hub.url, t.token);
+  try {
+    const acks = await Promise.all(Array.from({ length: 120 }, (_, i) => bot.pub(`chat-${i}`, 'chat.send', { messageId: `bulk-${i}`, text: `Bulk message ${i + 1}` })));
+    expect(acks.every((a) => a.t === 'ack' && a.applied)).toBe(true);
+  } finally {
+    bot.close();
+  }
+  // The hub keeps the latest 100 (P20); the console draws only the rows on screen.
+  await expect(chatLog(page)).toHaveAttribute('aria-label', 'Chat, 100 messages');
+  await expect(chatLog(page).getByText('Bulk message 120', { exact: true })).toBeInViewport();
+  expect(await chatLog(page).getByRole('listitem').count()).toBeLessThan(40);
+  if (process.env.STAGECALL_UI_SHOTS) await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/console-chat-light.png') });
+  await openChat(phone);
+  await expect(phoneMessages(phone)).toContainText('Bulk message 120');
+  if (process.env.STAGECALL_UI_SHOTS) await phoneChat(phone).screenshot({ path: path.join(ROOT, 'docs/screenshots/audience-chat.png') });
 });

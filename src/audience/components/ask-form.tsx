@@ -1,44 +1,28 @@
 /** Ask a question: the protocol's 500-character limit is checked here, with a clear message. */
 import { useId, useState, type FormEvent } from 'react';
-import { checkLength, QUESTION_MAX } from '../lib/limits';
+import { QUESTION_MAX } from '../lib/limits';
 import { useAudience } from '../lib/store';
+import { useLimitedText } from './use-limited-text';
 
 export function AskForm({ allowAnonymous }: { allowAnonymous: boolean }) {
   const actions = useAudience((s) => s.actions);
-  const [text, setText] = useState('');
+  const box = useLimitedText(QUESTION_MAX, 'question');
   const [anonymous, setAnonymous] = useState(false);
-  const [tried, setTried] = useState(false);
   const ids = { text: useId(), help: useId() };
-  const check = checkLength(text, QUESTION_MAX, 'question', true);
-  const length = text.trim().length;
-  const over = length > QUESTION_MAX;
-  const showError = !check.ok && (over || tried);
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    setTried(true);
-    if (!check.ok || !actions) return;
-    actions.ask(check.text, allowAnonymous && anonymous);
-    setText('');
-    setTried(false);
+    if (!actions) return;
+    const text = box.take();
+    if (text !== null) actions.ask(text, allowAnonymous && anonymous);
   }
 
   return (
     <form className="ask" onSubmit={submit} aria-label="Ask a question" noValidate>
       <label htmlFor={ids.text}>Your question</label>
-      <textarea
-        id={ids.text}
-        value={text}
-        rows={3}
-        onChange={(e) => {
-          setText(e.target.value);
-          setTried(false); // the "write something first" hint goes once they do
-        }}
-        aria-describedby={ids.help}
-        aria-invalid={showError || undefined}
-      />
-      <p id={ids.help} className={showError ? 'field-error' : 'field-help'} role={showError ? 'alert' : undefined}>
-        {showError && !check.ok ? check.message : `${length} / ${QUESTION_MAX}`}
+      <textarea id={ids.text} value={box.text} rows={3} onChange={(e) => box.change(e.target.value)} aria-describedby={ids.help} aria-invalid={box.showError || undefined} />
+      <p id={ids.help} className={box.showError ? 'field-error' : 'field-help'} role={box.showError ? 'alert' : undefined}>
+        {box.showError && !box.check.ok ? box.check.message : `${box.length} / ${QUESTION_MAX}`}
       </p>
       <div className="row ask-row">
         {allowAnonymous && (
@@ -47,7 +31,7 @@ export function AskForm({ allowAnonymous }: { allowAnonymous: boolean }) {
             <span>Ask anonymously</span>
           </label>
         )}
-        <button type="submit" className="primary" disabled={over || !actions}>
+        <button type="submit" className="primary" disabled={box.over || !actions}>
           Send question
         </button>
       </div>

@@ -1,7 +1,8 @@
 /**
- * The live event on the phone (issue 14.9): two tabs. Live puts what can be acted on now first
+ * The live event on the phone (issue 14.9): tabs. Live puts what can be acted on now first
  * (the running quiz question, open polls) and folds finished items into "Earlier"; Q&A has the
- * ask form, the open questions and the answered ones. The reactions bar stays on both.
+ * ask form, the open questions and the answered ones; Chat, while the host has it on, the
+ * event's chat. The reactions bar stays on every tab.
  */
 import { useEffect, useState } from 'react';
 import type { Session } from '../lib/session';
@@ -9,6 +10,7 @@ import { cueKey, phoneCues, questionLists } from '../lib/select';
 import { useAudience } from '../lib/store';
 import { CueCard } from './cue-card';
 import { EarlierSection } from './earlier-section';
+import { Chat } from './chat';
 import { LateVotes } from './late-votes';
 import { PhoneTabs, TabPanel, type PhoneTab } from './phone-tabs';
 import { QnA } from './qna';
@@ -18,7 +20,10 @@ import { EventBanner, LinkBanner, LinkDot } from './status-banner';
 export function EventScreen({ session, onLeave }: { session: Session; onLeave(): void }) {
   const view = useAudience((s) => s.view);
   const title = view?.event.title ?? session.title;
-  const [tab, setTab] = useState<PhoneTab>('live');
+  const [chosen, setTab] = useState<PhoneTab>('live');
+  const chatOn = view?.event.settings.chat === 'on';
+  // Chat turned off while someone reads it: back to Live (the tab is gone).
+  const tab: PhoneTab = chosen === 'chat' && !chatOn ? 'live' : chosen;
   useEffect(() => {
     document.title = title ? `${title} · Stagecall` : 'Stagecall';
   }, [title]);
@@ -47,6 +52,7 @@ export function EventScreen({ session, onLeave }: { session: Session; onLeave():
             // The count on a tab you are not looking at tells you something happens there.
             { id: 'live', label: 'Live', badge: tab === 'live' ? undefined : { count: cues.live.length, spoken: `${cues.live.length} open now` } },
             { id: 'qna', label: 'Q&A', badge: { count: openQuestions, spoken: `${openQuestions} questions` } },
+            ...(chatOn ? [{ id: 'chat' as const, label: 'Chat' }] : []),
           ]}
         />
       </header>
@@ -69,6 +75,11 @@ export function EventScreen({ session, onLeave }: { session: Session; onLeave():
       <TabPanel tab="qna" current={tab}>
         <QnA />
       </TabPanel>
+      {chatOn && (
+        <TabPanel tab="chat" current={tab}>
+          <Chat />
+        </TabPanel>
+      )}
       </main>
       <ReactionsBar />
     </div>

@@ -1,11 +1,11 @@
 /**
- * Issue 14.9: the phone's two tabs, Live and Q&A, as the WAI-ARIA tabs pattern: one tab stop,
+ * Issue 14.9: the phone's tabs, Live and Q&A (and Chat while it is on), as the WAI-ARIA tabs pattern: one tab stop,
  * arrow keys (and Home/End) move between tabs and select them. Both panels stay mounted and the
  * inactive one is hidden, so a half-written question survives a look at the live poll.
  */
 import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 
-export type PhoneTab = 'live' | 'qna';
+export type PhoneTab = 'live' | 'qna' | 'chat';
 
 export interface TabSpec {
   id: PhoneTab;

@@ -12,6 +12,7 @@ const REASONS: Record<string, string> = {
   unknown_question: 'that question is gone',
   rate_limited: 'too fast',
   event_ended: 'the event has ended',
+  chat_off: 'chat is off',
 };
 
 export function reasonText(reason: string | null): string {

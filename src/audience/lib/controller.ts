@@ -24,10 +24,11 @@ export function safeStorage(): Storage | null {
   }
 }
 
-function newQuestionId(): string {
+/** Ids for what this phone creates (questions, chat messages): random, so phones never collide. */
+function newId(prefix: 'q' | 'm'): string {
   const b = new Uint8Array(8);
   crypto.getRandomValues(b);
-  return `q_${Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')}`;
+  return `${prefix}_${Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')}`;
 }
 
 export function startAudience(session: Session, endpoints: readonly HubEndpoint[]): () => void {
@@ -65,7 +66,8 @@ export function startAudience(session: Session, endpoints: readonly HubEndpoint[
   const actions: AudienceActions = {
     vote: (pollId, optionIds) => enqueue('vote.cast', { pollId, optionIds }),
     voteWord: (pollId, text) => enqueue('vote.cast', { pollId, text }),
-    ask: (text, anonymous) => enqueue('question.ask', anonymous ? { questionId: newQuestionId(), text, anonymous } : { questionId: newQuestionId(), text }),
+    ask: (text, anonymous) => enqueue('question.ask', anonymous ? { questionId: newId('q'), text, anonymous } : { questionId: newId('q'), text }),
+    chat: (text) => enqueue('chat.send', { messageId: newId('m'), text }),
     toggleUpvote: (questionId, upvoted) => enqueue(upvoted ? 'question.unvote' : 'question.upvote', { questionId }),
     answer: (quizId, questionId, optionId) => enqueue('quiz.answer', { quizId, questionId, optionId }),
     react: (emoji) => {

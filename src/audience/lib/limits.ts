@@ -1,12 +1,13 @@
 /**
  * Input limits the hub enforces, repeated here so the forms can say so before sending
  * (issue 6, item 5). Sources: POST /v1/join `name` (src/hub/http/api.ts, trimmed, ≤ 40),
- * `question.ask` text (PROTOCOL.md section 6, 1-500 chars), word-cloud votes (1-40 chars).
+ * `question.ask` text (PROTOCOL.md section 6, 1-500 chars), word-cloud votes (1-40 chars), `chat.send` text (1-280 chars).
  * Lengths are counted like zod does: UTF-16 units of the trimmed text.
  */
 export const NAME_MAX = 40;
 export const QUESTION_MAX = 500;
 export const WORD_MAX = 40;
+export { CHAT_TEXT_MAX as CHAT_MAX } from '../../shared/protocol/limits';
 export const JOIN_CODE_LENGTH = 6;
 
 export type LengthCheck = { ok: true; text: string } | { ok: false; message: string };

@@ -7,7 +7,8 @@
 import type { OutboxItem, OutboxState, OutboxStore, PubOutcome } from '../../shared/client';
 
 export type { OutboxState };
-export type AudienceAction = 'vote.cast' | 'question.ask' | 'question.upvote' | 'question.unvote' | 'quiz.answer';
+const AUDIENCE_ACTIONS = ['vote.cast', 'question.ask', 'question.upvote', 'question.unvote', 'quiz.answer', 'chat.send'] as const;
+export type AudienceAction = (typeof AUDIENCE_ACTIONS)[number];
 
 export interface OutboxRecord {
   id: string;
@@ -184,7 +185,7 @@ export class Outbox implements OutboxStore {
 
 /** 'counted' is how pages before the shared client stored 'acked'. */
 const STATES: readonly string[] = ['queued', 'sent', 'acked', 'refused', 'counted'];
-const NAMES: readonly string[] = ['vote.cast', 'question.ask', 'question.upvote', 'question.unvote', 'quiz.answer'];
+const NAMES: readonly string[] = AUDIENCE_ACTIONS;
 
 function isRecord(v: unknown): v is OutboxRecord {
   if (v === null || typeof v !== 'object') return false;

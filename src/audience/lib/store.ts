@@ -12,6 +12,7 @@ export interface AudienceActions {
   vote(pollId: string, optionIds: string[]): void;
   voteWord(pollId: string, text: string): void;
   ask(text: string, anonymous: boolean): void;
+  chat(text: string): void;
   toggleUpvote(questionId: string, upvoted: boolean): void;
   answer(quizId: string, questionId: string, optionId: string): void;
   /** False when the reaction was not sent (offline, or too many too fast). */

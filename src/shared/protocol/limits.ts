@@ -10,6 +10,7 @@ export const HISTORY_MAX_LIMIT = 1_000; // P17
 export const DEFAULT_SYNC_HZ = 10; // P19
 export const MAX_STREAM_DELAY_MS = 60_000; // P30
 export const CHAT_KEEP = 100; // P20
+export const CHAT_TEXT_MAX = 280; // section 6, chat.send
 export const RATE = {
   audience: { perSec: 20, burst: 40 },
   staff: { perSec: 200, burst: 400 },

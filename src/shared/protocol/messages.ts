@@ -3,7 +3,7 @@
  * Data schemas are strict: unknown fields are refused, so a typo never silently does nothing.
  */
 import { z } from 'zod';
-import { MAX_STREAM_DELAY_MS } from './limits';
+import { CHAT_TEXT_MAX, MAX_STREAM_DELAY_MS } from './limits';
 import type { Role } from './roles';
 
 const Id = z.string().min(1).max(64);
@@ -127,7 +127,7 @@ export const MessageSchemas = {
   'quiz.reveal': z.strictObject({ quizId: Id }),
   'quiz.end': z.strictObject({ quizId: Id }),
   'reaction.send': z.strictObject({ emoji: z.string().min(1).max(16) }),
-  'chat.send': z.strictObject({ messageId: Id, text: Text(280) }),
+  'chat.send': z.strictObject({ messageId: Id, text: Text(CHAT_TEXT_MAX) }),
   'chat.delete': z.strictObject({ messageId: Id }),
 } as const;
 

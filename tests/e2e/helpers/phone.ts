@@ -27,12 +27,18 @@ export async function joinByCode(page: Page, stage: Stage, name?: string, title 
 
 export const pollCard = (page: Page, question: string): Locator => page.getByRole('region', { name: question });
 /** Issue 14.9: the phone's tabs. */
-export const phoneTab = (page: Page, name: 'Live' | 'Q&A'): Locator => page.getByRole('tab', { name: new RegExp(`^${name}`) });
+export const phoneTab = (page: Page, name: 'Live' | 'Q&A' | 'Chat'): Locator => page.getByRole('tab', { name: new RegExp(`^${name}`) });
 /** Q&A lives on its own tab: select it (a no-op when it is already selected). */
 export async function openQnA(page: Page): Promise<Locator> {
   await phoneTab(page, 'Q&A').click();
   await expect(phoneTab(page, 'Q&A')).toHaveAttribute('aria-selected', 'true');
   return qna(page);
+}
+/** Chat has a tab while the host has it on. */
+export async function openChat(page: Page): Promise<Locator> {
+  await phoneTab(page, 'Chat').click();
+  await expect(phoneTab(page, 'Chat')).toHaveAttribute('aria-selected', 'true');
+  return page.getByRole('region', { name: 'Chat' });
 }
 export async function openLive(page: Page): Promise<void> {
   await phoneTab(page, 'Live').click();

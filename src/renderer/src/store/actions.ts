@@ -8,6 +8,7 @@ import type { QuestionStatus } from '../../../shared/domain/types';
 import type { EventSettings, MessageData, MessageName } from '../../../shared/protocol/messages';
 import { api } from '../api';
 import { downloadText } from '../lib/download';
+import { newId } from '../lib/ids';
 import type { OutboxItem } from '../../../shared/console-api';
 import type { PollView } from '../../../shared/domain/types';
 import { pollData, pollInputOf, pollUpdateData, quizData, quizInputOf, type PollInput, type QuizInput } from './cue-inputs';
@@ -161,6 +162,10 @@ export async function moderateMany(ids: readonly string[], status: QuestionStatu
 
 export const pinQuestion = (questionId: string, pinned: boolean): Promise<boolean> => publish('question.pin', { questionId, pinned }, pinned ? 'Pin' : 'Unpin');
 export const assignQuestion = (questionId: string, to: string | null): Promise<boolean> => publish('question.assign', { questionId, to }, 'Assign');
+
+// ---- chat (staff may post even while the audience's chat is off) ---------------------------------
+export const postChat = (text: string): Promise<boolean> => publish('chat.send', { messageId: newId('msg'), text: text.trim() }, 'Post to chat');
+export const deleteChat = (messageId: string): Promise<boolean> => publish('chat.delete', { messageId }, 'Delete message');
 
 // ---- export, rehearsal --------------------------------------------------------------------------
 export async function exportResults(kind: 'polls' | 'quizzes' | 'questions'): Promise<Outcome<ExportedFile>> {

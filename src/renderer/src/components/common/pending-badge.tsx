@@ -29,6 +29,12 @@ export function actionLabel(item: OutboxItem): string {
       return 'Reveal answer';
     case 'quiz.end':
       return 'End quiz';
+    case 'chat.send':
+      return 'Post';
+    case 'chat.delete':
+      return 'Delete';
+    case 'event.update':
+      return d.settings ? 'Event settings' : 'Event status';
     default:
       return item.name;
   }

@@ -17,6 +17,7 @@ const RunScreen = lazy(() => import('../run/run-screen').then((m) => ({ default:
 const QaScreen = lazy(() => import('../qa/qa-screen').then((m) => ({ default: m.QaScreen })));
 const LiveScreen = lazy(() => import('../live/live-screen').then((m) => ({ default: m.LiveScreen })));
 const ConnectionScreen = lazy(() => import('../connection/connection-screen').then((m) => ({ default: m.ConnectionScreen })));
+const ChatScreen = lazy(() => import('../chat/chat-screen').then((m) => ({ default: m.ChatScreen })));
 const SettingsScreen = lazy(() => import('../settings/settings-screen').then((m) => ({ default: m.SettingsScreen })));
 const SetupScreen = lazy(() => import('../setup/setup-screen').then((m) => ({ default: m.SetupScreen })));
 
@@ -74,6 +75,8 @@ function Screen({ screen }: { screen: string }) {
       return noEvent ? <NoEvent title="Q&A moderation" /> : <QaScreen />;
     case 'live':
       return noEvent ? <NoEvent title="Live" /> : <LiveScreen />;
+    case 'chat':
+      return noEvent ? <NoEvent title="Chat" /> : <ChatScreen />;
     case 'settings':
       return noEvent ? <NoEvent title="Event settings" /> : <SettingsScreen />;
     case 'connection':

@@ -9,7 +9,8 @@ export const SCREENS: Array<{ id: Screen; label: string; key: string; icon: stri
   { id: 'qa', label: 'Q&A', key: '2', icon: '?' },
   { id: 'live', label: 'Live', key: '3', icon: '∿' },
   { id: 'connection', label: 'Connection', key: '4', icon: '⇅' },
-  { id: 'settings', label: 'Event settings', key: '6', icon: '☰' },
+  { id: 'chat', label: 'Chat', key: '6', icon: '✉' },
+  { id: 'settings', label: 'Event settings', key: '7', icon: '☰' },
   { id: 'setup', label: 'Setup', key: '5', icon: '⚙' },
 ];
 
