@@ -49,6 +49,20 @@ describe('embedded engine', () => {
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('P32 revocations.json: written whole, lapsed ones dropped; a damaged one stops open with its name', async () => {
+    await seed(0);
+    const e = await reopen();
+    await e.revoke({ eventId: EVENT.eventId, clientId: 'aud_kept', until: Date.now() + 3_600_000 });
+    await e.revoke({ eventId: EVENT.eventId, clientId: 'aud_lapsed', until: Date.now() - 1 });
+    const file = path.join(dataDir, 'revocations.json');
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { revocations: Array<{ clientId: string }> };
+    expect(stored.revocations.map((r) => r.clientId)).toEqual(['aud_kept']);
+    await e.close();
+    engine = undefined;
+    fs.writeFileSync(file, '{"version":1,"revocations":[{"eventId":"x"');
+    await expect(openEmbedded(dataDir)).rejects.toThrow(/revocations\.json is not a revocation list/);
+  });
+
   it('P16 a torn last line is dropped at open, the file cut back, and appends continue gaplessly', async () => {
     await seed(5);
     const good = fs.readFileSync(logFile());
