@@ -1,10 +1,10 @@
 /**
  * electron-vite builds the console into out/: main (src/main/index.ts, with the core, the
- * embedded hub and the simulator's worker beside it, plus the plain-Node programs that
- * src/main/launch.cjs runs: the hub, the web host and `npm start`), the sandboxed preload
+ * embedded hub and the simulator's worker beside it), the sandboxed preload
  * (one CommonJS file: a sandboxed preload cannot require siblings) and the renderer
- * (src/renderer). `npm run build` runs this and the audience build; start, hub, console:web
- * and dist all go through it.
+ * (src/renderer). `npm run build` runs this, the audience build and the plain-Node programs'
+ * build (vite.node.config.ts: the hub, the web host, `npm start`); start, hub, console:web and
+ * dist all go through it.
  */
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
@@ -29,9 +29,6 @@ export default defineConfig({
         input: {
           index: r('src/main/index.ts'),
           worker: r('src/simulator/worker.ts'),
-          hub: r('src/hub/cli.ts'),
-          'web-host': r('src/main/web-host-cli.ts'),
-          start: r('src/main/start.ts'),
         },
         // Shared chunks beside the entries too: modules find out/audience and out/renderer from __dirname.
         output: { chunkFileNames: '[name]-[hash].js' },

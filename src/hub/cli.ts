@@ -44,14 +44,22 @@ const USAGE = `usage: npm run hub -- [--port 8787] [--host 127.0.0.1] [--data ./
        npm run hub -- repair --data DIR   keep each damaged log's valid prefix, move the rest aside, new epoch
 every flag also reads STAGECALL_<FLAG> (STAGECALL_PORT, STAGECALL_DATA, STAGECALL_ADMIN_KEY, ...)`;
 
-/** pino-pretty is a development convenience (devDependencies): a production install logs JSON lines. */
-function hasPrettyPrinter(): boolean {
-  try {
-    require.resolve('pino-pretty');
-    return true;
-  } catch {
-    return false;
+/**
+ * pino-pretty is a development convenience (devDependencies): at a terminal, when installed, it
+ * formats in this process (a transport would need a worker file, which the bundled hub has not);
+ * otherwise, and always in production, JSON lines on stderr.
+ */
+function logDestination(): pino.DestinationStream {
+  if (process.stdout.isTTY) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional, resolved at run time only
+      const pretty = require('pino-pretty') as (o: { destination: number; sync: boolean }) => pino.DestinationStream;
+      return pretty({ destination: 2, sync: true });
+    } catch {
+      // not installed: JSON lines
+    }
   }
+  return pino.destination(2);
 }
 
 async function main(): Promise<void> {
@@ -98,10 +106,7 @@ async function main(): Promise<void> {
     console.error(`stagecall hub: --public-url: ${(err as Error).message}`);
     process.exit(2);
   }
-  const logger = pino(
-    { level: process.env.STAGECALL_LOG_LEVEL ?? 'info' },
-    process.stdout.isTTY && hasPrettyPrinter() ? pino.transport({ target: 'pino-pretty', options: { destination: 2 } }) : pino.destination(2),
-  );
+  const logger = pino({ level: process.env.STAGECALL_LOG_LEVEL ?? 'info' }, logDestination());
   const dataDir = path.resolve(a.data ?? './data');
   const node = a.node ?? `${os.hostname().split('.')[0]}-${process.pid}`;
   const admin = loadOrCreateAdminKey(dataDir, a['admin-key']);

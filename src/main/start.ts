@@ -10,7 +10,7 @@ import path from 'node:path';
 import { electronVersion, installElectron } from './electron-install';
 import { findElectronBinary } from './start-plan';
 
-// Built into out/main beside web-host.js.
+// Built into out/node beside web-host.js (vite.node.config.ts).
 const ROOT = path.resolve(__dirname, '..', '..');
 const args = process.argv.slice(2);
 const browserOnly = args.includes('--browser');

@@ -1,7 +1,8 @@
 /**
  * Issue 12 item 2: `electron-builder --dir` packages the console, here through a loopback
  * mirror serving a fake Electron (tests/helpers/fake-electron.ts). The unpacked app's asar holds
- * main, preload, the renderer and the audience app (with its precompressed twins), and under
+ * main, preload, the renderer and the audience app (with its precompressed twins) and no other
+ * build output (not out/node's bundled programs, not out/client's library), and under
  * node_modules only what main needs: nothing of the renderer's packages. The fuses of
  * electron-builder.yml are set on the packaged executable.
  */
@@ -30,7 +31,7 @@ afterAll(async () => {
 describe.skipIf(!fakeElectronSupported)('electron-builder --dir', () => {
   if (!fakeElectronSupported) console.log(`[package.test] skipped: the fake Electron is for Linux x64/arm64, not ${process.platform}-${process.arch}`);
 
-  it('packages main, preload, renderer and the audience app, no renderer packages, with the fuses set', { timeout: 600_000 }, async () => {
+  it('packages main, preload, renderer and the audience app, no other build output, no renderer packages, with the fuses set', { timeout: 600_000 }, async () => {
     expect(ensureBuilt(ROOT)).toBe(true);
     mirror = await startMirror(await fakeRelease());
     const dir = tempDir('package');
@@ -62,6 +63,8 @@ describe.skipIf(!fakeElectronSupported)('electron-builder --dir', () => {
     const files = new Set(listPackage(path.join(app, 'resources', 'app.asar'), { isPack: false }).map((f) => f.split(path.sep).join('/')));
     for (const f of ['/package.json', '/out/main/index.js', '/out/main/worker.js', '/out/preload/index.js', '/out/renderer/index.html', '/out/audience/index.html', '/out/audience/index.html.br', '/out/audience/overlay.html'])
       expect(files.has(f), f).toBe(true);
+    const outDirs = new Set([...files].filter((f) => /^\/out\/[^/]+\//.test(f)).map((f) => f.split('/')[2]));
+    expect([...outDirs].sort(), 'build outputs in the asar').toEqual(['audience', 'main', 'preload', 'renderer']);
     expect([...files].some((f) => /^\/out\/renderer\/assets\/live-screen-[^/]+\.js$/.test(f))).toBe(true);
     expect([...files].some((f) => /^\/out\/audience\/assets\/[^/]+\.js\.gz$/.test(f))).toBe(true);
     const modules = new Set([...files].filter((f) => f.startsWith('/node_modules/')).map((f) => f.split('/').slice(2, f.split('/')[2]?.startsWith('@') ? 4 : 3).join('/')));

@@ -3,10 +3,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { programArgs } from '../helpers/built-program';
 import { ROOT, tempDir } from '../helpers/hub-process';
 
 /** Runs the hub until it is ready (then stops it) or until it exits by itself. */
-function runHub(args: string[], env: Record<string, string> = {}, program = ['--import', 'tsx', path.join(ROOT, 'src/hub/cli.ts')]): Promise<{ out: string; code: number | null }> {
+function runHub(args: string[], env: Record<string, string> = {}, program = programArgs('hub')): Promise<{ out: string; code: number | null }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...program, ...args], {
       cwd: ROOT,
@@ -69,7 +70,7 @@ describe('hub command line', () => {
     const r = await runHub(['--port', '0', '--data', data], {}, [path.join(ROOT, 'src/main/launch.cjs'), 'hub']);
     expect(r.out).toMatch(/Hub ready: http:\/\/127\.0\.0\.1:\d+/);
     expect(r.code).toBe(0);
-    expect(fs.statSync(path.join(ROOT, 'out/main/hub.js')).isFile()).toBe(true);
+    expect(fs.statSync(path.join(ROOT, 'out/node/hub.js')).isFile()).toBe(true);
     const usage = await runHub([], {}, [path.join(ROOT, 'src/main/launch.cjs'), 'nonsense']);
     expect(usage.code).toBe(2);
     expect(usage.out).toContain('usage: node src/main/launch.cjs <start|hub|web-host>');
