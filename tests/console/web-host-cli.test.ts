@@ -4,8 +4,8 @@
  * resumes the same event on the same hub port; bad flags exit 2 with the usage.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { programArgs } from '../helpers/built-program';
 import { ROOT, tempDir } from '../helpers/hub-process';
 
 interface Run {
@@ -16,7 +16,7 @@ interface Run {
 const runs: Run[] = [];
 
 function run(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main/web-host-cli.ts'), ...args], {
+  const child = spawn(process.execPath, [...programArgs('web-host'), ...args], {
     cwd: ROOT,
     env: { ...process.env, STAGECALL_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,8 +4,8 @@
  * each gets a 4xx JSON answer and both keep serving.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { programArgs } from '../helpers/built-program';
 import { ROOT, tempDir } from '../helpers/hub-process';
 import { rawRequest, resetAfterWrite, WS_UPGRADE_HEADERS } from '../helpers/raw-http';
 
@@ -25,7 +25,7 @@ async function lineOf(re: RegExp): Promise<RegExpExecArray> {
 }
 
 beforeAll(async () => {
-  child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main/web-host-cli.ts'), '--local', '--title', 'Hostile', '--port', '0'], {
+  child = spawn(process.execPath, [...programArgs('web-host'), '--local', '--title', 'Hostile', '--port', '0'], {
     cwd: ROOT,
     env: { ...process.env, STAGECALL_LOG_LEVEL: 'warn', STAGECALL_DATA: tempDir('webhost-hostile') },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,10 @@
-/** Starts the real hub (`src/hub/cli.ts`) as a child process on loopback, for integration tests. */
+/** Starts the real hub (the built program `npm run hub` runs, see built-program.ts) as a child process on loopback, for integration tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TokenAuthority } from '../../src/hub/auth';
+import { programArgs } from './built-program';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -28,7 +29,7 @@ export const tempDir = (prefix: string): string => fs.mkdtempSync(path.join(os.t
 
 export async function startHubProcess(opts: { dataDir?: string; port?: number; args?: string[]; env?: Record<string, string> } = {}): Promise<HubProcess> {
   const dataDir = opts.dataDir ?? tempDir('hub');
-  const args = ['--import', 'tsx', path.join(ROOT, 'src/hub/cli.ts'), '--port', String(opts.port ?? 0), '--data', dataDir, '--admin-key', ADMIN_KEY, ...(opts.args ?? [])];
+  const args = [...programArgs('hub'), '--port', String(opts.port ?? 0), '--data', dataDir, '--admin-key', ADMIN_KEY, ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, STAGECALL_LOG_LEVEL: 'warn', ...opts.env },

@@ -9,11 +9,12 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { programArgs } from '../helpers/built-program';
 import { createEvent, ROOT, startHubProcess, staffToken, tempDir, type HubProcess } from '../helpers/hub-process';
 import { TestClient } from '../helpers/test-client';
 
 async function doctor(command: 'verify' | 'repair', dataDir: string): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/hub/cli.ts'), command, '--data', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...programArgs('hub'), command, '--data', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -10,12 +10,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { programArgs } from '../helpers/built-program';
 import { ADMIN_KEY, createEvent, hubTokenAuthority, ROOT, startHubProcess, tempDir, type HubProcess } from '../helpers/hub-process';
 import { TestClient } from '../helpers/test-client';
 
 function runHub(adminKey: string): Promise<{ out: string; code: number | null }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/hub/cli.ts'), '--port', '0', '--data', tempDir('weak-key'), '--admin-key', adminKey], {
+    const child = spawn(process.execPath, [...programArgs('hub'), '--port', '0', '--data', tempDir('weak-key'), '--admin-key', adminKey], {
       cwd: ROOT,
       env: { ...process.env, STAGECALL_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
