@@ -12,19 +12,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { audienceView, initialState, reduce, staffView, type EventMetaInput, type LogEntry } from '../../src/shared/domain';
+import type { EventMetaInput } from '../../src/shared/domain';
 import { freshView, readWholeLog } from '../helpers/cluster';
 import { ADMIN_KEY, createEvent, hubTokenAuthority, startHubProcess, type HubProcess } from '../helpers/hub-process';
 import { rawRequest } from '../helpers/raw-http';
 import { RawWsPeer, textFrame } from '../helpers/raw-ws';
 import { TestClient } from '../helpers/test-client';
 import { arbHttpInput, encodeHttp, type HttpInput } from './http-inputs';
+import { LogOracle } from './log-oracle';
 import { arbWsInput, messageFrames, type Sender, type WsInput } from './ws-inputs';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
-const BATCHES = Number(process.env.FUZZ_BATCHES ?? 5);
-const HTTP_PER_BATCH = 120;
-const WS_PER_BATCH = 300;
+const BATCHES = Number(process.env.FUZZ_BATCHES ?? 6);
+const HTTP_PER_BATCH = 150;
+const WS_PER_BATCH = 450;
 const HTTP_CONCURRENCY = 6;
 const ANSWER_TIMEOUT_MS = 15_000;
 
@@ -60,6 +61,7 @@ afterAll(async () => {
 const describeHttp = (i: HttpInput): string =>
   `${i.method} ${JSON.stringify(i.target.slice(0, 150))} headers ${JSON.stringify(i.headers.map((h) => h.slice(0, 60)).slice(0, 8))} body ${i.body.length} B ${JSON.stringify(i.body.subarray(0, 120).toString('latin1'))}${i.chunked ? ' chunked' : ''}`;
 const describeWs = (i: WsInput): string => {
+  if (i.kind === 'settle') return `${i.sender} settle`;
   const bytes = i.kind === 'raw' ? i.bytes : i.payload;
   return `${i.sender} ${i.kind} ${bytes.length} B ${JSON.stringify(bytes.subarray(0, 160).toString('latin1'))}`;
 };
@@ -84,11 +86,22 @@ async function runHttp(inputs: HttpInput[]): Promise<void> {
 }
 
 /** The WebSocket side of a batch: one long-lived peer per role, and throwaway peers for the rest. */
+const welcomedAs = (texts: readonly string[]): string | null => {
+  const w = texts.find((t) => t.startsWith('{"t":"welcome"'));
+  return w ? (JSON.parse(w) as { clientId: string }).clientId : null;
+};
+
 class WsBatch {
   private readonly pool = new Map<Sender, RawWsPeer>();
   private readonly all: Array<{ peer: RawWsPeer; sent: string[] }> = [];
 
+  private probes = 0;
+
   async send(input: WsInput): Promise<void> {
+    if (input.kind === 'settle') {
+      const p = this.pool.get(input.sender);
+      return p?.open ? this.answers(p) : undefined;
+    }
     const throwaway = input.sender === 'unconnected' || input.kind === 'raw';
     let peer = throwaway ? undefined : this.pool.get(input.sender);
     if (!peer?.open) {
@@ -100,15 +113,19 @@ class WsBatch {
     peer.write(input.kind === 'raw' ? input.bytes : messageFrames(input));
   }
 
-  /** Every pooled peer still open answers a ping (nothing wedged it); no socket saw `internal` or 1011. */
-  async check(batch: number): Promise<void> {
-    await Promise.all(
-      [...this.pool.values()].filter((p) => p.open).map(async (p, i) => {
-        const id = `probe-${batch}-${i}`;
-        p.write(textFrame(JSON.stringify({ t: 'ping', id, ts: 1 })));
-        await p.until(() => (!p.open || p.texts.some((t) => t.includes(`"${id}"`)) ? true : undefined), ANSWER_TIMEOUT_MS, `pong ${id}`);
-      }),
-    );
+  /**
+   * The peer's next frame gets its answer (nothing wedged the socket), or the socket was closed.
+   * The probe is a pub of no known name: answered by a nack with its id, even when over the rate limit (P24).
+   */
+  private async answers(p: RawWsPeer): Promise<void> {
+    const id = `probe-${++this.probes}`;
+    p.write(textFrame(JSON.stringify({ t: 'pub', id, name: 'fuzz.probe', data: {} })));
+    await p.until(() => (!p.open || p.texts.some((t) => t.includes(`"${id}"`)) ? true : undefined), ANSWER_TIMEOUT_MS, `an answer to ${id}`);
+  }
+
+  /** Every pooled peer still open answers a ping; no socket saw `internal` or 1011. */
+  async check(): Promise<void> {
+    await Promise.all([...this.pool.values()].filter((p) => p.open).map((p) => this.answers(p)));
     for (const { peer, sent } of this.all) {
       const internal = peer.texts.find((t) => /"code"\s*:\s*"internal"/.test(t));
       const context = `after ${JSON.stringify(sent.slice(-5), null, 1)}`;
@@ -130,33 +147,52 @@ class WsBatch {
     }
   }
 
-  close(): void {
+  /** Closes every peer (so no frame arrives after the log is read) and hands over what each got. */
+  close(): Received[] {
     for (const { peer } of this.all) peer.destroy();
+    return this.all.map(({ peer, sent }) => ({ clientId: welcomedAs(peer.texts), texts: peer.texts, sent }));
   }
 }
 
 const meta = (): EventMetaInput => JSON.parse(fs.readFileSync(path.join(hub.dataDir, 'events', ev.eventId, 'meta.json'), 'utf8')) as EventMetaInput;
 
-/** A fresh subscriber's staff and audience snapshots equal the views of the log folded to their serials (P15, P18). */
-async function stateIsTheFoldOfItsLog(): Promise<number> {
+/** Every frame a peer got, with its clientId (from its welcome) and what it sent, for the log oracle. */
+interface Received {
+  clientId: string | null;
+  texts: readonly string[];
+  sent: readonly string[];
+}
+
+/**
+ * The log's serials run 1..n (P15); fresh staff and audience snapshots, and every sync, ack, log
+ * and history frame any peer got in the batch, agree with the fold of the log.
+ */
+async function everyFrameAgreesWithTheLog(received: Received[], checked: Map<string, number>): Promise<number> {
   const staff = await freshView(hub.url, hostToken, 'staff');
   const aud = await freshView(hub.url, await mint('audience'), 'audience');
   staff.close();
   aud.close();
   const log = await readWholeLog(hub.url, hostToken);
   expect(log.map((e) => e.serial)).toEqual(log.map((_, i) => i + 1));
-  const foldTo = (serial: number) => log.filter((e) => e.serial <= serial).reduce((s, e) => reduce(s, e as LogEntry), initialState(meta()));
+  const oracle = new LogOracle(meta(), log);
   const s = staff.views.staff;
   const a = aud.views.audience;
   if (!s || !a) throw new Error('no snapshot');
-  expect(s.doc, `staff view at serial ${s.serial} is not the fold of its log`).toEqual(JSON.parse(JSON.stringify(staffView(foldTo(s.serial)))));
-  expect(a.doc, `audience view at serial ${a.serial} is not the fold of its log`).toEqual(JSON.parse(JSON.stringify(audienceView(foldTo(a.serial)))));
+  expect(s.doc, `a fresh staff snapshot at serial ${s.serial} is not the fold of the log`).toEqual(oracle.view('staff', s.serial));
+  expect(a.doc, `a fresh audience snapshot at serial ${a.serial} is not the fold of the log`).toEqual(oracle.view('audience', a.serial));
+  for (const r of received) {
+    for (const text of r.texts) {
+      const problem = oracle.problem(text, r.clientId);
+      expect(problem, `${problem} (sent to ${r.clientId} after ${JSON.stringify(r.sent.slice(-5), null, 1)})`).toBeNull();
+    }
+  }
+  for (const [k, n] of oracle.checked) checked.set(k, (checked.get(k) ?? 0) + n);
   return log.length;
 }
 
 let logChecked = 0;
-/** After each batch: alive, healthy, serving a bystander, no error logged, state = fold(log). */
-async function hubStillWhole(batch: number): Promise<number> {
+/** After each batch: alive, healthy, serving a bystander, no error logged, every frame = fold(log). */
+async function hubStillWhole(batch: number, received: Received[], checked: Map<string, number>): Promise<number> {
   expect(hub.child.exitCode, `the hub exited during batch ${batch}:\n${hub.output().slice(-3_000)}`).toBeNull();
   const health = await fetch(`${hub.url}/v1/health`);
   expect(health.status).toBe(200);
@@ -166,12 +202,14 @@ async function hubStillWhole(batch: number): Promise<number> {
   const errors = out.slice(logChecked).split('\n').filter((l) => /"level":(50|60)/.test(l));
   logChecked = out.length;
   expect(errors, 'the hub logged errors').toEqual([]);
-  return stateIsTheFoldOfItsLog();
+  return everyFrameAgreesWithTheLog(received, checked);
 }
 
 it('no request, header, body or frame crashes the hub, gets a 5xx or silence, or forks its state from its log', async () => {
   console.log(`hub fuzz: seed ${SEED} (FUZZ_SEED=${SEED} replays this run), ${BATCHES} batches`);
+  const epoch = (bystander.frames.find((f) => f.t === 'welcome') as { epoch: string } | undefined)?.epoch ?? '';
   const ctx = {
+    epoch,
     adminKey: ADMIN_KEY,
     eventId: ev.eventId,
     joinCode: ev.joinCode,
@@ -191,10 +229,12 @@ it('no request, header, body or frame crashes the hub, gets a 5xx or silence, or
   let tried = 0;
   let entries = 0;
   const answers = new Map<string, number>();
+  const checked = new Map<string, number>();
   for (let batch = 1; batch <= BATCHES; batch++) {
     const http = fc.sample(arbHttpInput(ctx), { seed: SEED + batch, numRuns: HTTP_PER_BATCH });
-    const ws = fc.sample(arbWsInput({ tokens }), { seed: SEED + batch, numRuns: WS_PER_BATCH });
+    const ws = fc.sample(arbWsInput({ tokens, epoch }), { seed: SEED + batch, numRuns: WS_PER_BATCH });
     const frames = new WsBatch();
+    let received: Received[];
     try {
       await Promise.all([
         runHttp(http),
@@ -202,13 +242,13 @@ it('no request, header, body or frame crashes the hub, gets a 5xx or silence, or
           for (const input of ws) await frames.send(input);
         })(),
       ]);
-      await frames.check(batch);
+      await frames.check();
       frames.tally(answers);
     } finally {
-      frames.close();
+      received = frames.close();
     }
     tried += http.length + ws.length;
-    entries = await hubStillWhole(batch);
+    entries = await hubStillWhole(batch, received, checked);
   }
-  console.log(`hub fuzz: ${tried} inputs tried (${BATCHES * HTTP_PER_BATCH} HTTP, ${BATCHES * WS_PER_BATCH} WebSocket) in ${((Date.now() - started) / 1000).toFixed(1)} s, seed ${SEED}; log holds ${entries} entries, state = fold(log) after every batch; answers ${JSON.stringify(Object.fromEntries([...answers].sort((a, b) => b[1] - a[1])))}`);
+  console.log(`hub fuzz: ${tried} inputs tried (${BATCHES * HTTP_PER_BATCH} HTTP, ${BATCHES * WS_PER_BATCH} WebSocket) in ${((Date.now() - started) / 1000).toFixed(1)} s, seed ${SEED}; log holds ${entries} entries, frames checked against fold(log) ${JSON.stringify(Object.fromEntries(checked))}; answers ${JSON.stringify(Object.fromEntries([...answers].sort((a, b) => b[1] - a[1])))}`);
 });
