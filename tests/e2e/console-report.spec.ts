@@ -190,6 +190,15 @@ test('14.11 the post-event report: CSV files and a printable HTML report with th
       return st.getPropertyValue('print-color-adjust') || st.getPropertyValue('-webkit-print-color-adjust');
     });
     expect(adjust).toBe('exact');
+    // On an A4 page's width the chart shrinks into its card instead of running off the paper.
+    await report.setViewportSize({ width: 720, height: 1000 });
+    const fits = await report.locator('figure.chart').first().evaluate((fig) => {
+      const svg = fig.querySelector('svg');
+      return svg ? svg.getBoundingClientRect().right <= fig.getBoundingClientRect().right : false;
+    });
+    expect(fits).toBe(true);
+    const pdf = await report.pdf({ format: 'A4', printBackground: false });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
   } finally {
     await report.close();
   }
