@@ -6,6 +6,7 @@
  */
 import WebSocket from 'ws';
 import { io, type Socket } from 'socket.io-client';
+import { fullJitterDelay, ViewMirror, type ViewCursor } from '../../src/shared/client';
 import { Histogram } from '../../src/shared/histogram';
 import { SUBPROTOCOL } from '../../src/shared/protocol';
 import { join } from '../../src/simulator/join';
@@ -76,7 +77,7 @@ function stampsOf(doc: unknown): Array<[number, number]> {
 export class HubSub implements LoadClient {
   private ws: WebSocket | null = null;
   private token = '';
-  private view: { epoch: string; serial: number; doc: unknown } | null = null;
+  private readonly mirror: ViewMirror;
   private lastSeq = -1;
   private voteTimer: NodeJS.Timeout | null = null;
   private readonly votes = new Map<string, number>();
@@ -92,13 +93,19 @@ export class HubSub implements LoadClient {
     private readonly url: string,
     private readonly code: string,
     private readonly index: number,
-  ) {}
+  ) {
+    this.mirror = new ViewMirror('audience', { patch: (doc, f) => ctx.docs.apply(doc, f.epoch, f.base, f.serial, f.patch) });
+  }
+
+  private subscribe(from: ViewCursor): void {
+    this.ws?.send(JSON.stringify({ t: 'sub', view: 'audience', ...from }));
+  }
 
   get connected(): boolean {
     return this.ready;
   }
   get serial(): number {
-    return this.view?.serial ?? 0;
+    return this.mirror.state?.serial ?? 0;
   }
 
   async start(): Promise<void> {
@@ -128,7 +135,7 @@ export class HubSub implements LoadClient {
       this.ready = false;
       if (this.ctx.stopping) return;
       this.ctx.closes[code] = (this.ctx.closes[code] ?? 0) + 1;
-      const delay = this.attempt++ === 0 ? Math.random() * this.ctx.reconnectJitterMs : Math.random() * Math.min(2_000, 100 * 2 ** this.attempt);
+      const delay = this.attempt++ === 0 ? Math.random() * this.ctx.reconnectJitterMs : fullJitterDelay(this.attempt, Math.random, { baseMs: 100, capMs: 2_000 });
       setTimeout(() => this.connect(), delay);
     });
   }
@@ -146,8 +153,7 @@ export class HubSub implements LoadClient {
       this.ready = true;
       this.freshSinceArm = true;
       this.attempt = 0;
-      const v = this.view;
-      this.ws?.send(JSON.stringify(v ? { t: 'sub', view: 'audience', since: v.serial, epoch: v.epoch } : { t: 'sub', view: 'audience' }));
+      this.subscribe(this.mirror.cursor());
       return;
     }
     if (f.t === 'ack' || f.t === 'nack') {
@@ -164,26 +170,19 @@ export class HubSub implements LoadClient {
     this.ctx.frames++;
     this.ctx.bytes += data.length;
     const storm = this.ctx.storm;
-    if ('snapshot' in f) {
-      this.view = { epoch: f.epoch, serial: f.serial, doc: f.snapshot };
-      const s = stampsOf(f.snapshot);
+    const r = this.mirror.apply(f);
+    if (!r.ok) {
+      if (r.resubscribe) this.subscribe(r.resubscribe); // P19: once per gap, from the cursor the mirror names
+      return;
+    }
+    const doc = this.mirror.state?.doc;
+    if (r.kind === 'snapshot') {
+      const s = stampsOf(doc);
       this.lastSeq = Math.max(this.lastSeq, s[s.length - 1]?.[0] ?? -1);
       if (storm) storm.snapshots++;
     } else {
-      const v = this.view;
-      if (!v || v.epoch !== f.epoch || v.serial !== f.base) {
-        this.ws?.send(JSON.stringify(v && v.epoch === f.epoch ? { t: 'sub', view: 'audience', since: v.serial, epoch: v.epoch } : { t: 'sub', view: 'audience' }));
-        return;
-      }
-      const r = this.ctx.docs.apply(v.doc, f.epoch, f.base, f.serial, f.patch);
-      if (!r.ok) {
-        this.view = null;
-        this.ws?.send(JSON.stringify({ t: 'sub', view: 'audience' }));
-        return;
-      }
-      this.view = { epoch: f.epoch, serial: f.serial, doc: r.doc };
       if (storm) storm.patches++;
-      const s = stampsOf(r.doc);
+      const s = stampsOf(doc);
       const now = nowMs();
       for (let i = s.length - 1; i >= 0; i--) {
         const [seq, ms] = s[i] as [number, number];
@@ -192,7 +191,7 @@ export class HubSub implements LoadClient {
       }
       this.lastSeq = Math.max(this.lastSeq, s[s.length - 1]?.[0] ?? -1);
     }
-    if (storm && this.freshSinceArm && !this.resumed && this.view && this.view.serial >= storm.target) {
+    if (storm && this.freshSinceArm && !this.resumed && this.serial >= storm.target) {
       this.resumed = true;
       const ms = Date.now() - storm.cutAt;
       storm.times.record(ms);

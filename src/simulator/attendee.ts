@@ -8,7 +8,7 @@
 import WebSocket from 'ws';
 import { RATE, SUBPROTOCOL, type HubFrame, type MessageName, type SyncFrame } from '../shared/protocol';
 import { Behaviour, type Actor } from './behaviour';
-import { fullJitterDelay, type HubClock } from '../shared/client';
+import { fullJitterDelay, TokenBucket, ViewMirror, type HubClock, type ViewCursor } from '../shared/client';
 import { join, type Joined } from './join';
 import { sourceAddressFor } from './options';
 import type { Profile } from './profiles';
@@ -48,13 +48,11 @@ export class Attendee implements Actor {
   private identity: Joined | null = null;
   private isReady = false;
   private everReady = false;
-  private view: { epoch: string; serial: number; doc: unknown } | null = null;
-  private resyncing = false;
+  private readonly mirror: ViewMirror;
   private readonly pending = new Map<string, PendingPub>();
   private readonly ballots = new Set<string>();
   private seq = 0;
-  private tokens = BUCKET.burst;
-  private refilledAt = Date.now();
+  private readonly bucket = new TokenBucket(BUCKET.perSec, BUCKET.burst, Date.now());
   private attempt = 0;
   private lastChatTs = 0;
   /** Hub time this connection was welcomed: chat stamped while we were away is not sync lag. */
@@ -76,13 +74,15 @@ export class Attendee implements Actor {
     private readonly ctx: WorkerContext,
   ) {
     this.behaviour = new Behaviour(this, ctx.profile, ctx.rand, ctx.clock, `${ctx.runTag}s${index}`);
+    // The worker's DocCache applies each distinct patch once for every attendee on the same path.
+    this.mirror = new ViewMirror('audience', { patch: (doc, f) => ctx.docs.apply(doc, f.epoch, f.base, f.serial, f.patch) });
   }
 
   get ready(): boolean {
     return this.isReady;
   }
   get doc(): unknown {
-    return this.view?.doc;
+    return this.mirror.state?.doc;
   }
   get pendingCount(): number {
     return this.pending.size;
@@ -240,9 +240,7 @@ export class Attendee implements Actor {
     if (this.everReady) this.ctx.stats.count('reconnects');
     this.isReady = true;
     this.attempt = 0;
-    const v = this.view;
-    this.send(v ? { t: 'sub', view: 'audience', since: v.serial, epoch: v.epoch } : { t: 'sub', view: 'audience' });
-    this.resyncing = true; // until the answer to this sub arrives
+    this.subscribe(this.mirror.cursor());
     this.resendAll();
     this.ping();
     this.scheduleDrop();
@@ -252,38 +250,30 @@ export class Attendee implements Actor {
     }
   }
 
+  private subscribe(from: ViewCursor): void {
+    this.send({ t: 'sub', view: 'audience', ...from });
+  }
+
   private onSync(f: SyncFrame): void {
-    if ('snapshot' in f) {
-      this.view = { epoch: f.epoch, serial: f.serial, doc: f.snapshot };
-      this.resyncing = false;
-      this.ctx.stats.count('snapshots');
-      this.lastChatTs = Math.max(this.lastChatTs, ...derive(f.snapshot).chatTs);
-      this.behaviour.start();
-      this.behaviour.onView(derive(f.snapshot));
-      return;
-    }
-    const v = this.view;
-    if (!v || v.epoch !== f.epoch || v.serial !== f.base) {
-      // P19: not at base. Ask again from our own serial, once; frames until the answer are skipped.
-      if (this.resyncing) return;
-      this.resyncing = true;
-      this.ctx.stats.count('resyncs');
-      this.send(v && v.epoch === f.epoch ? { t: 'sub', view: 'audience', since: v.serial, epoch: v.epoch } : { t: 'sub', view: 'audience' });
-      return;
-    }
-    const r = this.ctx.docs.apply(v.doc, f.epoch, f.base, f.serial, f.patch);
+    const r = this.mirror.apply(f);
     if (!r.ok) {
-      this.ctx.stats.countKey('errors', 'patch_failed');
-      this.view = null;
-      this.resyncing = true;
-      this.send({ t: 'sub', view: 'audience' });
+      // P19: not at base, or a patch that does not fit: the mirror names the cursor to ask with, once.
+      if (r.code === 'resyncing' || r.code === 'other_view') return;
+      this.ctx.stats.count('resyncs');
+      if (r.code === 'patch_failed') this.ctx.stats.countKey('errors', 'patch_failed');
+      this.subscribe(r.resubscribe ?? {});
       return;
     }
-    this.resyncing = false;
-    this.view = { epoch: f.epoch, serial: f.serial, doc: r.doc };
-    this.ctx.stats.count('patches');
-    const d = derive(r.doc);
-    this.recordLag(d);
+    const doc = this.mirror.state?.doc;
+    const d = derive(doc);
+    if (r.kind === 'snapshot') {
+      this.ctx.stats.count('snapshots');
+      this.lastChatTs = Math.max(this.lastChatTs, ...d.chatTs);
+      this.behaviour.start();
+    } else {
+      this.ctx.stats.count('patches');
+      this.recordLag(d);
+    }
     this.behaviour.onView(d);
   }
 
@@ -331,12 +321,7 @@ export class Attendee implements Actor {
   }
 
   private takeToken(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(BUCKET.burst, this.tokens + ((now - this.refilledAt) / 1000) * BUCKET.perSec);
-    this.refilledAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    return this.bucket.take(Date.now());
   }
 
   private ping(): void {

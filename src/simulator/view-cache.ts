@@ -5,6 +5,7 @@
  * patch once, to the exact document object the attendee holds; attendees on another path
  * apply their own. Each attendee still keeps its own mirror, checked patch by patch.
  */
+import type { PatchResult } from '../shared/client';
 import { applyPatch } from '../shared/json-patch';
 import type { AudienceView, PollView } from '../shared/domain/types';
 import { decodeHubFrame, type Decoded, type HubFrame, type PatchOp } from '../shared/protocol';
@@ -34,17 +35,15 @@ export class FrameCache {
   }
 }
 
-export type PatchOutcome = { ok: true; doc: unknown } | { ok: false; error: string };
-
 export class DocCache {
-  private readonly docs = new Map<string, { baseDoc: unknown; out: PatchOutcome }>();
+  private readonly docs = new Map<string, { baseDoc: unknown; out: PatchResult }>();
 
-  apply(baseDoc: unknown, epoch: string, base: number, serial: number, patch: PatchOp[]): PatchOutcome {
+  apply(baseDoc: unknown, epoch: string, base: number, serial: number, patch: PatchOp[]): PatchResult {
     const key = `${epoch}|${base}|${serial}`;
     const hit = this.docs.get(key);
     if (hit && hit.baseDoc === baseDoc) return hit.out;
     const r = applyPatch(baseDoc, patch);
-    const out: PatchOutcome = r.ok ? { ok: true, doc: r.doc } : { ok: false, error: String(r.error) };
+    const out: PatchResult = r.ok ? { ok: true, doc: r.doc } : { ok: false, error: String(r.error) };
     boundedSet(this.docs, key, { baseDoc, out }, DOC_CACHE);
     return out;
   }

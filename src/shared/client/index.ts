@@ -9,7 +9,7 @@ export { HubClock } from './hub-clock';
 export { hashCheck, type HashCheckOptions } from './hash-check';
 export { hubSocketUrl } from './hub-url';
 export { decodeHubFrameLight } from './decode-hub-frame';
-export { ViewMirror, type MirrorCode, type MirrorHooks, type MirrorOutcome, type ViewCursor, type ViewState } from './view-mirror';
+export { ViewMirror, type MirrorCode, type MirrorHooks, type MirrorOutcome, type PatchResult, type ViewCursor, type ViewState } from './view-mirror';
 export { MemoryOutbox, MEMORY_OUTBOX_LIMIT, OutboxFullError, type OutboxItem, type OutboxState, type OutboxStore, type PubOutcome } from './outbox';
 export { Publisher, PublishError, type PublisherOptions } from './publisher';
 export { Emitter, type Listener } from './emitter';

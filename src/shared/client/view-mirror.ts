@@ -38,10 +38,22 @@ export type MirrorOutcome =
       resubscribe?: ViewCursor;
     };
 
+export type PatchResult = { ok: true; doc: unknown } | { ok: false; error: string };
+
 export interface MirrorHooks {
   /** After a frame applied: false means the state is not the hub's (P26); the mirror resyncs. */
   verify?: (state: ViewState, frame: SyncFrame) => boolean;
+  /**
+   * Applies a patch frame that fits this mirror's base. Default: json-patch on the document.
+   * Thousands of mirrors in one process (the simulator) share one result per (epoch, base, serial).
+   */
+  patch?: (doc: unknown, frame: Extract<SyncFrame, { patch: unknown }>) => PatchResult;
 }
+
+const defaultPatch = (doc: unknown, frame: Extract<SyncFrame, { patch: unknown }>): PatchResult => {
+  const r = applyPatch(doc, frame.patch);
+  return r.ok ? { ok: true, doc: r.doc } : { ok: false, error: String(r.error) };
+};
 
 export class ViewMirror {
   private current: ViewState | null = null;
@@ -81,7 +93,7 @@ export class ViewMirror {
     if (!cur) return this.resync('no_snapshot', 'a patch arrived before any snapshot', {});
     if (frame.epoch !== cur.epoch) return this.resync('epoch_changed', `patch epoch ${frame.epoch}, mirror epoch ${cur.epoch}`, {});
     if (frame.base !== cur.serial) return this.resync('not_at_base', `patch base ${frame.base}, mirror at ${cur.serial}`, this.cursor());
-    const result = applyPatch(cur.doc, frame.patch);
+    const result = (this.hooks.patch ?? defaultPatch)(cur.doc, frame);
     // A patch that fits the base but not the document means the document is wrong: ask even while resyncing.
     if (!result.ok) return this.resync('patch_failed', result.error, {}, true);
     this.current = { doc: result.doc, serial: frame.serial, epoch: frame.epoch };
