@@ -91,7 +91,7 @@ export const bench: BenchModule = {
         notes: [
           'Each client holds the audience view; at the cut every socket goes at once (the clients terminate them, or the hub is stopped gracefully with 1001 and a new hub process starts on the same port and data). Clients reconnect after a random 0..jitter ms (then capped exponential backoff while the hub is down), say hello with their token, and re-subscribe with since+epoch.',
           'Time: from the cut until the client applies a sync frame at or after the serial that was current at the cut, on a connection opened after the cut. "resumed by patch" counts every patch frame applied during the storm (presence entries move the view on while clients return).',
-          "Hub CPU ms: the hub process over the storm; after a restart, the new process's whole CPU time (tsx start-up and log replay included). Hub down ms: from SIGTERM to the new process's ready line; clients keep retrying meanwhile with full-jitter backoff capped at 2 s, so after a restart the storm lasts about the downtime plus up to one backoff interval.",
+          "Hub CPU ms: the hub process over the storm; after a restart, the new process's whole CPU time (start-up and log replay included). Hub down ms: from SIGTERM to the new process's ready line; clients keep retrying meanwhile with full-jitter backoff capped at 2 s, so after a restart the storm lasts about the downtime plus up to one backoff interval.",
           `Aim: all ${stormClients.toLocaleString('en-US')} resumed within 5 s. The jitter window is a client choice that spreads the load; with no jitter it measures how fast hub and clients take everyone back at once. Clients and hub share the machine's 2 cores.`,
         ],
       },

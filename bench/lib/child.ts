@@ -48,8 +48,12 @@ export async function startChild(file: string, args: string[], ready: RegExp, en
 
 export const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789';
 
-/** The real hub on loopback, as `npm run hub` starts it (built JavaScript); joins unthrottled unless `joinRate` is given. */
-export function startHubChild(dataDir: string, o: { port?: number; joinRate?: number } = {}): Promise<Child> {
+/** How a benchmark starts the hub: as `npm run hub` does (built JavaScript), or its TypeScript through tsx (before issue 12). */
+export type HubFrom = 'built' | 'tsx';
+
+/** The real hub on loopback, by default as `npm run hub` starts it; joins unthrottled unless `joinRate` is given. */
+export function startHubChild(dataDir: string, o: { port?: number; joinRate?: number; from?: HubFrom } = {}): Promise<Child> {
   const args = ['--port', String(o.port ?? 0), '--data', dataDir, '--admin-key', BENCH_ADMIN_KEY, '--join-rate', String(o.joinRate ?? 100_000)];
-  return startChild('src/main/launch.cjs', ['hub', ...args], /Hub ready: (http:\/\/\S+)/);
+  const ready = /Hub ready: (http:\/\/\S+)/;
+  return o.from === 'tsx' ? startChild('src/hub/cli.ts', args, ready) : startChild('src/main/launch.cjs', ['hub', ...args], ready);
 }

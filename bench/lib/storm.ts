@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BENCH_ADMIN_KEY, startHubChild, type Child } from './child';
+import type { Histogram } from '../../src/shared/histogram';
+import { BENCH_ADMIN_KEY, startHubChild, type Child, type HubFrom } from './child';
 import { LoadPool } from './load-pool';
 import { CpuMeter, cpuMs } from './proc-stats';
 import { createEventWithHost, StaffClient } from './staff-client';
@@ -25,11 +26,17 @@ export interface StormRow {
   hubCpuMs: number;
   /** hub restart: from SIGTERM to the new process's ready line. */
   hubDownMs: number | null;
+  /** hub restart: how the new process was started. */
+  hubFrom: HubFrom | null;
+  /** Every client's time to resume, for pooling runs. */
+  times: Histogram;
 }
 
 export interface StormPlan {
   how: 'clients' | 'restart';
   jitterMs: number;
+  /** restart: start the new hub as built JavaScript (default) or from TypeScript through tsx. */
+  from?: HubFrom;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -63,7 +70,7 @@ export async function measureStorms(o: { clients: number; workers: number; plans
         await sleep(cutAt - Date.now());
         hubCpuMs += cpu.read().cpuMs;
         await hub.kill('SIGTERM');
-        hub = await startHubChild(dataDir, { port });
+        hub = await startHubChild(dataDir, { port, ...(plan.from ? { from: plan.from } : {}) });
         hubDownMs = Date.now() - cutAt;
       }
       const r = await done;
@@ -81,6 +88,8 @@ export async function measureStorms(o: { clients: number; workers: number; plans
         patches: r.patches,
         hubCpuMs,
         hubDownMs,
+        hubFrom: plan.how === 'restart' ? (plan.from ?? 'built') : null,
+        times: r.times,
       };
       o.log(`storm (${row.cut}, jitter ${row.jitterMs} ms): ${row.resumed}/${row.clients} resumed, p50 ${row.p50.toFixed(0)} p99 ${row.p99.toFixed(0)} max ${row.max.toFixed(0)} ms; ${row.patches} patches, ${row.snapshots} snapshots${hubDownMs !== null ? `; hub down ${hubDownMs} ms` : ''}`);
       rows.push(row);
