@@ -7,6 +7,7 @@ import { expect, test, type BrowserContext, type FrameLocator, type Page } from 
 import { joinAudience, staffToken } from '../helpers/hub-process';
 import { TestClient } from '../helpers/test-client';
 import { hostPub, shot, startStage, stopStage, untilStaff, type Stage } from './helpers/audience-env';
+import { alphaAt } from './helpers/png-pixels';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -39,26 +40,6 @@ async function person(name: string): Promise<TestClient> {
 async function act(c: TestClient, name: string, data: unknown): Promise<void> {
   const f = await c.pub(`ov-${++pubSeq}`, name, data);
   if (f.t !== 'ack') throw new Error(`${name}: ${JSON.stringify(f)}`);
-}
-
-/** Reads pixels of a PNG with the browser's own decoder (no image library in the repo). */
-async function alphaAt(png: Buffer, points: Array<[number, number]>): Promise<number[]> {
-  const page = await context.newPage();
-  try {
-    const expr = `(async () => {
-      const img = new Image();
-      img.src = 'data:image/png;base64,${png.toString('base64')}';
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.width; c.height = img.height;
-      const g = c.getContext('2d');
-      g.drawImage(img, 0, 0);
-      return ${JSON.stringify(points)}.map(([x, y]) => g.getImageData(x, y, 1, 1).data[3]);
-    })()`;
-    return (await page.evaluate(expr)) as number[];
-  } finally {
-    await page.close();
-  }
 }
 
 test.beforeAll(async ({ browser }) => {
@@ -97,7 +78,7 @@ test('I6 poll overlay: transparent page, no numbers while hidden, results follow
   expect(bg).toEqual(['rgba(0, 0, 0, 0)', 'rgba(0, 0, 0, 0)']);
   const box = await direct.locator('.ov-panel').boundingBox();
   if (!box) throw new Error('no panel');
-  const alphas = await alphaAt(await direct.screenshot({ omitBackground: true }), [
+  const alphas = await alphaAt(context, await direct.screenshot({ omitBackground: true }), [
     [5, 5],
     [1270, 10],
     [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)],

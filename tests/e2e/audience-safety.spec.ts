@@ -84,7 +84,9 @@ test('I6 names and questions are rendered as text: no HTML injection anywhere', 
   await expect(item).toContainText(EVIL_Q);
   await expect(item).toContainText(EVIL_NAME);
   expect(await item.locator('img, b, script').count()).toBe(0);
-  expect(await fay.locator('img').count()).toBe(0);
+  // The only images are the shipped reaction glyphs (14.10), from the build's own assets.
+  expect(await fay.locator('img:not(.emoji-img)').count()).toBe(0);
+  expect(await fay.locator('img.emoji-img').evaluateAll((els) => els.map((e) => e.getAttribute('src')).filter((s) => !s?.startsWith('/assets/')))).toEqual([]);
   expect(dialogs).toEqual([]);
   await item.scrollIntoViewIfNeeded();
   await fay.screenshot({ path: shot('audience-text-not-html.png'), animations: 'disabled' });

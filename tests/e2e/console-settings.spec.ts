@@ -91,7 +91,8 @@ test('the reaction set changes the phone’s buttons; anonymous questions off re
   await save(page);
 
   const bar = phone.getByRole('navigation', { name: 'Reactions' });
-  await expect(bar.getByRole('button')).toHaveText(['🔥', '🚀', '💡']);
+  // The buttons draw shipped images (14.10), so their names say which emoji they send.
+  await expect.poll(() => bar.getByRole('button').evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label')))).toEqual(['React 🔥', 'React 🚀', 'React 💡']);
   await openQnA(phone); // on the Live tab the form is hidden, so the count below would prove nothing
   await expect(qna(phone).getByRole('checkbox', { name: 'Ask anonymously' })).toHaveCount(0);
   // The form shows the hub's values once applied (nothing left as a local draft).

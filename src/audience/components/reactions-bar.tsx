@@ -1,6 +1,7 @@
-/** The reactions bar: the event's emoji set; each tap floats the emoji up on this phone too. */
+/** The reactions bar: the event's emoji set (shipped glyphs, 14.10); each tap floats the emoji up on this phone too. */
 import { useRef, useState } from 'react';
 import { useAudience } from '../lib/store';
+import { EmojiGlyph } from './emoji-glyph';
 
 interface Floater {
   id: number;
@@ -36,13 +37,13 @@ export function ReactionsBar() {
             style={{ left: `${f.left}%` }}
             onAnimationEnd={() => setFloaters((all) => all.filter((x) => x.id !== f.id))}
           >
-            {f.emoji}
+            <EmojiGlyph emoji={f.emoji} />
           </span>
         ))}
       </div>
       {emoji.map((e, i) => (
         <button key={e} type="button" className="reaction" aria-label={`React ${e}`} disabled={!online} onClick={() => react(e, i)}>
-          {e}
+          <EmojiGlyph emoji={e} />
         </button>
       ))}
     </nav>

@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { AudienceView } from '../../shared/domain/types';
+import { EmojiGlyph, preloadGlyphs } from '../components/emoji-glyph';
 
 interface Floater {
   id: number;
@@ -20,6 +21,10 @@ export function ReactionsOverlay({ view }: { view: AudienceView }) {
   const last = useRef<Record<string, number> | null>(null);
   const seq = useRef(0);
   const [floaters, setFloaters] = useState<Floater[]>([]);
+
+  const set = view.event.settings.reactions;
+  // The glyphs are fetched before the first reaction needs one, so a floater is never blank.
+  useEffect(() => preloadGlyphs(set), [set]);
 
   useEffect(() => {
     const now = view.reactions;
@@ -44,7 +49,7 @@ export function ReactionsOverlay({ view }: { view: AudienceView }) {
           style={{ left: `${f.left}%`, animationDelay: `${f.delay}s`, ['--drift' as string]: `${f.drift}px` }}
           onAnimationEnd={() => setFloaters((all) => all.filter((x) => x.id !== f.id))}
         >
-          {f.emoji}
+          <EmojiGlyph emoji={f.emoji} />
         </span>
       ))}
     </div>

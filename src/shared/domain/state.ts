@@ -18,13 +18,14 @@ import type {
   ResolvedSettings,
 } from './types';
 import { emptyMap, type PMap } from './pmap';
+import { DEFAULT_REACTIONS } from './reaction-palette';
 
 export const STATE_VERSION = 2;
 
 /** The clientId the hub writes its own entries with (`hub.*`, and P28's timed closes and reveals). */
 export const HUB_CLIENT_ID = 'hub';
 
-export const DEFAULT_REACTIONS = ['👍', '❤️', '😂', '👏', '🎉', '😮'];
+export { DEFAULT_REACTIONS };
 
 export const DEFAULT_SETTINGS: ResolvedSettings = {
   moderation: 'pre',
