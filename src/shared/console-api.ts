@@ -41,6 +41,19 @@ export interface SessionInfo {
   canIssueTokens: boolean;
 }
 
+/** A teammate token this console issued for the current event (issue 14.7): shown with a usage hint, revocable (P32). */
+export interface TeamToken {
+  clientId: string;
+  role: StaffRole;
+  name: string;
+  /** null when it was sealed by a key store this console cannot open any more. */
+  token: string | null;
+  issuedAt: number;
+  expiresAt: number;
+  /** When this console revoked it (the hub refuses it from then on), or null. */
+  revokedAt: number | null;
+}
+
 // Zod-free module, so the renderer can import it without bundling zod.
 export { NO_SESSION } from './no-session';
 
@@ -94,6 +107,10 @@ export const Requests = {
   'session/leave': z.object({}),
   'session/setHubUrls': z.object({ hubUrls: z.array(HubUrl).min(1).max(10) }),
   'token/issue': z.object({ role: z.enum(['host', 'moderator', 'producer']), name: z.string().trim().min(1).max(60) }),
+  /** The teammate tokens this console issued for the current event, newest first. */
+  'team/list': z.object({}),
+  /** P32 through the hub's admin API: that client's tokens are refused and its live connections closed. */
+  'team/revoke': z.object({ clientId: z.string().min(1).max(64) }),
   /** Queue an action: durable in the journal before it resolves, then sent in order. */
   publish: z.object({ name: z.enum(MESSAGE_NAMES as [MessageName, ...MessageName[]]), data: z.unknown() }),
   /** The staff view as the core holds it now (after a renderer reload). */
@@ -154,6 +171,8 @@ export interface Responses {
   'session/leave': SessionInfo;
   'session/setHubUrls': SessionInfo;
   'token/issue': { token: string; clientId: string; role: StaffRole; name: string; expiresAt: number };
+  'team/list': TeamToken[];
+  'team/revoke': { clientId: string; revokedUntil: number };
   publish: OutboxItem;
   'view/get': { epoch: string; serial: number; doc: unknown } | null;
   'outbox/list': OutboxItem[];

@@ -25,7 +25,7 @@ import {
 } from '../../shared/console-api';
 import { checkPub, type StaffRole } from '../../shared/protocol';
 import { CoreError, fail, ok, toConsoleError } from './core-errors';
-import { createEvent, issueStaffToken } from './hub-http';
+import { createEvent, issueStaffToken, revokeClient } from './hub-http';
 import { HubSession, idleStatus, type Emit, type LinkTuning, type MirrorState } from './hub-session';
 import { Journal, type OutboxEntry } from './journal';
 import { Emitter } from '../../shared/client';
@@ -36,6 +36,7 @@ import { ReachRecorder } from './report/reach-recorder';
 import { buildReport } from './report/report-builder';
 import { exportResults, isStaffView } from './results-csv';
 import { PLAIN_SECRETS, type SecretCodec } from './secret-codec';
+import { TeamRoster } from './team-roster';
 import { readStoredSession, sessionInfoOf, sessionPatch, type StoredSession } from './session-settings';
 import { throttle, type Throttled } from './throttle';
 import { readStaffToken } from './token-claims';
@@ -81,8 +82,10 @@ export class ConsoleCore implements ConsoleApi {
   private cacheWrite: Promise<void> = Promise.resolve();
   private closing: Promise<void> | null = null;
   private readonly handlers: Handlers;
+  private readonly roster: TeamRoster;
 
   constructor(private readonly opts: ConsoleCoreOptions) {
+    this.roster = new TeamRoster(() => this.requireJournal(), opts.secrets ?? PLAIN_SECRETS);
     // Only what changed since the last event, captured when it changed: a bulk action of
     // hundreds must reach the UI in full, even the items that are no longer the newest.
     this.emitOutbox = throttle(() => {
@@ -100,6 +103,8 @@ export class ConsoleCore implements ConsoleApi {
       'session/leave': () => this.exclusive(() => this.leave()),
       'session/setHubUrls': (p) => this.exclusive(() => this.setHubUrls(p.hubUrls)),
       'token/issue': (p) => this.issueToken(p.role, p.name),
+      'team/list': async () => (this.stored ? this.roster.list(this.stored.eventId) : []),
+      'team/revoke': (p) => this.revokeTeammate(p.clientId),
       publish: (p) => this.publish(p.name, p.data),
       'view/get': async () => this.hub?.view ?? null,
       'outbox/list': async (p) => this.outboxItems(p.limit ?? OUTBOX_SHOWN),
@@ -429,12 +434,27 @@ export class ConsoleCore implements ConsoleApi {
   }
 
   private async issueToken(role: StaffRole, name: string): Promise<Responses['token/issue']> {
+    const { s, adminKey } = this.adminSession();
+    const t = await issueStaffToken(s.hubUrls, adminKey, s.eventId, role, name);
+    const issued = { token: t.token, clientId: t.clientId, role, name, expiresAt: t.expiresAt };
+    await this.roster.record(s.eventId, issued);
+    return issued;
+  }
+
+  /** P32 through the hub's admin API; the roster then shows the token as revoked. */
+  private async revokeTeammate(clientId: string): Promise<Responses['team/revoke']> {
+    const { s, adminKey } = this.adminSession();
+    const r = await revokeClient(s.hubUrls, adminKey, s.eventId, clientId);
+    await this.roster.markRevoked(s.eventId, clientId);
+    return { clientId, revokedUntil: r.revokedUntil };
+  }
+
+  private adminSession(): { s: StoredSession; adminKey: string } {
     const s = this.stored;
     if (!s) throw new CoreError('not_connected', 'start or join an event first');
     const adminKey = s.mode === 'local' ? this.local?.adminKey : s.adminKey;
     if (!adminKey) throw new CoreError('forbidden', 'this console does not hold the hub’s admin key: ask the host who created the event for a token');
-    const t = await issueStaffToken(s.hubUrls, adminKey, s.eventId, role, name);
-    return { token: t.token, clientId: t.clientId, role, name, expiresAt: t.expiresAt };
+    return { s, adminKey };
   }
 
   // ---- helpers ------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 /**
- * The hub's HTTP API as the console uses it (PROTOCOL.md section 2): create an event and
- * issue staff tokens with the admin key. Tries each hub URL in order until one answers;
+ * The hub's HTTP API as the console uses it (PROTOCOL.md section 2): create an event,
+ * issue staff tokens and revoke them (P32) with the admin key. Tries each hub URL in order until one answers;
  * failures become CoreErrors with the hub's own message.
  */
 import { z } from 'zod';
@@ -75,3 +75,9 @@ export const issueStaffToken = (
   role: StaffRole,
   name: string,
 ): Promise<z.infer<typeof Issued> & { hubUrl: string }> => post(hubUrls, '/v1/tokens', { eventId, role, name }, Issued, adminKey);
+
+const Revoked = z.object({ eventId: z.string(), clientId: z.string(), revokedUntil: z.number() });
+
+/** P32: the hub refuses this client's tokens from now on and closes its live connections. */
+export const revokeClient = (hubUrls: readonly string[], adminKey: string, eventId: string, clientId: string): Promise<z.infer<typeof Revoked> & { hubUrl: string }> =>
+  post(hubUrls, '/v1/revoke', { eventId, clientId }, Revoked, adminKey);

@@ -3,7 +3,7 @@
  * never the API. Publishing resolves once the action is durable in the journal, so it shows as
  * "queued" at once, online or not; the hub's answer arrives later through `outbox` events.
  */
-import type { ConsoleError, ExportedFile, ReportBundle, RequestName, RequestPayload, Responses, SessionInfo } from '../../../shared/console-api';
+import type { ConsoleError, ExportedFile, ReportBundle, RequestName, RequestPayload, Responses, SessionInfo, TeamToken } from '../../../shared/console-api';
 import type { QuestionStatus } from '../../../shared/domain/types';
 import type { EventSettings, MessageData, MessageName } from '../../../shared/protocol/messages';
 import { api } from '../api';
@@ -76,6 +76,16 @@ export async function setHubUrls(hubUrls: string[]): Promise<Outcome<SessionInfo
 export async function issueToken(role: 'host' | 'moderator' | 'producer', name: string): Promise<Outcome<Responses['token/issue']>> {
   const r = await call('token/issue', { role, name });
   if (r.ok) useConsole.setState((s) => ({ team: { ...s.team, [r.value.clientId]: { name: r.value.name, role: r.value.role } } }));
+  return r;
+}
+
+/** The teammate tokens issued from this console for the current event (issue 14.7). */
+export const listTeamTokens = (): Promise<Outcome<TeamToken[]>> => call('team/list', {});
+
+/** P32: the hub refuses this teammate's tokens and disconnects them, on every node. */
+export async function revokeTeammate(clientId: string, name: string): Promise<Outcome<Responses['team/revoke']>> {
+  const r = await call('team/revoke', { clientId });
+  addNotice(r.ok ? 'info' : 'error', r.ok ? `${name}’s token is revoked: the hub refuses it and has disconnected them.` : `Could not revoke ${name}’s token: ${r.message}`);
   return r;
 }
 
