@@ -32,6 +32,7 @@ const spec = {
   'drain-seconds': { kind: 'number', default: 10 },
   'queue-budget-mb': { kind: 'number', default: 256 },
   'public-url': { kind: 'list' },
+  'idle-unload-seconds': { kind: 'number', default: 300 },
   help: { kind: 'boolean' },
 } as const;
 
@@ -40,6 +41,7 @@ const USAGE = `usage: npm run hub -- [--port 8787] [--host 127.0.0.1] [--data ./
                       [--redis-sentinels host:port,host:port --redis-master-name NAME] [--redis-min-replicas 1]
                       [--sync-hz 10] [--capacity 5000] [--join-rate 50] [--drain-seconds 10]
                       [--queue-budget-mb 256] [--public-url https://hub-a.example --public-url https://hub-b.example]
+                      [--idle-unload-seconds 300]
        npm run hub -- verify --data DIR   report every damaged event and line (exit 1 if any)
        npm run hub -- repair --data DIR   keep each damaged log's valid prefix, move the rest aside, new epoch
 every flag also reads STAGECALL_<FLAG> (STAGECALL_PORT, STAGECALL_DATA, STAGECALL_ADMIN_KEY, ...)`;
@@ -116,6 +118,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (admin.createdAt) console.log(`Admin key (created, stored in ${admin.createdAt}, shown once): ${admin.key}`);
+  const idleUnloadSeconds = a['idle-unload-seconds'] ?? 300;
+  if (!(idleUnloadSeconds > 0)) {
+    console.error('stagecall hub: --idle-unload-seconds must be more than 0');
+    process.exit(2);
+  }
+  const idleUnloadMs = idleUnloadSeconds * 1000;
   const engine = await createEngine(
     a.engine === 'redis'
       ? {
@@ -126,7 +134,7 @@ async function main(): Promise<void> {
           ...(sentinels.length ? { sentinels, masterName: a['redis-master-name'] ?? '' } : {}),
           ...(minReplicas !== undefined ? { minReplicas } : {}),
         }
-      : { kind: 'embedded', dataDir, node },
+      : { kind: 'embedded', dataDir, node, idleUnloadMs },
   );
   await engine.open();
   let stop = (_why: string): void => undefined;
@@ -142,6 +150,7 @@ async function main(): Promise<void> {
     ...(a['join-rate'] ? { joinRatePerSec: a['join-rate'] } : {}),
     drainSeconds: a['drain-seconds'] ?? 10,
     queueBudgetBytes: (a['queue-budget-mb'] ?? 256) * 1024 * 1024,
+    idleUnloadMs,
     onDrained: () => stop('drained'),
     publicUrls,
   });

@@ -9,6 +9,7 @@ import { pforEach } from '../shared/domain/pmap';
 import type { DeliveryStats, WireEntry } from '../shared/protocol';
 import type { CueOpening } from './delivery-tracker';
 import type { AppendInput, Engine, EventMeta } from './engine/engine';
+import { NotAppliedWindow, Refolder } from './not-applied';
 import type { Subscriber } from './subscriber';
 import { ViewChannel } from './view-channel';
 
@@ -41,7 +42,11 @@ export class EventRuntime {
   private epochValue = '';
   private readonly waiters = new Map<number, Array<() => void>>();
   private readonly states = new Map<number, EventState>();
-  private readonly notApplied = new Map<number, string>();
+  /** P14's original outcomes: recent ones remembered, older ones folded again on demand. */
+  private readonly notApplied: NotAppliedWindow;
+  private readonly refolder: Refolder;
+  /** performance.now() of the last attach, detach or publish (the hub unloads idle runtimes). */
+  private lastActivity = performance.now();
   /** P27: serial of the entry that opened each poll, or the current question of each quiz. */
   private readonly cueOpened = new Map<string, number>();
   private readonly staff: ViewChannel<StaffView>;
@@ -53,6 +58,8 @@ export class EventRuntime {
   private readonly members = new Set<Subscriber>();
   private pending: Array<{ input: AppendInput; resolve: (o: PublishOutcome) => void; reject: (e: unknown) => void }> = [];
   private flushScheduled = false;
+  /** Batches on their way to the engine and back (acks not sent yet). */
+  private flushing = 0;
   private stopTail: (() => void) | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   /** Leading-edge sync (issue 18): when the last frame went out, and whether an edge tick is queued. */
@@ -76,8 +83,15 @@ export class EventRuntime {
       onError: (err: unknown) => void;
       /** The engine lost this event's log (a new epoch) or the event: the hub must drop this runtime. */
       onEnded: (rt: EventRuntime, reason: string) => void;
+      /** Serials whose not-applied reasons stay in memory (default NOT_APPLIED_WINDOW). */
+      notAppliedWindow?: number;
     },
   ) {
+    this.notApplied = new NotAppliedWindow(opts.notAppliedWindow);
+    this.refolder = new Refolder(
+      (from, limit) => engine.read(meta.eventId, from, limit),
+      () => initialState({ eventId: meta.eventId, title: meta.title, createdAt: meta.createdAt }),
+    );
     this.state = initialState({ eventId: meta.eventId, title: meta.title, createdAt: meta.createdAt });
     const at = <V>(select: (s: EventState) => V) => (serial: number): V | undefined => {
       const s = this.states.get(serial);
@@ -147,15 +161,32 @@ export class EventRuntime {
     this.opts.onEnded(this, reason);
   }
 
+  /**
+   * How long (ms) nothing has happened here: no member attached, nothing being published or
+   * fired, no log stream; null while any of that is going on. The hub unloads runtimes idle
+   * long enough and opens them again on demand, folding the log as after a restart.
+   */
+  idleMs(now = performance.now()): number | null {
+    if (this.members.size || this.logSubs.size || this.pending.length || this.flushScheduled || this.flushing || this.waiters.size || this.firing !== null) return null;
+    return now - this.lastActivity;
+  }
+
+  /** When the next hub timer (P28) is due (epoch ms), so an unloaded event is woken for it. */
+  get nextTimerAt(): number | null {
+    return this.timer?.at ?? null;
+  }
+
   get memberList(): Subscriber[] {
     return [...this.members];
   }
 
   attach(sub: Subscriber): void {
+    this.lastActivity = performance.now();
     this.members.add(sub);
   }
 
   detach(sub: Subscriber): void {
+    this.lastActivity = performance.now();
     this.members.delete(sub);
     this.staff.unsubscribe(sub);
     this.audience.unsubscribe(sub);
@@ -165,6 +196,7 @@ export class EventRuntime {
 
   /** P12: append (batched with whatever else arrived this turn), wait until applied here, report. */
   publish(input: AppendInput): Promise<PublishOutcome> {
+    this.lastActivity = performance.now();
     return new Promise((resolve, reject) => {
       this.pending.push({ input, resolve, reject });
       if (!this.flushScheduled) {
@@ -179,6 +211,7 @@ export class EventRuntime {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
+    this.flushing++;
     try {
       const outcomes = await this.engine.append(
         this.meta.eventId,
@@ -188,12 +221,15 @@ export class EventRuntime {
         outcomes.map(async (o, i) => {
           await this.appliedAt(o.serial);
           if (this.closed && o.serial > this.applied) throw new Error('event log reset before this entry was applied');
-          const reason = this.notApplied.get(o.serial);
+          const remembered = this.notApplied.lookup(o.serial);
+          const reason = remembered === null ? await this.refolder.reasonOf(o.serial) : remembered;
           batch[i]?.resolve({ serial: o.serial, applied: reason === undefined, ...(reason ? { reason } : {}), dup: o.dup });
         }),
       );
     } catch (err) {
       for (const b of batch) b.reject(err);
+    } finally {
+      this.flushing--;
     }
   }
 
@@ -216,8 +252,8 @@ export class EventRuntime {
       }
       const r = apply(this.state, entry);
       this.state = r.state;
-      if (!r.applied) this.notApplied.set(entry.serial, r.reason);
-      else if (entry.name === 'poll.open' || entry.name === 'quiz.next') this.noteCueOpened(entry);
+      this.notApplied.note(entry.serial, r.applied ? null : r.reason);
+      if (r.applied && (entry.name === 'poll.open' || entry.name === 'quiz.next')) this.noteCueOpened(entry);
       this.applied = entry.serial;
       this.states.set(entry.serial, this.state);
       if (this.states.size > RETAINED_STATES) this.states.delete(entry.serial - RETAINED_STATES);
@@ -429,7 +465,7 @@ export class EventRuntime {
     this.clusterAudienceValue = total;
     if (total === this.lastPresence && total === this.online) return;
     this.lastPresence = total;
-    if (total === this.online) return;
+    if (total === this.online || this.closed) return;
     // Presence lives in the log so every view stays a pure function of its serial.
     const second = Math.floor(Date.now() / 1000);
     await this.publish({ clientId: 'hub', id: `presence:${second}`, name: 'hub.presence', role: 'host', author: null, data: { online: total }, ts: Date.now() });

@@ -10,7 +10,7 @@ import { WebSocketServer } from 'ws';
 import { CloseCode, DEFAULT_SYNC_HZ, MAX_FRAME_BYTES, SILENT_PEER_MS, SUBPROTOCOL, type DeliveryStats } from '../shared/protocol';
 import { answerClientError, parseRequestTarget, upgradeRefusal } from '../shared/request-target';
 import { TokenAuthority } from './auth';
-import type { Engine } from './engine/engine';
+import { DEFAULT_IDLE_UNLOAD_MS, type Engine } from './engine/engine';
 import { RevocationSet } from './engine/revocations';
 import { drainEvenly } from './drain';
 import { EventRuntime } from './event-runtime';
@@ -49,6 +49,8 @@ export interface HubOptions {
   publicUrls?: string[];
   /** P33: bytes queued for all sockets together before the slowest are shed (default 256 MiB). */
   queueBudgetBytes?: number;
+  /** An event with no member and no publish for this long (ms) is unloaded until next needed (default 5 min). */
+  idleUnloadMs?: number;
   logger?: pino.Logger;
 }
 
@@ -81,6 +83,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   metrics.trackEventTroubles(() => engine.troubles?.() ?? []);
   /** Runtimes that finished opening, for what /metrics reads synchronously. */
   const openRuntimes = new Map<string, EventRuntime>();
+  metrics.trackEventsLoaded(() => openRuntimes.size);
   metrics.trackAudienceShare(() => [...openRuntimes.values()].map((r) => ({ eventId: r.meta.eventId, local: r.localAudience, cluster: r.clusterAudience })));
   const files = new StaticFiles(opts.staticDir ?? path.join(__dirname, '..', '..', 'out', 'audience'));
   const runtimes = new Map<string, Promise<EventRuntime | null>>();
@@ -101,9 +104,14 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   let drained: Promise<void> | null = null;
   let drainWindowS = opts.drainSeconds ?? 10;
 
+  /** Unloaded events whose next hub timer (P28) must still fire: woken then. */
+  const wakeTimers = new Map<string, NodeJS.Timeout>();
+
   const runtimeFor = (eventId: string): Promise<EventRuntime | null> => {
     let rt = runtimes.get(eventId);
     if (!rt) {
+      clearTimeout(wakeTimers.get(eventId));
+      wakeTimers.delete(eventId);
       rt = engine.getEvent(eventId).then((meta) =>
         meta
           ? EventRuntime.open(engine, meta, {
@@ -131,6 +139,35 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     }
     return rt;
   };
+
+  // Idle events (issue 11): memory, timers and open files follow the events in use. An unloaded
+  // event reopens on its next hello or HTTP use by folding its log, exactly as after a restart.
+  const idleUnloadMs = opts.idleUnloadMs ?? DEFAULT_IDLE_UNLOAD_MS;
+  const wakeFor = (eventId: string, at: number): void => {
+    clearTimeout(wakeTimers.get(eventId));
+    const t = setTimeout(() => {
+      wakeTimers.delete(eventId);
+      runtimeFor(eventId).catch((err: unknown) => log.error({ err, eventId }, 'waking an idle event for its timer failed'));
+    }, Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1));
+    t.unref();
+    wakeTimers.set(eventId, t);
+  };
+  const unloadIdle = async (): Promise<void> => {
+    const now = performance.now();
+    const closing: Array<Promise<void>> = [];
+    for (const [eventId, rt] of openRuntimes) {
+      const idle = rt.idleMs(now);
+      if (idle === null || idle < idleUnloadMs) continue;
+      // Synchronous with the idle check: a hello from now on opens a fresh runtime.
+      runtimes.delete(eventId);
+      openRuntimes.delete(eventId);
+      const wakeAt = rt.nextTimerAt;
+      closing.push(rt.close().then(() => (wakeAt === null ? undefined : wakeFor(eventId, wakeAt))));
+    }
+    await Promise.all(closing);
+  };
+  const idleSweep = setInterval(() => void unloadIdle().catch((err: unknown) => log.error({ err }, 'unloading idle events failed')), Math.max(50, Math.min(idleUnloadMs / 2, 30_000)));
+  idleSweep.unref();
 
   const host: SessionHost = {
     node,
@@ -299,6 +336,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     stopRevocations();
     clearInterval(heartbeat);
     clearInterval(statsTimer);
+    clearInterval(idleSweep);
+    for (const t of wakeTimers.values()) clearTimeout(t);
     server.close();
     const rts = (await Promise.all([...runtimes.values()].map((p) => p.catch(() => null)))).filter((r): r is EventRuntime => r !== null);
     await Promise.all(rts.map((r) => r.close()));

@@ -100,6 +100,18 @@ export class HubMetrics {
     this.loop.enable();
   }
 
+  /** Event runtimes loaded on this node (idle ones are unloaded), read at every scrape. */
+  trackEventsLoaded(count: () => number): void {
+    new client.Gauge({
+      name: 'stagecall_events_loaded',
+      help: 'Events with a runtime loaded on this node (state, timers, log tail); idle events are unloaded and reopen on demand',
+      registers: [this.registry],
+      collect() {
+        this.set(count());
+      },
+    });
+  }
+
   /** Events the engine cannot serve (P34 outages, quarantined logs), read at every scrape. */
   trackEventTroubles(troubles: () => EventTrouble[]): void {
     const registers = [this.registry];

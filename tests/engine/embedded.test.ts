@@ -17,6 +17,8 @@ import { currentLockRecord, parseLockRecord } from '../../src/shared/node/file-l
 engineSuite('embedded', () => makeEmbeddedHarness());
 // Same behaviour when almost nothing is cached: reads and tails go to the file.
 engineSuite('embedded, 5-entry cache', () => makeEmbeddedHarness({ recentEntries: 5 }));
+// Same behaviour when logs close after 50 ms unused and reopen on demand (issue 11).
+engineSuite('embedded, logs unloaded when idle', () => makeEmbeddedHarness({ idleUnloadMs: 50 }));
 
 const EVENT: EventMeta = { eventId: 'ev-1', title: 'Keynote', joinCode: 'ABCDEF', createdAt: 1_760_000_000_000 };
 const entry = (clientId: string, id: string): AppendInput => ({ ts: 1, clientId, id, name: 'vote.cast', role: 'audience', data: { pollId: 'p', optionIds: ['a'] } });
@@ -192,6 +194,7 @@ describe('embedded engine', () => {
   it('damage that appears under a running engine is reported, not served: read rejects, a tail ends via onEnd', async () => {
     await seed(20);
     const e = await reopen({ recentEntries: 5 });
+    await e.info(EVENT.eventId); // logs open on demand: this one is open (and stays so while in use)
     fs.writeFileSync(logFile(), fs.readFileSync(logFile(), 'utf8').replace('"m2"', '"mX"'));
     await expect(e.read(EVENT.eventId, 1, 10)).rejects.toMatchObject({ code: 'corrupt_log' });
     const ended: string[] = [];

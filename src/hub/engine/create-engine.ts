@@ -15,12 +15,12 @@ export interface RedisChoice {
   minReplicas?: number;
 }
 
-export type EngineChoice = { kind: 'embedded'; dataDir: string; node: string } | RedisChoice;
+export type EngineChoice = { kind: 'embedded'; dataDir: string; node: string; idleUnloadMs?: number } | RedisChoice;
 
 export async function createEngine(choice: EngineChoice): Promise<Engine> {
   if (choice.kind === 'embedded') {
     const { EmbeddedEngine } = await import('./embedded');
-    return new EmbeddedEngine({ dataDir: choice.dataDir, node: choice.node });
+    return new EmbeddedEngine({ dataDir: choice.dataDir, node: choice.node, ...(choice.idleUnloadMs ? { idleUnloadMs: choice.idleUnloadMs } : {}) });
   }
   const { RedisEngine } = await import('./redis');
   const where = choice.sentinels?.length ? { sentinel: { sentinels: choice.sentinels, masterName: choice.masterName ?? 'stagecall' } } : { url: choice.url };

@@ -6,6 +6,12 @@ import type { LogEntry } from '../../shared/domain/types';
 import type { EngineError } from './engine-error';
 import type { Revocation, RevocationListener } from './revocations';
 
+/**
+ * Issue 11: an event unused this long (ms) is unloaded (its hub runtime, and in the embedded
+ * engine its open log) and reopened on demand. `--idle-unload-seconds` sets it.
+ */
+export const DEFAULT_IDLE_UNLOAD_MS = 5 * 60_000;
+
 /** An entry before the engine gives it a serial. */
 export type AppendInput = Omit<LogEntry, 'serial'>;
 

@@ -4,8 +4,10 @@
  *   meta.json  the EventMeta, replaced atomically (temp + fsync + rename + dir fsync)
  *   epoch      P15's epoch, chosen when the log is created, and again if the log was lost
  *   log.jsonl  the log, one checksummed JSON line per entry (line-codec.ts), group-committed
- * Every event is opened (and its log recovered) by open(). A log damaged where acknowledged
- * entries live, or an unreadable meta.json, quarantines that event alone: it is refused (code
+ * Every event's log is recovered (checked) by open(), then closed: logs are opened on demand and
+ * closed again once idle (log-slots.ts), so open files follow the events in use. A log damaged
+ * where acknowledged entries live (found at open or at a later reopen), or an unreadable
+ * meta.json, quarantines that event alone: it is refused (code
  * corrupt_log, with the damaged line) and listed by troubles(), while every other event serves.
  * `<dataDir>/LOCK` keeps a second process off the same files; `<dataDir>/revocations.json`
  * holds P32's revocations (revocation-file.ts).
@@ -15,7 +17,7 @@ import { parseEventMeta } from '../event-meta';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LogEntry } from '../../../shared/domain/types';
-import type { AppendInput, AppendOutcome, Engine, EventLogInfo, EventMeta, EventTrouble, PresenceSample } from '../engine';
+import { DEFAULT_IDLE_UNLOAD_MS, type AppendInput, type AppendOutcome, type Engine, type EventLogInfo, type EventMeta, type EventTrouble, type PresenceSample } from '../engine';
 import { EngineError, isEngineError } from '../engine-error';
 import { loadOrCreateSecretFile } from '../secret-file';
 import { RevocationListeners, type Revocation, type RevocationListener } from '../revocations';
@@ -24,6 +26,7 @@ import { DamagedLogError } from './log-recovery';
 import { takeDataDirLock } from './data-dir-lock';
 import { EventLog, type LogCounters } from './event-log';
 import { fsyncDir, writeFileAtomic } from './fs-durable';
+import { LogSlots } from './log-slots';
 import { PresenceStore } from './presence-store';
 
 export interface EmbeddedEngineOptions {
@@ -31,12 +34,16 @@ export interface EmbeddedEngineOptions {
   node: string;
   /** Newest entries per event kept in memory for read/tail catch-up (default 10,000). */
   recentEntries?: number;
+  /** A log unused this long (ms) is closed until next needed (default 5 minutes). */
+  idleUnloadMs?: number;
   /** Clock for presence expiry; tests inject one. */
   now?: () => number;
 }
 
 export interface EmbeddedStats extends LogCounters {
   events: number;
+  /** Event logs open right now (the rest are closed until needed). */
+  loadedLogs: number;
   /** Time open() took, recovery of every log included. */
   openMs: number;
   /** Entries found in the logs at open. */
@@ -58,7 +65,8 @@ export class EmbeddedEngine implements Engine {
   private readonly recentEntries: number;
   private readonly presenceStore: PresenceStore;
   private state: 'new' | 'opening' | 'open' | 'closed' = 'new';
-  private readonly events = new Map<string, { meta: EventMeta; log: EventLog }>();
+  private readonly events = new Map<string, EventMeta>();
+  private readonly logs: LogSlots;
   private readonly byCode = new Map<string, string>();
   /** Events whose stored files are damaged: refused until repaired (keyed by directory name). */
   private readonly quarantined = new Map<string, { meta: EventMeta | null; reason: string; since: number }>();
@@ -82,6 +90,7 @@ export class EmbeddedEngine implements Engine {
     this.recentEntries = opts.recentEntries ?? 10_000;
     this.now = opts.now ?? Date.now;
     this.presenceStore = new PresenceStore(this.now);
+    this.logs = new LogSlots({ idleMs: opts.idleUnloadMs ?? DEFAULT_IDLE_UNLOAD_MS, open: (eventId) => this.reopenLog(eventId) });
   }
 
   async tokenSecret(): Promise<string> {
@@ -109,8 +118,9 @@ export class EmbeddedEngine implements Engine {
         try {
           meta = parseMeta(text, metaFile);
           const log = await EventLog.open(meta.eventId, dir, this.recentEntries, this.counters);
-          this.register(meta, log);
           this.recoveredEntries += log.info().lastSerial;
+          await log.close(); // checked; opened again when first needed
+          this.register(meta, null);
         } catch (err) {
           if (!isEngineError(err, 'corrupt_log')) throw err;
           this.quarantine(d.name, meta, err instanceof DamagedLogError ? err.summary : 'its meta.json is not event metadata');
@@ -132,7 +142,7 @@ export class EmbeddedEngine implements Engine {
   }
 
   stats(): EmbeddedStats {
-    return { ...this.counters, events: this.events.size, openMs: this.openMs, recoveredEntries: this.recoveredEntries };
+    return { ...this.counters, events: this.events.size, loadedLogs: this.logs.loaded, openMs: this.openMs, recoveredEntries: this.recoveredEntries };
   }
 
   async createEvent(meta: EventMeta): Promise<void> {
@@ -169,7 +179,7 @@ export class EmbeddedEngine implements Engine {
   /** Quarantined events are still found (tokens name them), so hello can say why they are refused. */
   async getEvent(eventId: string): Promise<EventMeta | null> {
     this.assertOpen();
-    const meta = this.events.get(eventId)?.meta ?? this.quarantined.get(eventId)?.meta;
+    const meta = this.events.get(eventId) ?? this.quarantined.get(eventId)?.meta;
     return meta ? { ...meta } : null;
   }
 
@@ -182,18 +192,20 @@ export class EmbeddedEngine implements Engine {
   async listEvents(): Promise<EventMeta[]> {
     this.assertOpen();
     const quarantined = [...this.quarantined.values()].flatMap((q) => (q.meta ? [q.meta] : []));
-    return [...[...this.events.values()].map((e) => e.meta), ...quarantined]
+    return [...this.events.values(), ...quarantined]
       .map((m) => ({ ...m }))
       .sort((a, b) => a.createdAt - b.createdAt || a.eventId.localeCompare(b.eventId));
   }
 
   async info(eventId: string): Promise<EventLogInfo> {
-    return this.log(eventId).info();
+    return (await this.log(eventId)).info();
   }
 
   append(eventId: string, entries: AppendInput[]): Promise<AppendOutcome[]> {
     try {
-      return this.log(eventId).append(entries);
+      const log = this.log(eventId);
+      // An open log takes the call now, so appends keep their call order (P15).
+      return log instanceof EventLog ? log.append(entries) : log.then((l) => l.append(entries));
     } catch (err) {
       return Promise.reject(err as Error);
     }
@@ -201,7 +213,7 @@ export class EmbeddedEngine implements Engine {
 
   /** Entries from the recent cache are shared with tails and other readers: treat them as read-only. */
   async read(eventId: string, fromSerial: number, limit: number): Promise<LogEntry[]> {
-    return this.log(eventId).read(fromSerial, limit);
+    return (await this.log(eventId)).read(fromSerial, limit);
   }
 
   /**
@@ -209,13 +221,34 @@ export class EmbeddedEngine implements Engine {
    * open, so `onEnd` is called only if catching up from the file fails (corrupt_log/io_failed).
    */
   tail(eventId: string, fromSerial: number, onEntries: (entries: LogEntry[]) => void, onEnd?: (err: EngineError) => void): () => void {
-    return this.log(eventId).tail(fromSerial, onEntries, onEnd);
+    const log = this.log(eventId);
+    if (log instanceof EventLog) return log.tail(fromSerial, onEntries, onEnd);
+    // A closed log: the tail starts once it is open again (or ends, saying why it could not).
+    let stop: (() => void) | null = null;
+    let stopped = false;
+    log.then(
+      (l) => {
+        if (!stopped) stop = l.tail(fromSerial, onEntries, onEnd);
+      },
+      (err: unknown) => {
+        if (!stopped) onEnd?.(isEngineError(err) ? err : new EngineError('io_failed', `cannot open the log: ${String(err)}`, { cause: err }));
+      },
+    );
+    return () => {
+      stopped = true;
+      stop?.();
+    };
+  }
+
+  /** Closes every event log unused for the idle period (the engine also does this by itself). */
+  unloadIdle(): Promise<number> {
+    return this.logs.unloadIdle();
   }
 
   troubles(): EventTrouble[] {
     const out: EventTrouble[] = [];
-    for (const [eventId, e] of this.events) {
-      const o = e.log.outage;
+    for (const [eventId, log] of this.logs.openLogs()) {
+      const o = log.outage;
       if (o) out.push({ eventId, state: 'unavailable', reason: o.reason, since: o.since });
     }
     for (const [eventId, q] of this.quarantined) out.push({ eventId, state: 'quarantined', reason: q.reason, since: q.since });
@@ -246,15 +279,31 @@ export class EmbeddedEngine implements Engine {
     return this.revocationListeners.add(listener);
   }
 
-  private log(eventId: string): EventLog {
+  /** The open log, or a promise of it once reopened; throws for an unknown or quarantined event. */
+  private log(eventId: string): EventLog | Promise<EventLog> {
     this.assertOpen();
-    const e = this.events.get(eventId);
-    if (!e) {
+    const log = this.logs.get(eventId);
+    if (!log) {
       const q = this.quarantined.get(eventId);
       if (q) throw new EngineError('corrupt_log', `event ${eventId} is quarantined: ${q.reason}`);
       throw new EngineError('unknown_event', `no event ${eventId}`);
     }
-    return e.log;
+    return log;
+  }
+
+  /** Reopens a closed log; damage found now quarantines the event as it would at start-up. */
+  private async reopenLog(eventId: string): Promise<EventLog> {
+    try {
+      return await EventLog.open(eventId, path.join(this.eventsDir, eventId), this.recentEntries, this.counters);
+    } catch (err) {
+      if (isEngineError(err, 'corrupt_log')) {
+        const meta = this.events.get(eventId) ?? null;
+        this.events.delete(eventId);
+        this.logs.remove(eventId);
+        this.quarantine(eventId, meta, err instanceof DamagedLogError ? err.summary : err.message);
+      }
+      throw err;
+    }
   }
 
   private quarantine(dirName: string, meta: EventMeta | null, reason: string): void {
@@ -263,8 +312,9 @@ export class EmbeddedEngine implements Engine {
     if (meta && !this.byCode.has(meta.joinCode)) this.byCode.set(meta.joinCode, meta.eventId);
   }
 
-  private register(meta: EventMeta, log: EventLog): void {
-    this.events.set(meta.eventId, { meta, log });
+  private register(meta: EventMeta, log: EventLog | null): void {
+    this.events.set(meta.eventId, meta);
+    this.logs.add(meta.eventId, log);
     this.takenIds.add(meta.eventId.toLowerCase());
     if (!this.byCode.has(meta.joinCode)) this.byCode.set(meta.joinCode, meta.eventId);
   }
@@ -274,7 +324,7 @@ export class EmbeddedEngine implements Engine {
   }
 
   private async closeLogs(): Promise<void> {
-    await Promise.all([...this.events.values()].map((e) => e.log.close()));
+    await this.logs.closeAll();
     this.unlock?.();
     this.unlock = null;
   }

@@ -282,6 +282,14 @@ export class EventLog {
     return this.tails.add(fromSerial, onEntries, onEnd);
   }
 
+  /**
+   * In use: tails listening, appends queued or being written, or a storage outage whose repair
+   * must cut the file back before anyone reads it again. A busy log is never unloaded.
+   */
+  get busy(): boolean {
+    return this.tails.size > 0 || this.queue.length > 0 || this.flushing !== null || this.retrier.current !== null;
+  }
+
   /** Waits for every queued batch, stops tails and releases the file. */
   async close(): Promise<void> {
     this.closed = true;

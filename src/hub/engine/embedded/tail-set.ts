@@ -45,6 +45,11 @@ export class TailSet {
     }
   }
 
+  /** Tails not stopped yet (a log with tails is in use and stays loaded). */
+  get size(): number {
+    return this.all.size;
+  }
+
   stopAll(): void {
     for (const tail of this.all) this.stop(tail);
   }

@@ -1,0 +1,109 @@
+/**
+ * P14 acks a duplicate pub with the original's outcome, including `applied:false` and its
+ * reason. The reason is a pure function of the log up to that entry (DESIGN.md: state is a
+ * fold of the log), so the hub need not remember it forever (issue 11: it did, per entry):
+ * - NotAppliedWindow remembers the reasons of the last `window` serials folded (bounded by the
+ *   window, evicted oldest first as the log grows);
+ * - Refolder answers for an older entry by folding the log again from serial 1 up to it. One
+ *   pass runs at a time per event and answers every question queued meanwhile, so a burst of old
+ *   duplicates costs one fold, not one each. Such duplicates are rare: a retry comes within
+ *   seconds of the original (docs/protocol-notes.md).
+ */
+import { apply, type EventState } from '../shared/domain';
+import type { LogEntry } from '../shared/domain/types';
+
+/** Reasons of the last 10,000 entries: as many as the embedded engine keeps in memory. */
+export const NOT_APPLIED_WINDOW = 10_000;
+const READ_PAGE = 1000;
+
+/** `undefined`: it was applied; a string: why not; `null`: older than the window. */
+export type Remembered = string | undefined | null;
+
+export class NotAppliedWindow {
+  private readonly reasons = new Map<number, string>();
+  private newest = 0;
+
+  constructor(readonly window: number = NOT_APPLIED_WINDOW) {}
+
+  /** Every folded serial, in order; `reason` null when the entry was applied. */
+  note(serial: number, reason: string | null): void {
+    this.newest = serial;
+    if (reason !== null) this.reasons.set(serial, reason);
+    // Map keys iterate in insertion order, which is serial order here.
+    const cutoff = serial - this.window;
+    for (const k of this.reasons.keys()) {
+      if (k > cutoff) break;
+      this.reasons.delete(k);
+    }
+  }
+
+  lookup(serial: number): Remembered {
+    if (serial <= this.newest - this.window) return null;
+    return this.reasons.get(serial);
+  }
+
+  get size(): number {
+    return this.reasons.size;
+  }
+}
+
+interface Question {
+  serial: number;
+  resolve: (reason: string | undefined) => void;
+  reject: (err: unknown) => void;
+}
+
+export class Refolder {
+  private queue: Question[] = [];
+  private running = false;
+
+  constructor(
+    private readonly read: (fromSerial: number, limit: number) => Promise<LogEntry[]>,
+    private readonly initial: () => EventState,
+  ) {}
+
+  /** Why entry `serial` was not applied (undefined if it was), from the log itself. */
+  reasonOf(serial: number): Promise<string | undefined> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ serial, resolve, reject });
+      if (!this.running) void this.run();
+    });
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length) {
+        const asked = this.queue;
+        this.queue = [];
+        try {
+          const answers = await this.fold(new Set(asked.map((q) => q.serial)));
+          for (const q of asked) q.resolve(answers.get(q.serial));
+        } catch (err) {
+          for (const q of asked) q.reject(err);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async fold(wanted: Set<number>): Promise<Map<number, string | undefined>> {
+    const target = Math.max(...wanted);
+    const answers = new Map<number, string | undefined>();
+    let state = this.initial();
+    let next = 1;
+    while (next <= target) {
+      const page = await this.read(next, Math.min(READ_PAGE, target - next + 1));
+      if (page.length === 0) throw new Error(`log ends before serial ${target}`);
+      for (const entry of page) {
+        if (entry.serial !== next) throw new Error(`log out of order at serial ${entry.serial}, expected ${next}`);
+        const r = apply(state, entry);
+        state = r.state;
+        if (wanted.has(entry.serial)) answers.set(entry.serial, r.applied ? undefined : r.reason);
+        next++;
+      }
+    }
+    return answers;
+  }
+}
