@@ -68,7 +68,8 @@ describe('deploy/kubernetes/hub.yaml', () => {
     expect(hpa.spec.metrics.map((m) => m.pods.metric.name)).toEqual(['stagecall_load_ratio']);
     expect(Number.parseFloat(hpa.spec.metrics[0]?.pods.target.averageValue ?? '') / 1000).toBeLessThan(1); // "700m" of a 0..1 ratio
     // The hub is PID 1 (so SIGUSR2 reaches it), the preStop hook drains, the grace period outlasts the drain.
-    expect(c.command.slice(0, 1)).toEqual(['node']);
+    // ...and runs the built hub, what `npm run hub` runs (vite.node.config.ts), not TypeScript.
+    expect(c.command).toEqual(['node', 'out/node/hub.js']);
     expect(c.lifecycle.preStop.exec.command.join(' ')).toMatch(/kill -USR2 1/);
     const env = new Map(c.env.map((e) => [e.name, e.value]));
     expect(pod.spec.terminationGracePeriodSeconds).toBeGreaterThan(Number(env.get('STAGECALL_DRAIN_SECONDS') ?? 10));
@@ -100,6 +101,7 @@ describe('deploy/compose/docker-compose.yml', () => {
       for (const name of Object.keys(env)) expect(isHubFlag(name), `${name} is a hub flag`).toBe(true);
       for (const addr of (env.STAGECALL_REDIS_SENTINELS ?? '').split(',')) expect(names.has(addr.split(':')[0] ?? ''), `${addr} is a service`).toBe(true);
       nodes.add(env.STAGECALL_NODE ?? '');
+      expect(h.command).toEqual(['node', 'out/node/hub.js']);
     }
     expect(nodes.size).toBe(2); // distinct node names
     const haproxy = read('deploy/compose/haproxy.cfg');

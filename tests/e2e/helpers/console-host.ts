@@ -1,11 +1,13 @@
 /**
- * Starts the console's web host (src/main/web-host-cli.ts) as a child process and builds the
- * renderer first when its output is missing or older than its sources, so a spec always drives
- * the UI as it is in the tree.
+ * Starts the console's web host (built, as `npm run console:web` runs it, or src/main/web-host-cli.ts
+ * when out/ is stale: ../../helpers/built-program.ts) as a child process and builds the renderer
+ * first when its output is missing or older than its sources, so a spec always drives the UI as
+ * it is in the tree.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { programArgs } from '../../helpers/built-program';
 import { ROOT, tempDir } from '../../helpers/hub-process';
 
 const RENDERER_SRC = path.join(ROOT, 'src/renderer');
@@ -62,7 +64,7 @@ export interface ConsoleHost {
 export async function startConsoleHost(args: string[], opts: { dataDir?: string } = {}): Promise<ConsoleHost> {
   await ensureRendererBuilt();
   const dataDir = opts.dataDir ?? tempDir('console');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main/web-host-cli.ts'), '--port', '0', '--data', dataDir, ...args], {
+  const child = spawn(process.execPath, [...programArgs('web-host'), '--port', '0', '--data', dataDir, ...args], {
     cwd: ROOT,
     env: { ...process.env, STAGECALL_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
