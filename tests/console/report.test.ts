@@ -90,7 +90,8 @@ describe('post-event report (console core)', () => {
     expect(r.participation).toMatchObject({ uniqueParticipants: 1, voters: 1 });
     // Progress: several pages, never backwards, ending done at the serial it read to.
     const reading = progress.filter((p) => p.phase === 'reading');
-    expect(reading.length).toBeGreaterThanOrEqual(3);
+    expect(reading.length).toBeGreaterThanOrEqual(2);
+    expect(reading.some((p) => p.done > 0 && p.done < r.event.serial)).toBe(true);
     expect(reading.map((p) => p.done)).toEqual([...reading.map((p) => p.done)].sort((x, y) => x - y));
     expect(progress.at(-1)).toEqual({ phase: 'done', done: r.event.serial, total: r.event.serial });
     expect(bundle.files.map((f) => f.filename.replace(/-\d{8}-\d{4}\.csv$/, ''))).toEqual(

@@ -1,8 +1,7 @@
 /**
  * Builds the post-event report: pages the event's whole log from the hub (P17, 1,000 entries a
  * page, one page in flight), folds it (shared/report/report-fold.ts), and reports progress as
- * it goes, so a long event shows a moving bar instead of a frozen button. It reads up to the
- * serial the console's view held when it started: a live event does not keep it chasing.
+ * it goes, so a long event shows a moving bar instead of a frozen button.
  */
 import type { ReportBundle, ReportProgress } from '../../../shared/console-api';
 import type { LogEntry } from '../../../shared/domain/types';
@@ -29,19 +28,20 @@ const asLogEntry = (e: WireEntry): LogEntry => e as LogEntry;
 
 export async function buildReport(input: ReportInput): Promise<ReportBundle> {
   const now = input.now ?? Date.now;
-  const view = input.session.view;
-  const target = view?.serial ?? 0;
+  // The view's serial is the last entry that changed the state; refused entries may follow it.
+  // Pages run until the hub says the log ends (a live event is read as far as it got meanwhile).
+  let total = input.session.view?.serial ?? 0;
   const fold = new ReportFold({ eventId: input.eventId, title: input.title, createdAt: 0 });
-  input.onProgress({ done: 0, total: target, phase: 'reading' });
-  let from = 1;
-  while (fold.lastSerial < target) {
+  input.onProgress({ done: 0, total, phase: 'reading' });
+  for (let from = 1; ; ) {
     const page = await input.session.readLog(from, PAGE);
-    fold.add(page.entries.filter((e) => e.serial <= target).map(asLogEntry));
-    input.onProgress({ done: Math.min(fold.lastSerial, target), total: target, phase: 'reading' });
+    fold.add(page.entries.map(asLogEntry));
+    total = Math.max(total, fold.lastSerial);
     if (page.next === null || page.entries.length === 0) break;
+    input.onProgress({ done: fold.lastSerial, total, phase: 'reading' });
     from = page.next;
   }
   const report = fold.result({ joinCode: input.joinCode, reach: input.reach, generatedAt: now() });
-  input.onProgress({ done: target, total: target, phase: 'done' });
+  input.onProgress({ done: fold.lastSerial, total: fold.lastSerial, phase: 'done' });
   return { report, files: reportCsvFiles(report), htmlFilename: reportFilename(report, null, 'html') };
 }
