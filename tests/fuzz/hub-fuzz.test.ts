@@ -250,5 +250,19 @@ it('no request, header, body or frame crashes the hub, gets a 5xx or silence, or
     tried += http.length + ws.length;
     entries = await hubStillWhole(batch, received, checked);
   }
-  console.log(`hub fuzz: ${tried} inputs tried (${BATCHES * HTTP_PER_BATCH} HTTP, ${BATCHES * WS_PER_BATCH} WebSocket) in ${((Date.now() - started) / 1000).toFixed(1)} s, seed ${SEED}; log holds ${entries} entries, frames checked against fold(log) ${JSON.stringify(Object.fromEntries(checked))}; answers ${JSON.stringify(Object.fromEntries([...answers].sort((a, b) => b[1] - a[1])))}`);
+  // What the fuzz wrote must survive a restart too: the log reloads whole (not quarantined, same
+  // epoch, P15) and still folds to what the hub serves.
+  const before = await readWholeLog(hub.url, hostToken);
+  bystander.close();
+  expect(await hub.kill(), hub.output().slice(-2_000)).toBe(0);
+  hub = await startHubProcess({ dataDir: hub.dataDir });
+  logChecked = 0;
+  const health = (await (await fetch(`${hub.url}/v1/health`)).json()) as { events: { unserved: unknown[] } };
+  expect(health.events.unserved).toEqual([]);
+  bystander = await TestClient.connect(hub.url, await mint('audience'));
+  expect(bystander.frames[0]).toMatchObject({ t: 'welcome', epoch });
+  const after = await readWholeLog(hub.url, hostToken);
+  expect(after.slice(0, before.length)).toEqual(before);
+  await hubStillWhole(BATCHES + 1, [], checked);
+  console.log(`hub fuzz: ${tried} inputs tried (${BATCHES * HTTP_PER_BATCH} HTTP, ${BATCHES * WS_PER_BATCH} WebSocket) in ${((Date.now() - started) / 1000).toFixed(1)} s, seed ${SEED}; log holds ${entries} entries (the same after a restart), frames checked against fold(log) ${JSON.stringify(Object.fromEntries(checked))}; answers ${JSON.stringify(Object.fromEntries([...answers].sort((a, b) => b[1] - a[1])))}`);
 });
