@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleCore } from '../../src/main/core/console-core';
 import type { LinkStatus, OutboxItem } from '../../src/shared/console-api';
 import type { StatsFrame } from '../../src/shared/protocol';
-import { entriesByKey, freshView, readWholeLog, startCluster, type Cluster } from '../helpers/cluster';
+import { entriesByKey, freshView, must, readWholeLog, startCluster, type Cluster } from '../helpers/cluster';
 import { waitUntil } from '../helpers/wait';
 import { createEvent, joinAudience, staffToken, tempDir } from '../helpers/hub-process';
 import { hasRedis, redisSkipReason } from '../helpers/redis-server';
@@ -28,11 +28,6 @@ const QUEUED_AROUND_KILL = 20;
 
 const optionOf = (k: number, n: number): string => OPTIONS[(k + n) % OPTIONS.length] as string;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function must<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 interface Voter {
   k: number;

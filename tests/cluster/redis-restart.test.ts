@@ -7,7 +7,8 @@
  * the epoch does not change (P14, P15, P16).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entriesByKey, expectAckedOnce, readWholeLog, startHubNode, type ClusterNode } from '../helpers/cluster';
+import { entriesByKey, readWholeLog, startHubNode, type ClusterNode } from '../helpers/cluster';
+import { expectAckedOnce } from '../helpers/expect-acked';
 import { waitUntil } from '../helpers/wait';
 import { createEvent, staffToken } from '../helpers/hub-process';
 import { hasRedis, redisSkipReason, startRedis, type RedisServer } from '../helpers/redis-server';

@@ -9,7 +9,8 @@
  * publishing resumed on the promoted replica. Prints the time from the kill to the first ack.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { entriesByKey, expectAckedOnce, readWholeLog, startHubNode, type ClusterNode } from '../helpers/cluster';
+import { entriesByKey, readWholeLog, startHubNode, type ClusterNode } from '../helpers/cluster';
+import { expectAckedOnce } from '../helpers/expect-acked';
 import { waitUntil } from '../helpers/wait';
 import { createEvent, staffToken } from '../helpers/hub-process';
 import { hasRedis, redisSkipReason } from '../helpers/redis-server';

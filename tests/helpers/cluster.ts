@@ -4,9 +4,7 @@
  * accepted by every node). Plus the two reads every cluster test needs: a node's whole log
  * (P17 history) and a fresh subscriber's view.
  */
-import { expect } from 'vitest';
 import type { WireEntry } from '../../src/shared/protocol';
-import type { RoamingClient } from './roaming-client';
 import { startHubProcess, type HubProcess } from './hub-process';
 import { startRedis, type RedisServer, type RedisServerOptions } from './redis-server';
 import { TestClient } from './test-client';
@@ -26,9 +24,9 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-/** `--join-rate` is raised: hundreds of test clients join from one loopback address. */
-export async function startHubNode(redisUrl: string, name: string, extraArgs: string[] = []): Promise<ClusterNode> {
-  const hub = await startHubProcess({ args: ['--engine', 'redis', '--redis', redisUrl, '--node', name, '--join-rate', '100000', ...extraArgs] });
+/** `port`: a restarted node comes back where its clients look for it. `--join-rate` is raised: hundreds of test clients join from one loopback address. */
+export async function startHubNode(redisUrl: string, name: string, extraArgs: string[] = [], port?: number): Promise<ClusterNode> {
+  const hub = await startHubProcess({ ...(port ? { port } : {}), args: ['--engine', 'redis', '--redis', redisUrl, '--node', name, '--join-rate', '100000', ...extraArgs] });
   return { name, hub, url: hub.url };
 }
 
@@ -90,13 +88,8 @@ export function entriesByKey(log: WireEntry[]): Map<string, WireEntry[]> {
   return byKey;
 }
 
-/** Every id a publisher sent is in the log exactly once, under the serial its ack named (P14, no false ack). */
-export function expectAckedOnce(byKey: Map<string, WireEntry[]>, publishers: Array<{ clientId: string; client: RoamingClient; ids: string[] }>): void {
-  for (const p of publishers) {
-    for (const id of p.ids) {
-      const found = byKey.get(`${p.clientId}/${id}`) ?? [];
-      expect(found, `${id} exactly once`).toHaveLength(1);
-      expect(p.client.acked.get(id)?.serial, `${id}: its ack names its entry`).toBe(found[0]?.serial);
-    }
-  }
+/** A ConsoleCore result that must be ok (its error, code and message, otherwise). */
+export function must<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
+  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
+  return r.value;
 }

@@ -47,6 +47,9 @@ export class RoamingClient {
   /** Node of every welcome, in order. */
   readonly welcomes: string[] = [];
   readonly closeCodes: number[] = [];
+  /** Milliseconds from each close to the next welcome: the time this client spent without a hub. */
+  readonly gapsMs: number[] = [];
+  private closedAt: number | null = null;
   /** Set when the hub refused this client for good (close 4001/4003): it stops, pending pubs reject. */
   failure: string | null = null;
   dupAcks = 0;
@@ -164,6 +167,7 @@ export class RoamingClient {
       this.ws = null;
       this.ready = false;
       this.closeCodes.push(code);
+      this.closedAt ??= performance.now();
       this.wake();
       if (this.stopped) return;
       if (code === CloseCode.unauthorized || code === CloseCode.forbidden) return this.fail(`closed ${code} by ${url}`);
@@ -191,6 +195,8 @@ export class RoamingClient {
         this.ready = true;
         this.failures = 0;
         this.welcomes.push(f.node);
+        if (this.closedAt !== null) this.gapsMs.push(performance.now() - this.closedAt);
+        this.closedAt = null;
         if (this.opts.view) {
           this.resumePending = this.view !== null;
           this.subscribe(this.view ? { since: this.view.serial, epoch: this.view.epoch } : {});
