@@ -1,7 +1,8 @@
 /**
  * The console UI's Content-Security-Policy (STYLE.md: script-src 'self'), shared by the
  * Electron window, its app:// protocol and the web host. Inline styles stay allowed
- * because React and recharts set `style` attributes; scripts never are.
+ * because React and recharts set `style` attributes; scripts never are. Frames may show
+ * http(s) pages: the overlay previews, which are the hub's own pages in a cross-origin frame.
  */
 export function rendererCsp(opts: { connectSrc?: string[]; /** electron-vite dev server only (React refresh preamble). */ devInlineScripts?: boolean } = {}): string {
   return [
@@ -13,6 +14,8 @@ export function rendererCsp(opts: { connectSrc?: string[]; /** electron-vite dev
     `connect-src ${["'self'", ...(opts.connectSrc ?? [])].join(' ')}`,
     "manifest-src 'self'",
     "worker-src 'self'",
+    // The Overlays screen previews the hub's overlay pages (any hub the producer connects to).
+    'frame-src http: https:',
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/hub-process';
 
 const ASSETS = path.join(ROOT, 'out/renderer/assets');
-const SCREENS = ['run-screen', 'qa-screen', 'live-screen', 'connection-screen', 'setup-screen', 'settings-screen', 'chat-screen'];
+const SCREENS = ['run-screen', 'qa-screen', 'live-screen', 'connection-screen', 'setup-screen', 'settings-screen', 'chat-screen', 'overlays-screen'];
 let files: { name: string; text: string }[] = [];
 
 beforeAll(() => {

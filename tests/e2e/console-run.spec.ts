@@ -131,7 +131,7 @@ test('UI-4 Q&A bulk: check three pending questions and archive them in one go', 
 });
 
 test('UI-9 every control on every screen has an accessible name', async () => {
-  for (const screen of ['Run of show', 'Q&A', 'Live', 'Connection', 'Setup', 'Chat', 'Event settings'] as const) {
+  for (const screen of ['Run of show', 'Q&A', 'Live', 'Connection', 'Setup', 'Chat', 'Event settings', 'Overlays'] as const) {
     await goTo(page, screen);
     expect(await unnamedControls(page), `unnamed controls on ${screen}`).toEqual([]);
   }

@@ -2,8 +2,9 @@
 import type { AudienceView } from '../../shared/domain/types';
 import { activeQuiz } from '../lib/select';
 
-export function LeaderboardOverlay({ view }: { view: AudienceView }) {
-  const quiz = activeQuiz(view);
+/** `cue`: always this quiz's board, else the running (or last ended) quiz's. */
+export function LeaderboardOverlay({ view, cue }: { view: AudienceView; cue: string | null }) {
+  const quiz = cue ? (Object.hasOwn(view.quizzes, cue) ? (view.quizzes[cue] ?? null) : null) : activeQuiz(view);
   if (!quiz || quiz.leaderboard.length === 0) return null;
   return (
     <section className="ov-panel ov-board" aria-label="Leaderboard">

@@ -6,8 +6,8 @@ import { useEffect, useMemo } from 'react';
 import { linkPhase, startHubLink } from '../lib/hub-link';
 import { hubEndpoints } from '../lib/hubs';
 import { asAudienceView } from '../lib/view-guards';
+import { overlayParams } from '../../shared/overlay-url';
 import { LeaderboardOverlay } from './leaderboard-overlay';
-import { overlayParams } from './overlay-params';
 import { useOverlay } from './overlay-store';
 import { PollOverlay } from './poll-overlay';
 import { QaOverlay } from './qa-overlay';
@@ -48,12 +48,17 @@ export function OverlayApp() {
         The hub refused this overlay's token{detail ? `: ${detail}` : ''}. Copy a fresh producer link.
       </p>
     );
+  const o = params.options;
   return (
-    <main className={`ov ov-view-${params.kind}`} data-ready={view ? 'yes' : 'no'} aria-label={`Overlay: ${params.kind}`}>
-      {view && params.kind === 'poll' && <PollOverlay view={view} />}
+    <main
+      className={`ov ov-view-${params.kind} ov-theme-${o.theme} ov-bg-${o.bg} ov-pos-${o.position} ov-size-${o.size}`}
+      data-ready={view ? 'yes' : 'no'}
+      aria-label={`Overlay: ${params.kind}`}
+    >
+      {view && params.kind === 'poll' && <PollOverlay view={view} cue={o.cue} />}
       {view && params.kind === 'qa' && <QaOverlay view={view} />}
       {view && params.kind === 'reactions' && <ReactionsOverlay view={view} />}
-      {view && params.kind === 'leaderboard' && <LeaderboardOverlay view={view} />}
+      {view && params.kind === 'leaderboard' && <LeaderboardOverlay view={view} cue={o.cue} />}
     </main>
   );
 }

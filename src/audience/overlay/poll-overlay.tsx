@@ -3,8 +3,9 @@ import { percentLabel } from '../../shared/domain/poll-percent';
 import type { AudienceView } from '../../shared/domain/types';
 import { overlayPoll, tallyRows } from '../lib/select';
 
-export function PollOverlay({ view }: { view: AudienceView }) {
-  const poll = overlayPoll(view);
+/** `cue`: always this poll (once it is open), else whichever is open or was last revealed. */
+export function PollOverlay({ view, cue }: { view: AudienceView; cue: string | null }) {
+  const poll = cue ? (Object.hasOwn(view.polls, cue) ? (view.polls[cue] ?? null) : null) : overlayPoll(view);
   if (!poll) return null;
   const rows = tallyRows(poll);
   return (

@@ -89,6 +89,9 @@ export async function revokeTeammate(clientId: string, name: string): Promise<Ou
   return r;
 }
 
+/** A producer token for the overlay links (not added to the assignable team: it is a screen, not a person). */
+export const issueOverlayToken = (): Promise<Outcome<Responses['token/issue']>> => call('token/issue', { role: 'producer', name: 'Overlays' });
+
 // ---- run of show ------------------------------------------------------------------------------
 export async function createPoll(input: PollInput, openNow: boolean): Promise<string | null> {
   const data = pollData(input);

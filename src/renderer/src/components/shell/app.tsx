@@ -18,6 +18,7 @@ const QaScreen = lazy(() => import('../qa/qa-screen').then((m) => ({ default: m.
 const LiveScreen = lazy(() => import('../live/live-screen').then((m) => ({ default: m.LiveScreen })));
 const ConnectionScreen = lazy(() => import('../connection/connection-screen').then((m) => ({ default: m.ConnectionScreen })));
 const ChatScreen = lazy(() => import('../chat/chat-screen').then((m) => ({ default: m.ChatScreen })));
+const OverlaysScreen = lazy(() => import('../overlays/overlays-screen').then((m) => ({ default: m.OverlaysScreen })));
 const SettingsScreen = lazy(() => import('../settings/settings-screen').then((m) => ({ default: m.SettingsScreen })));
 const SetupScreen = lazy(() => import('../setup/setup-screen').then((m) => ({ default: m.SetupScreen })));
 
@@ -77,6 +78,8 @@ function Screen({ screen }: { screen: string }) {
       return noEvent ? <NoEvent title="Live" /> : <LiveScreen />;
     case 'chat':
       return noEvent ? <NoEvent title="Chat" /> : <ChatScreen />;
+    case 'overlays':
+      return noEvent ? <NoEvent title="Overlays" /> : <OverlaysScreen />;
     case 'settings':
       return noEvent ? <NoEvent title="Event settings" /> : <SettingsScreen />;
     case 'connection':

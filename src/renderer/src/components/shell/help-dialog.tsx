@@ -4,7 +4,7 @@ import { useConsole } from '../../store/store';
 import { toggleHelp } from '../../store/ui-actions';
 
 const GROUPS: Array<{ title: string; keys: Array<[string, string]> }> = [
-  { title: 'Anywhere', keys: [['1 – 7', 'Run of show, Q&A, Live, Connection, Setup, Chat, Event settings'], ['?', 'This help']] },
+  { title: 'Anywhere', keys: [['1 – 8', 'Run of show, Q&A, Live, Connection, Setup, Chat, Event settings, Overlays'], ['?', 'This help']] },
   {
     title: 'Run of show (the selected cue)',
     keys: [['j / k', 'Next / previous cue'], ['o', 'Open poll'], ['c', 'Close poll'], ['v', 'Show / hide results; quiz: reveal answer'], ['n', 'Quiz: next question']],

@@ -11,6 +11,7 @@ export const SCREENS: Array<{ id: Screen; label: string; key: string; icon: stri
   { id: 'connection', label: 'Connection', key: '4', icon: '⇅' },
   { id: 'chat', label: 'Chat', key: '6', icon: '✉' },
   { id: 'settings', label: 'Event settings', key: '7', icon: '☰' },
+  { id: 'overlays', label: 'Overlays', key: '8', icon: '▣' },
   { id: 'setup', label: 'Setup', key: '5', icon: '⚙' },
 ];
 
