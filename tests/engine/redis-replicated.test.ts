@@ -3,7 +3,8 @@
  * real primary and replica. The shared engine suite runs in this mode too; then what only it
  * has: with the replica frozen an append is refused `unavailable` (never a false ack) and its
  * entry stays invisible to reads and tails; once the replica answers, the retry with the same
- * id is acked with the one serial and every node sees it. Then through Sentinel: the engine
+ * id is acked with the one serial and every node sees it; a P32 revoke waits for the replica
+ * the same way. Then through Sentinel: the engine
  * finds the primary by name.
  */
 import fs from 'node:fs';
@@ -104,6 +105,20 @@ describe.skipIf(!hasRedis)('redis engine with WAIT (one replica)', () => {
     await waitUntil(() => seen.length === 3, 'b to see serials 2 and 3');
     expect(seen.map((e) => `${e.serial}:${e.id}`)).toEqual(['1:m1', '2:m2', '3:m3']);
     stop();
+  });
+
+  it('P32 a revoke resolves only once the replica has it; with the replica frozen it is refused `unavailable`', async () => {
+    replica.freeze();
+    const a = await open({ keyPrefix: 'revokewait:', waitTimeoutMs: 300 });
+    const refused = await a.revoke({ eventId: 'ev', clientId: 'aud_1', until: Date.now() + 3_600_000 }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(isEngineError(refused, 'unavailable'), String(refused)).toBe(true);
+    expect(String((refused as Error).message)).toMatch(/0 of 1 replica/);
+    replica.thaw();
+    await a.revoke({ eventId: 'ev', clientId: 'aud_1', until: Date.now() + 3_600_000 });
+    expect(await a.isRevoked('ev', 'aud_1')).toBe(true);
   });
 });
 

@@ -186,6 +186,25 @@ describe.skipIf(!hasRedis)('redis engine', () => {
     tb.stop();
   });
 
+  it('P32 a revocation announced on one node reaches the other; one whose announcement was lost is replayed when Pub/Sub reconnects', async () => {
+    const a = track(await openEngine(server.url, { node: 'a', keyPrefix: 'revoke:' }));
+    const b = track(await openEngine(server.url, { node: 'b', keyPrefix: 'revoke:' }));
+    const heardByB: string[] = [];
+    b.onRevoked((r) => heardByB.push(r.clientId));
+    await a.revoke({ eventId: 'ev', clientId: 'aud_1', until: Date.now() + 3_600_000 });
+    await waitUntil(() => heardByB.includes('aud_1'), 'b to hear the announcement');
+    // Another revocation lands in the set, but its announcement never arrives (a dropped link).
+    const raw = createClient({ url: server.url });
+    await raw.connect();
+    await raw.zAdd('revoke:revocations', { score: Date.now() + 3_600_000, value: 'ev\u0000aud_2' });
+    expect(await b.isRevoked('ev', 'aud_2')).toBe(true); // hello reads the set: refused anyway
+    expect(heardByB).not.toContain('aud_2');
+    // Pub/Sub connections drop and reconnect: b replays what is in force, so live ones close too.
+    await raw.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+    await raw.close();
+    await waitUntil(() => heardByB.includes('aud_2'), 'b to replay the missed revocation');
+  });
+
   it('presence from two nodes sums, and a node that stops reporting drops out once its TTL passes', async () => {
     const a = track(await openEngine(server.url, { node: 'a', keyPrefix: 'pres:', presenceTtlMs: 60_000 }));
     const b = track(await openEngine(server.url, { node: 'b', keyPrefix: 'pres:', presenceTtlMs: 2_500 }));

@@ -133,6 +133,7 @@ export class RedisEngine implements Engine {
       node: this.node,
       keys: this.keys,
       run: (sc, k, a) => this.run(sc, k, a),
+      write: (sc, k, a) => (this.minReplicas === 0 ? this.run(sc, k, a) : this.writeReplicated(sc, k, a)),
       now: Date.now,
       onError: (err) => this.reportError(err),
     });
@@ -338,6 +339,15 @@ export class RedisEngine implements Engine {
     if (!Array.isArray(reply) || reply[0] === 'unknown_event') return 'unknown_event';
     const items = Array.isArray(reply[2]) ? (reply[2] as unknown[]) : [];
     return { epoch: String(reply[1]), entries: items.map((item) => decodeStreamItem(item, k.log)) };
+  }
+
+  /** One script (sent whole: no NOSCRIPT round trip) then WAIT; fewer confirmations → unavailable. */
+  private async writeReplicated(script: LuaScript, keys: string[], args: string[]): Promise<unknown> {
+    const link = this.link as RedisLink;
+    const r = await this.call(() => link.writeThenWait((c) => evalOn(c, script, keys, args, true), this.minReplicas, this.waitTimeoutMs));
+    if (r.replicas < this.minReplicas)
+      throw new EngineError('unavailable', `only ${r.replicas} of ${this.minReplicas} replica(s) confirmed within ${this.waitTimeoutMs} ms; send it again`);
+    return r.reply;
   }
 
   /** EVALSHA, falling back to EVAL (which also caches the script) when Redis lost its script cache. */

@@ -4,7 +4,9 @@
  * client's live connections. Each revoke first drops lapsed members, so the set holds only
  * revocations whose tokens could still be live. A node whose Pub/Sub link dropped may have missed
  * announcements: on every (re)connect it replays all revocations still in force. Hello reads
- * the set itself, so a missed message never lets a revoked token in.
+ * the set itself, so a missed message never lets a revoked token in. With replicas to wait for
+ * (Sentinel), a revoke resolves only once they have it, as an append does: a failover cannot
+ * take back a revocation the admin was told about.
  */
 import { z } from 'zod';
 import { Revocation, RevocationListeners, type RevocationListener } from '../revocations';
@@ -34,6 +36,8 @@ export interface RevocationStoreDeps {
   node: string;
   keys: KeySpace;
   run(script: LuaScript, keys: string[], args: string[]): Promise<unknown>;
+  /** Like `run`, for the one write: resolves only once the engine's required replicas have it. */
+  write(script: LuaScript, keys: string[], args: string[]): Promise<unknown>;
   now(): number;
   onError(err: unknown): void;
 }
@@ -46,7 +50,7 @@ export class RedisRevocations {
   async revoke(r: Revocation): Promise<void> {
     const { keys, node } = this.deps;
     const message = JSON.stringify({ ...r, node });
-    await this.deps.run(REVOKE, [keys.revocations], [member(r.eventId, r.clientId), String(r.until), String(this.deps.now()), keys.revocationChannel, message]);
+    await this.deps.write(REVOKE, [keys.revocations], [member(r.eventId, r.clientId), String(r.until), String(this.deps.now()), keys.revocationChannel, message]);
     // This node's connections close now, not after a round trip through Pub/Sub (its echo is ignored).
     this.listeners.emit(r, this.deps.onError);
   }
