@@ -31,6 +31,8 @@ export class HubMetrics {
   private readonly divergences: client.Counter<'view'>;
   private readonly drainingGauge: client.Gauge;
   private readonly eventConnGauge: client.Gauge<'event' | 'role'>;
+  /** Open sessions per event and role, so a series is removed when its event has none left. */
+  private readonly perEvent = new Map<string, number>();
   private syncCount = 0;
   private lastSync = 0;
   private fanoutPerSec = 0;
@@ -140,12 +142,25 @@ export class HubMetrics {
   connectionOpened(role: Role, eventId: string | null): void {
     this.connections[role]++;
     this.connGauge.inc({ role });
-    if (eventId) this.eventConnGauge.inc({ event: eventId, role });
+    if (!eventId) return;
+    const key = `${eventId}\u0000${role}`;
+    this.perEvent.set(key, (this.perEvent.get(key) ?? 0) + 1);
+    this.eventConnGauge.inc({ event: eventId, role });
   }
   connectionClosed(role: Role, eventId: string | null): void {
     this.connections[role]--;
     this.connGauge.dec({ role });
-    if (eventId) this.eventConnGauge.dec({ event: eventId, role });
+    if (!eventId) return;
+    const key = `${eventId}\u0000${role}`;
+    const left = (this.perEvent.get(key) ?? 1) - 1;
+    // An event nobody is connected to leaves no series behind: metrics follow the events in use.
+    if (left > 0) {
+      this.perEvent.set(key, left);
+      this.eventConnGauge.dec({ event: eventId, role });
+    } else {
+      this.perEvent.delete(key);
+      this.eventConnGauge.remove({ event: eventId, role });
+    }
   }
 
   /** Per event: this node's audience over the cluster's (presence), read at every scrape. */

@@ -61,6 +61,8 @@ describe.runIf(process.platform === 'linux')('idle events unload', () => {
 
     await expect.poll(eventsLoaded, { timeout: 30_000, interval: 250 }).toBe(0);
     await expect.poll(() => openLogs().length, { timeout: 30_000, interval: 250 }).toBe(0);
+    // No per-event metric series is left behind for events nobody is connected to.
+    expect(await (await fetch(`${hub.url}/metrics`)).text()).not.toMatch(/^stagecall_event_connections\{/m);
     // Sockets of the test's HTTP calls linger for the hub's 5 s keep-alive, then go too.
     await expect.poll(openFds, { timeout: 30_000, interval: 250 }).toBeLessThanOrEqual(baseline + 4);
     console.log(`hub fds: ${baseline} before, ${busy} with 200 events in use, ${openFds()} once idle`);
