@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../src/shared/domain';
 import { downsample, ReportFold } from '../../src/shared/report/report-fold';
+import type { CueReach, RecordedReach } from '../../src/shared/report/report-types';
 import { LogBuilder, STAFF_IDS, START_TS } from './arbitraries';
 
 const [ANN, BOB, CYD] = ['cid-aud-ann', 'cid-aud-bob', 'cid-aud-cyd'] as const;
@@ -10,7 +11,10 @@ const opts = [
   { id: 'b', label: 'No' },
 ];
 
-function fold(entries: LogEntry[], reach = {}) {
+const NO_REACH: RecordedReach = { cues: new Map(), questions: new Map() };
+const seen = (reached: number, subscribers: number): CueReach => ({ reached, subscribers, at: START_TS });
+
+function fold(entries: LogEntry[], reach = NO_REACH) {
   const f = new ReportFold({ eventId: 'evt', title: 'Night', createdAt: START_TS });
   // Pages as the hub gives them, overlapping once: an entry seen twice counts once.
   f.add(entries.slice(0, 5));
@@ -30,7 +34,7 @@ describe('ReportFold', () => {
       log.advance(1_000).host('poll.open', { pollId: 'p1' }),
       log.advance(1_000).host('event.update', { status: 'ended' }),
     ];
-    const r = fold(entries, { p1: { reached: 2, subscribers: 3, at: START_TS + 1_500 } });
+    const r = fold(entries, { cues: new Map([['p1', seen(2, 3)]]), questions: new Map() });
     expect(r.polls).toHaveLength(1);
     expect(r.polls[0]).toMatchObject({ openedAt: START_TS + 1_000, closedAt: START_TS + 4_000, opens: 2, reach: { reached: 2, subscribers: 3 } });
     expect(r.polls[0]?.poll).toMatchObject({ status: 'closed', ballots: 1, tallies: { a: 1, b: 0 } });
@@ -77,7 +81,9 @@ describe('ReportFold', () => {
       log.aud(BOB, 'quiz.answer', { quizId: 'z', questionId: 'k2', optionId: 'b' }),
       log.host('quiz.end', { quizId: 'z' }),
     ];
-    const quiz = fold(entries).quizzes[0];
+    const quiz = fold(entries, { cues: new Map([['z', seen(3, 4)]]), questions: new Map([['z', new Map([['k2', seen(2, 4)]])]]) }).quizzes[0];
+    expect(quiz?.reach).toEqual(seen(3, 4));
+    expect(quiz?.questions.map((x) => x.reach)).toEqual([null, seen(2, 4)]);
     expect(quiz).toMatchObject({ title: 'Trivia', status: 'ended', startedAt: START_TS + 100, endedAt: START_TS + 5_200 });
     expect(quiz?.questions.map((x) => [x.id, x.answers, x.counts, x.openedAt])).toEqual([
       ['k1', 3, { a: 2, b: 1 }, START_TS + 100],

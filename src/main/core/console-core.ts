@@ -32,7 +32,7 @@ import { Emitter } from '../../shared/client';
 import { startLocalHub, type LocalHub } from './local-hub';
 import { toOutboxItem } from './outbox-items';
 import { Rehearsal } from './rehearsal';
-import { ReachRecorder } from './report/reach-recorder';
+import { currentQuestionOf, ReachRecorder } from './report/reach-recorder';
 import { buildReport } from './report/report-builder';
 import { exportResults, isStaffView } from './results-csv';
 import { PLAIN_SECRETS, type SecretCodec } from './secret-codec';
@@ -339,7 +339,7 @@ export class ConsoleCore implements ConsoleApi {
         return this.cacheWrite;
       },
       onJoinCode: (code) => void this.learnJoinCode(s.eventId, code),
-      onStats: (f) => reach.observe(f),
+      onStats: (f) => reach.observe(f, (quizId, serial) => currentQuestionOf(this.hub?.view, quizId, serial)),
       ...(this.opts.link ? { link: this.opts.link } : {}),
     });
     this.emit('session', this.sessionInfo());
@@ -377,7 +377,7 @@ export class ConsoleCore implements ConsoleApi {
       eventId: s.eventId,
       title: doc.event.title,
       joinCode: s.joinCode,
-      reach: this.reach?.reach ?? {},
+      reach: this.reach?.reach ?? { cues: new Map(), questions: new Map() },
       onProgress: (p) => this.emit('report', p),
     })
       .catch((err: unknown) => {

@@ -10,7 +10,7 @@ import { pget, pvalues } from '../domain/pmap';
 import { initialState, type EventState } from '../domain/state';
 import type { LogEntry, QuizQuestionView, StaffView } from '../domain/types';
 import { staffView } from '../domain/views';
-import { MAX_ONLINE_POINTS, type CueReach, type ReportData, type ReportQuiz, type ReportQuizAnswer, type ReportQuizPlayer } from './report-types';
+import { MAX_ONLINE_POINTS, type CueReach, type RecordedReach, type ReportData, type ReportQuiz, type ReportQuizAnswer, type ReportQuizPlayer } from './report-types';
 
 interface PollTimes {
   openedAt: number | null;
@@ -134,9 +134,9 @@ export class ReportFold {
     }
   }
 
-  result(extra: { joinCode: string | null; reach: Readonly<Record<string, CueReach>>; generatedAt: number }): ReportData {
+  result(extra: { joinCode: string | null; reach: RecordedReach; generatedAt: number }): ReportData {
     const view = staffView(this.state);
-    const reachOf = (id: string): CueReach | null => extra.reach[id] ?? null;
+    const reachOf = (id: string): CueReach | null => extra.reach.cues.get(id) ?? null;
     const order = view.order.length ? view.order : [...Object.keys(view.polls), ...Object.keys(view.quizzes)];
     const count = (a: Activity): number => this.activity.get(a)?.size ?? 0;
     return {
@@ -160,7 +160,7 @@ export class ReportFold {
         const t = this.pollTimes.get(id) ?? { openedAt: null, closedAt: null, opens: 0 };
         return [{ poll, ...t, reach: reachOf(id) }];
       }),
-      quizzes: order.flatMap((id) => (view.quizzes[id] ? [this.quizReport(view, id, reachOf(id))] : [])),
+      quizzes: order.flatMap((id) => (view.quizzes[id] ? [this.quizReport(view, id, reachOf(id), extra.reach.questions.get(id))] : [])),
       questions: Object.values(view.questions)
         .sort((a, b) => a.askedAt - b.askedAt || (a.id < b.id ? -1 : 1))
         .map((q) => ({
@@ -189,7 +189,7 @@ export class ReportFold {
     return downsample([...head, ...this.online, ...tail]);
   }
 
-  private quizReport(view: StaffView, id: string, reach: CueReach | null): ReportQuiz {
+  private quizReport(view: StaffView, id: string, reach: CueReach | null, questionReach: ReadonlyMap<string, CueReach> | undefined): ReportQuiz {
     const quiz = view.quizzes[id] as StaffView['quizzes'][string];
     const t = this.quizTimes.get(id);
     const byQuestion = this.answers.get(id);
@@ -205,7 +205,7 @@ export class ReportFold {
         p.answers[q.id] = { optionId: a.optionId, correct: a.correct, points: a.points };
         if (a.correct) p.correct++;
       }
-      return { id: q.id, prompt: q.prompt, options: q.options, correctOptionId: q.correctOptionId ?? null, points: q.points, openedAt: t?.opened.get(q.id) ?? null, counts, answers: given.size };
+      return { id: q.id, prompt: q.prompt, options: q.options, correctOptionId: q.correctOptionId ?? null, points: q.points, openedAt: t?.opened.get(q.id) ?? null, counts, answers: given.size, reach: questionReach?.get(q.id) ?? null };
     });
     // Those the leaderboard does not list (no reveal yet, or never right) rank after it, by name.
     const ranked = [...players.values()].sort((a, b) => (a.rank || Infinity) - (b.rank || Infinity) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

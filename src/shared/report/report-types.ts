@@ -14,6 +14,12 @@ export interface CueReach {
   at: number;
 }
 
+/** What the console recorded of P27 while the event ran: per cue, and per quiz question. */
+export interface RecordedReach {
+  cues: ReadonlyMap<string, CueReach>;
+  questions: ReadonlyMap<string, ReadonlyMap<string, CueReach>>;
+}
+
 export interface ReportPoll {
   /** The poll as the staff view shows it after the last entry. */
   poll: PollView;
@@ -43,6 +49,8 @@ export interface ReportQuizQuestion {
   /** Answers per option id. */
   counts: Record<string, number>;
   answers: number;
+  /** Audience connections that showed this question while it was open (P27). */
+  reach: CueReach | null;
 }
 
 export interface ReportQuizPlayer extends LeaderboardRowStaff {

@@ -6,7 +6,7 @@
 import type { ReportBundle, ReportProgress } from '../../../shared/console-api';
 import type { LogEntry } from '../../../shared/domain/types';
 import { ReportFold } from '../../../shared/report/report-fold';
-import type { CueReach } from '../../../shared/report/report-types';
+import type { RecordedReach } from '../../../shared/report/report-types';
 import type { WireEntry } from '../../../shared/protocol';
 import type { HubSession } from '../hub-session';
 import { reportCsvFiles, reportFilename } from './report-csv';
@@ -18,7 +18,7 @@ export interface ReportInput {
   eventId: string;
   title: string;
   joinCode: string | null;
-  reach: Readonly<Record<string, CueReach>>;
+  reach: RecordedReach;
   onProgress: (p: ReportProgress) => void;
   now?: () => number;
 }

@@ -28,7 +28,10 @@ function participationRows(r: ReportData): Cell[][] {
   rows.push(['reactions sent', null, p.reactions, null]);
   // P27: audience connections that showed the cue, of those subscribed, at its best moment.
   for (const x of r.polls) rows.push(['reach', x.poll.question, ...reachCells(x.reach)]);
-  for (const q of r.quizzes) rows.push(['reach', q.title, ...reachCells(q.reach)]);
+  for (const q of r.quizzes) {
+    rows.push(['reach', q.title, ...reachCells(q.reach)]);
+    q.questions.forEach((question, i) => rows.push(['reach', `${q.title} Q${i + 1}: ${question.prompt}`, ...reachCells(question.reach)]));
+  }
   return rows;
 }
 

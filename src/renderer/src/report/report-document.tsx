@@ -84,7 +84,10 @@ function QuizSection({ q }: { q: ReportQuiz }) {
         return (
           <div key={question.id} className="report-quiz-question">
             <h4>
-              {i + 1}. {question.prompt} <span className="muted small">({question.answers} answers)</span>
+              {i + 1}. {question.prompt}{' '}
+              <span className="muted small">
+                ({question.answers} answers · reach {reachText(question.reach)})
+              </span>
             </h4>
             <ResultBars rows={rows} label={`Answers: ${question.prompt}`} correct={question.correctOptionId} />
           </div>
