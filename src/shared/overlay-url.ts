@@ -77,17 +77,3 @@ export function overlayParams(loc: { pathname: string; search: string; hash: str
   return { ok: true, eventId, kind, token, options };
 }
 
-/** Where the hub serves the overlay pages: the origin of the audience join URL, else of the first hub URL. */
-export function overlayBase(joinUrl: string | null, hubUrls: readonly string[]): string | null {
-  for (const raw of [joinUrl, ...hubUrls]) {
-    if (!raw) continue;
-    try {
-      const u = new URL(raw);
-      if (u.protocol === 'ws:' || u.protocol === 'wss:') u.protocol = u.protocol === 'wss:' ? 'https:' : 'http:';
-      if (u.protocol === 'http:' || u.protocol === 'https:') return u.origin;
-    } catch {
-      // not a URL: try the next
-    }
-  }
-  return null;
-}

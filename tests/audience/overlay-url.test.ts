@@ -4,7 +4,8 @@
  * option is named, `cue` applies only to the views that follow one cue.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OVERLAY_OPTIONS, overlayBase, overlayParams, overlayUrl } from '../../src/shared/overlay-url';
+import { hubOrigin } from '../../src/shared/join-url';
+import { DEFAULT_OVERLAY_OPTIONS, overlayParams, overlayUrl } from '../../src/shared/overlay-url';
 
 const parse = (url: string) => {
   const u = new URL(url);
@@ -35,8 +36,8 @@ describe('overlay URLs', () => {
   });
 
   it('serves from the join URL’s origin, else the first hub URL (ws becomes http)', () => {
-    expect(overlayBase('http://192.168.1.20:8080/j/ABCDEF', ['ws://127.0.0.1:8080'])).toBe('http://192.168.1.20:8080');
-    expect(overlayBase(null, ['wss://hub.example/v1/ws'])).toBe('https://hub.example');
-    expect(overlayBase(null, ['not a url'])).toBeNull();
+    expect(hubOrigin('http://192.168.1.20:8080/j/ABCDEF', ['ws://127.0.0.1:8080'])).toBe('http://192.168.1.20:8080');
+    expect(hubOrigin(null, ['wss://hub.example/v1/ws'])).toBe('https://hub.example');
+    expect(hubOrigin(null, ['not a url'])).toBeNull();
   });
 });

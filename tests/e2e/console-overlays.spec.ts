@@ -109,6 +109,17 @@ test('the copied URL opened in Chromium shows the overlay with live data; the pr
   }
 });
 
+test('the links keep their token across visits; it is one revocable entry under Team tokens', async () => {
+  const before = await card(page, 'Reactions').getByRole('textbox', { name: 'Reactions overlay URL' }).inputValue();
+  await goTo(page, 'Setup');
+  const list = page.getByRole('list', { name: 'Issued team tokens' });
+  await expect(list.getByRole('listitem', { name: 'Overlays (producer)' })).toHaveCount(1);
+  await goTo(page, 'Overlays');
+  await expect(card(page, 'Reactions').getByRole('textbox', { name: 'Reactions overlay URL' })).toHaveValue(before);
+  // What was chosen for an overlay is still chosen after the visit.
+  await expect(card(page, 'Poll').getByRole('combobox', { name: 'Theme' })).toHaveValue('light');
+});
+
 test('an overlay address with a wrong option names the problem', async () => {
   const url = await card(page, 'Q&A').getByRole('textbox', { name: 'Q&A overlay URL' }).inputValue();
   const overlay = await context.newPage();

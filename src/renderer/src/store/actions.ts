@@ -89,8 +89,10 @@ export async function revokeTeammate(clientId: string, name: string): Promise<Ou
   return r;
 }
 
+/** The name on the producer token the overlay links carry (store/overlay-token.ts finds it by this). */
+export const OVERLAY_TOKEN_NAME = 'Overlays';
 /** A producer token for the overlay links (not added to the assignable team: it is a screen, not a person). */
-export const issueOverlayToken = (): Promise<Outcome<Responses['token/issue']>> => call('token/issue', { role: 'producer', name: 'Overlays' });
+export const issueOverlayToken = (): Promise<Outcome<Responses['token/issue']>> => call('token/issue', { role: 'producer', name: OVERLAY_TOKEN_NAME });
 
 // ---- run of show ------------------------------------------------------------------------------
 export async function createPoll(input: PollInput, openNow: boolean): Promise<string | null> {

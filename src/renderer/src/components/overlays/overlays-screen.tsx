@@ -4,7 +4,8 @@
  * token the console issues (it holds the admin key); otherwise the host pastes one.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { OVERLAY_VIEWS, overlayBase } from '../../../../shared/overlay-url';
+import { hubOrigin } from '../../../../shared/join-url';
+import { OVERLAY_VIEWS } from '../../../../shared/overlay-url';
 import { cuesInOrder } from '../../store/selectors';
 import { overlayToken, type OverlayToken } from '../../store/overlay-token';
 import { useConsole } from '../../store/store';
@@ -24,12 +25,12 @@ export function OverlaysScreen() {
   const [issued, setIssued] = useState<OverlayToken | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [pasted, setPasted] = useState('');
-  const base = overlayBase(joinUrl, hubUrls);
+  const base = hubOrigin(joinUrl, hubUrls);
 
   useEffect(() => {
     if (!canIssue || !eventId) return;
     let live = true;
-    void overlayToken(eventId).then((r) => {
+    void overlayToken().then((r) => {
       if (!live) return;
       setIssued(r.ok ? r.value : null);
       setProblem(r.ok ? null : `The hub did not issue an overlay token: ${r.message}`);
@@ -60,7 +61,7 @@ export function OverlaysScreen() {
         {canIssue ? (
           issued ? (
             <p>
-              The links carry a producer token named “Overlays”, valid until {fmtDate(issued.expiresAt)}. Anyone holding a link can watch the overlay; it cannot change anything.
+              The links carry a producer token named “Overlays”, valid until {fmtDate(issued.expiresAt)}. Anyone holding a link can watch the overlay; it cannot change anything. Revoke it under Setup → Team tokens to retire every link.
             </p>
           ) : (
             !problem && <p className="muted">Issuing a producer token for the overlay links…</p>

@@ -7,20 +7,11 @@ import type { TeamToken } from '../../../../shared/console-api';
 import { issueToken, listTeamTokens } from '../../store/actions';
 import { useConsole } from '../../store/store';
 import { CopyButton } from './copy-button';
+import { hubOrigin } from '../../../../shared/join-url';
 import { FormError } from './form-error';
 import { ROLE_HINTS, TeamList } from './team-list';
 
 type Role = 'host' | 'moderator' | 'producer';
-
-/** The address teammates reach the hub at: the join link's origin (the LAN address in local mode). */
-function teamHubUrl(joinUrl: string | null, hubUrls: readonly string[]): string {
-  try {
-    if (joinUrl) return new URL(joinUrl).origin;
-  } catch {
-    // fall through to the first hub URL
-  }
-  return hubUrls[0] ?? '';
-}
 
 export function TeamTokens() {
   const [role, setRole] = useState<Role>('moderator');
@@ -77,7 +68,7 @@ export function TeamTokens() {
           <CopyButton text={token.token} label="Copy token" />
         </div>
       )}
-      <TeamList tokens={tokens} hubUrl={teamHubUrl(joinUrl, hubUrls)} onChanged={refresh} />
+      <TeamList tokens={tokens} hubUrl={hubOrigin(joinUrl, hubUrls) ?? ''} onChanged={refresh} />
     </section>
   );
 }
