@@ -12,11 +12,13 @@ const LINK_TEXT: Partial<Record<LinkPhase, string>> = {
 export function LinkBanner({ onLeave }: { onLeave(): void }) {
   const phase = useAudience((s) => linkPhase(s.link));
   const waiting = useAudience((s) => s.outbox.filter((r) => r.state === 'queued' || r.state === 'sent').length);
+  // P32: a revoked token is refused for good; say who ended it, not that it ran out.
+  const revoked = useAudience((s) => /revoked/.test(s.link.detail ?? ''));
 
   if (phase === 'unauthorized') {
     return (
       <div className="banner banner-error" role="alert">
-        <p>Your place at this event has expired.</p>
+        <p>{revoked ? 'The organisers removed this phone from the event.' : 'Your place at this event has expired.'}</p>
         <button type="button" onClick={onLeave}>
           Join again
         </button>
@@ -58,7 +60,8 @@ export function LinkDot() {
   const phase = useAudience((s) => linkPhase(s.link));
   const hub = useAudience((s) => s.link.hub);
   const status = useAudience((s) => s.view?.event.status ?? null);
-  const label = phase === 'online' ? (status === 'live' ? 'Live' : 'Connected') : phase === 'offline' ? 'Offline' : 'Connecting';
+  // A refused token is not retried: "Connecting" would promise what will not happen.
+  const label = phase === 'online' ? (status === 'live' ? 'Live' : 'Connected') : phase === 'offline' ? 'Offline' : phase === 'unauthorized' ? 'Disconnected' : 'Connecting';
   return (
     <span className={`link-dot link-${phase === 'online' ? 'on' : 'off'}`} aria-label={`Connection: ${label}`} role="img" data-hub={hub ?? undefined}>
       {label}
