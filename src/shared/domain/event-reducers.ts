@@ -60,7 +60,7 @@ export const eventUpdate: Handler = (s, e, d) => {
   if (!merged) return no(s, 'invalid');
   const event = { ...s.event, title: title ?? s.event.title, status: status ?? s.event.status, settings: merged };
   const next = { ...s, event };
-  return ok(event.status === 'ended' && s.event.status !== 'ended' ? endAllQuizzes(closeAllPolls(next), e.ts) : next);
+  return ok(event.status === 'ended' && s.event.status !== 'ended' ? endAllQuizzes(closeAllPolls(next, e.ts), e.ts) : next);
 };
 
 export const reactionSend: Handler = (s, _e, d) => {

@@ -63,6 +63,7 @@ export const pollCreate: Handler = (s, _e, d) => {
     durationMs,
     closesAt: null,
     openedSerial: null,
+    closedAt: null,
   };
   return ok({ ...withPoll(s, poll), order: withCueLast(s, poll.id) });
 };
@@ -103,7 +104,7 @@ export const pollOpen: Handler = (s, e, d) =>
   withPollFrom(s, d, (p) =>
     p.status === 'open'
       ? 'no_change'
-      : { ...p, status: 'open', openedSerial: e.serial, closesAt: p.durationMs === null ? null : e.ts + p.durationMs },
+      : { ...p, status: 'open', openedSerial: e.serial, closesAt: p.durationMs === null ? null : e.ts + p.durationMs, closedAt: null },
   );
 
 /** The hub's own close counts only for the opening it was set for (a reopened poll has a new timer). */
@@ -111,17 +112,17 @@ export const pollClose: Handler = (s, e, d) =>
   withPollFrom(s, d, (p) => {
     if (p.status !== 'open') return 'poll_not_open';
     if (e.clientId === HUB_CLIENT_ID && (p.openedSerial === null || e.id !== hubCloseId(p.id, p.openedSerial))) return 'stale_timer';
-    return closed(p);
+    return closed(p, e.ts);
   });
 
-const closed = (p: PollState): PollState => ({ ...p, status: 'closed', closesAt: null });
+const closed = (p: PollState, ts: number): PollState => ({ ...p, status: 'closed', closesAt: null, closedAt: ts });
 
 /** P29: ending the event closes every open poll in the same entry. */
-export function closeAllPolls(s: EventState): EventState {
+export function closeAllPolls(s: EventState, ts: number): EventState {
   let polls = s.polls;
   for (const id of s.order) {
     const p = pget(polls, id);
-    if (p?.status === 'open') polls = pset(polls, id, closed(p));
+    if (p?.status === 'open') polls = pset(polls, id, closed(p, ts));
   }
   return polls === s.polls ? s : { ...s, polls };
 }
@@ -189,14 +190,23 @@ function recastWord(s: EventState, e: LogEntry, poll: PollState, text: unknown):
   return ok(withPoll(s, { ...poll, words, flaggedWords, ballots, votes }));
 }
 
+/**
+ * Whether the poll takes this ballot now. P30: a stream viewer sees the close `streamDelayMs`
+ * late, so its ballot counts until the close plus the delay (by the entry's ts, like the timer).
+ */
+function takesBallot(s: EventState, poll: PollState, e: LogEntry): boolean {
+  const delay = e.watching === 'stream' ? s.event.settings.streamDelayMs : 0;
+  // Time is up even if the hub's own close has not landed yet: the entry's ts decides, not the timer.
+  if (poll.status === 'open') return poll.closesAt === null || e.ts <= poll.closesAt + delay;
+  return poll.status === 'closed' && delay > 0 && typeof poll.closedAt === 'number' && e.ts <= poll.closedAt + delay;
+}
+
 /** One ballot per client; a recast replaces the previous ballot, so tallies = sum of latest ballots. */
 export const voteCast: Handler = (s, e, d) => {
   if (!isId(d.pollId)) return no(s, 'invalid');
   const poll = pget(s.polls, d.pollId);
   if (!poll) return no(s, 'unknown_poll');
-  if (poll.status !== 'open') return no(s, 'poll_not_open');
-  // Time is up even if the hub's own close has not landed yet: the entry's ts decides, not the timer.
-  if (poll.closesAt !== null && e.ts > poll.closesAt) return no(s, 'poll_not_open');
+  if (!takesBallot(s, poll, e)) return no(s, 'poll_not_open');
   if (poll.kind === 'wordcloud') return d.optionIds === undefined ? recastWord(s, e, poll, d.text) : no(s, 'bad_option');
   return d.text === undefined ? recastOptions(s, e, poll, d.optionIds) : no(s, 'bad_option');
 };

@@ -175,9 +175,12 @@ export const quizAnswer: Handler = (s, e, d) => {
   const optionId = d.optionId;
   if (!question.options.some((o) => o.id === optionId)) return no(s, 'bad_option');
   if (pget(quiz.answers, e.clientId)) return no(s, 'already_answered');
-  const at = effectiveTime(e.ts, e.rttMs, cur.openedAt);
-  if (at > cur.closesAt) return no(s, 'quiz_closed');
-  const score = optionId === question.correctOptionId ? answerScore(question.points, question.timeLimitMs, at - cur.openedAt) : 0;
+  // P30: a stream viewer sees the question `streamDelayMs` late, so its clock starts (and stops) that much later.
+  const delay = e.watching === 'stream' ? s.event.settings.streamDelayMs : 0;
+  const openedAt = cur.openedAt + delay;
+  const at = effectiveTime(e.ts, e.rttMs, openedAt);
+  if (at > cur.closesAt + delay) return no(s, 'quiz_closed');
+  const score = optionId === question.correctOptionId ? answerScore(question.points, question.timeLimitMs, at - openedAt) : 0;
   return ok(
     withQuiz(s, {
       ...quiz,

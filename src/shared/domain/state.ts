@@ -63,6 +63,8 @@ export interface PollState {
   closesAt: number | null;
   /** Serial of the entry that last opened the poll: names the hub's close (`close:<pollId>:<serial>`). */
   openedSerial: number | null;
+  /** P30: hub time the poll last closed (stream viewers vote until this plus the delay); null while open or never closed. */
+  closedAt?: number | null;
 }
 
 export interface QuestionState {
