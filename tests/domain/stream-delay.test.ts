@@ -4,7 +4,7 @@ import { staffView } from '../../src/shared/domain';
 import { AUDIENCE_IDS, Folder, LogBuilder } from './arbitraries';
 
 const DELAY = 3_000;
-const [roomViewer, streamViewer] = AUDIENCE_IDS as [string, string];
+const [roomViewer, streamViewer] = AUDIENCE_IDS as readonly string[] as [string, string];
 const stream = { watching: 'stream' as const };
 
 function event(delay = DELAY): { f: Folder; log: LogBuilder } {
