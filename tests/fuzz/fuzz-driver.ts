@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { EventMetaInput } from '../../src/shared/domain';
 import { freshView, readWholeLog } from '../helpers/cluster';
+import type { TokenAuthority } from '../../src/hub/auth';
 import { ADMIN_KEY, type HubProcess } from '../helpers/hub-process';
 import { rawRequest } from '../helpers/raw-http';
 import { RawWsPeer, textFrame } from '../helpers/raw-ws';
@@ -22,17 +23,36 @@ const ANSWER_TIMEOUT_MS = 15_000;
 
 export type Role = Exclude<Sender, 'unconnected'>;
 
-/** The hubs under test and how to get tokens for their one fuzzed event. */
+/** The hubs under test, their one fuzzed event, and the authority that signs tokens as they do. */
 export interface FuzzTarget {
   hubs: HubProcess[];
   eventId: string;
   joinCode: string;
-  /** A token with a new clientId each call (so P33's per-client bounds never refuse the fuzzer's own peers). */
-  mint(role: Role): Promise<string>;
-  /** Tokens a fuzzed hello may carry besides fresh ones: expired, for another event, forged. */
-  badTokens: string[];
+  /** Another event on the same hubs: its tokens must be refused for this one (4003). */
+  otherEventId: string;
+  authority: TokenAuthority;
   meta(): Promise<EventMetaInput>;
 }
+
+let minted = 0;
+/** A token with a new clientId each call (so P33's per-client bounds never refuse the fuzzer's own peers). */
+export async function mint(target: FuzzTarget, role: Role, ttlSec = 3_600, eventId = target.eventId): Promise<string> {
+  const claims = { clientId: `fz-${role}-${++minted}`, eventId, role: role === 'stream' ? ('audience' as const) : role, name: 'Fuzz', watching: role === 'stream' ? ('stream' as const) : ('room' as const) };
+  return (await target.authority.issue(claims, ttlSec)).token;
+}
+
+/** Tokens a fuzzed hello may carry besides fresh ones: expired, for another event, unsigned, garbage. */
+const badTokens = async (t: FuzzTarget): Promise<string[]> => [
+  await mint(t, 'host', -10),
+  await mint(t, 'host', 3_600, t.otherEventId),
+  `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(`{"sub":"x","evt":"${t.eventId}","role":"host"}`).toString('base64url')}.`,
+  'garbage',
+  'x'.repeat(4_096),
+];
+
+/** Every sixth pooled peer's token runs out mid-batch (P32: closed 4001 with pubs in flight). */
+const SHORT_TOKEN_EVERY = 6;
+const SHORT_TOKEN_TTL_SEC = 2;
 
 export interface BatchSizes {
   batches: number;
@@ -88,13 +108,17 @@ class WsBatch {
     const throwaway = input.sender === 'unconnected' || input.kind === 'raw';
     let peer = throwaway ? undefined : this.pool.get(input.sender);
     if (!peer?.open) {
-      const { port } = this.target.hubs[this.opened++ % this.target.hubs.length] as HubProcess;
-      peer = input.sender === 'unconnected' ? await RawWsPeer.open(port) : await RawWsPeer.connect(port, await this.target.mint(input.sender));
+      const n = this.opened++;
+      const { port } = this.target.hubs[n % this.target.hubs.length] as HubProcess;
+      const ttl = !throwaway && n % SHORT_TOKEN_EVERY === 0 ? SHORT_TOKEN_TTL_SEC : undefined;
+      peer = input.sender === 'unconnected' ? await RawWsPeer.open(port) : await RawWsPeer.connect(port, await mint(this.target, input.sender, ttl));
       this.all.push({ peer, sent: [] });
       if (!throwaway) this.pool.set(input.sender, peer);
     }
     this.all.find((p) => p.peer === peer)?.sent.push(describeWs(input));
     peer.write(input.kind === 'raw' ? input.bytes : messageFrames(input));
+    // A peer that vanishes (TCP reset) right after its frame: the hub answers into a dead socket.
+    if (input.kind === 'text' && input.thenReset) peer.reset();
   }
 
   /**
@@ -156,7 +180,7 @@ export class HubFuzzer {
 
   /** A poll for the bystander to vote on and the bystander; says the event's epoch. */
   async setUp(): Promise<string> {
-    this.hostToken = await this.target.mint('host');
+    this.hostToken = await mint(this.target, 'host');
     const [first] = this.target.hubs as [HubProcess];
     const host = await TestClient.connect(first.url, this.hostToken);
     await host.pub('by-create', 'poll.create', { pollId: 'bystander', question: 'Still there?', kind: 'single', options: [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }] });
@@ -169,7 +193,7 @@ export class HubFuzzer {
   async connectBystander(): Promise<string> {
     this.bystander?.close();
     const last = this.target.hubs[this.target.hubs.length - 1] as HubProcess;
-    this.bystander = await TestClient.connect(last.url, await this.target.mint('audience'));
+    this.bystander = await TestClient.connect(last.url, await mint(this.target, 'audience'));
     const welcome = this.bystander.frames[0];
     if (welcome?.t !== 'welcome') throw new Error(`bystander not welcomed: ${JSON.stringify(welcome)}`);
     this.epoch ||= welcome.epoch;
@@ -181,7 +205,7 @@ export class HubFuzzer {
   }
 
   async run(sizes: BatchSizes, seed: number): Promise<void> {
-    const tokens = [...(await Promise.all((['audience', 'stream', 'moderator', 'producer', 'host'] as const).map((r) => this.target.mint(r)))), ...this.target.badTokens];
+    const tokens = [...(await Promise.all((['audience', 'stream', 'moderator', 'producer', 'host'] as const).map((r) => mint(this.target, r)))), ...(await badTokens(this.target))];
     const ctx: HttpCtx = { adminKey: ADMIN_KEY, eventId: this.target.eventId, joinCode: this.target.joinCode, hostToken: this.hostToken, someClientId: 'fz-audience-1' };
     for (let batch = 1; batch <= sizes.batches; batch++) {
       const http = fc.sample(arbHttpInput(ctx), { seed: seed + batch, numRuns: sizes.http });
@@ -239,7 +263,7 @@ export class HubFuzzer {
     let reference: LogOracle | null = null;
     for (const hub of this.target.hubs) {
       const staff = await freshView(hub.url, this.hostToken, 'staff');
-      const aud = await freshView(hub.url, await this.target.mint('audience'), 'audience');
+      const aud = await freshView(hub.url, await mint(this.target, 'audience'), 'audience');
       staff.close();
       aud.close();
       const log = await readWholeLog(hub.url, this.hostToken);

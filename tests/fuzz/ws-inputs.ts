@@ -24,7 +24,8 @@ export interface WsCtx {
  * answer on a socket that stays usable; `raw` is frame-level damage sent on a throwaway socket.
  */
 export type WsInput =
-  | { sender: Sender; kind: 'text' | 'binary'; payload: Buffer }
+  | { sender: Sender; kind: 'text'; payload: Buffer; thenReset: boolean }
+  | { sender: Sender; kind: 'binary'; payload: Buffer }
   | { sender: Sender; kind: 'fragments'; payload: Buffer; parts: number }
   | { sender: Sender; kind: 'raw'; bytes: Buffer }
   /** Wait until the sender's socket answered everything sent so far: paces the batch so views tick between inputs. */
@@ -122,7 +123,7 @@ function arbRawBytes(ctx: WsCtx, sender: Sender): fc.Arbitrary<Buffer> {
 export function arbWsInput(ctx: WsCtx): fc.Arbitrary<WsInput> {
   return fc.constantFrom(...SENDERS).chain((sender) =>
     fc.oneof(
-      { weight: 12, arbitrary: arbPayload(ctx, sender).map((payload): WsInput => ({ sender, kind: 'text', payload })) },
+      { weight: 12, arbitrary: fc.tuple(arbPayload(ctx, sender), fc.nat({ max: 19 })).map(([payload, r]): WsInput => ({ sender, kind: 'text', payload, thenReset: r === 0 })) },
       { weight: 1, arbitrary: arbPayload(ctx, sender).map((payload): WsInput => ({ sender, kind: 'binary', payload })) },
       { weight: 2, arbitrary: fc.tuple(arbPayload(ctx, sender), fc.integer({ min: 2, max: 5 })).map(([payload, parts]): WsInput => ({ sender, kind: 'fragments', payload, parts })) },
       { weight: 2, arbitrary: arbRawBytes(ctx, sender).map((bytes): WsInput => ({ sender, kind: 'raw', bytes })) },

@@ -135,6 +135,11 @@ export class RawWsPeer {
     this.socket.destroy();
   }
 
+  /** Gone at once with a TCP reset, as a phone that lost its network mid-frame. */
+  reset(): void {
+    if (!this.ended) this.socket.resetAndDestroy();
+  }
+
   private wake(): void {
     const ws = this.waiters;
     this.waiters = [];
