@@ -96,6 +96,20 @@ describe('ReportFold', () => {
     expect(third?.answers.k2).toBeUndefined();
   });
 
+  it('ids anyone chose ("__proto__" for a question and an option) are keys like any other', () => {
+    const log = new LogBuilder();
+    const odd = [{ id: '__proto__', label: 'Odd' }, { id: 'b', label: 'Even' }];
+    const entries = [
+      log.host('quiz.create', { quizId: 'z', title: 'Odd', questions: [{ id: '__proto__', prompt: 'P?', options: odd, correctOptionId: '__proto__', timeLimitMs: 10_000, points: 100 }] }),
+      log.host('quiz.next', { quizId: 'z' }),
+      log.aud(ANN, 'quiz.answer', { quizId: 'z', questionId: '__proto__', optionId: '__proto__' }),
+      log.host('quiz.reveal', { quizId: 'z' }),
+    ];
+    const quiz = fold(entries).quizzes[0];
+    expect(Object.entries(quiz?.questions[0]?.counts ?? {})).toEqual([['__proto__', 1], ['b', 0]]);
+    expect(Object.entries(quiz?.players[0]?.answers ?? {})).toEqual([['__proto__', { optionId: '__proto__', correct: true, points: 100 }]]);
+  });
+
   it('Q&A: answered-at is the last time it was marked answered; the assignee’s name comes from their own entries', () => {
     const log = new LogBuilder();
     const entries = [

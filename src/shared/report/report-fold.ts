@@ -29,6 +29,9 @@ const AUDIENCE_ACTIVITY = {
 type Activity = keyof typeof AUDIENCE_ACTIVITY;
 const ACTIVITY_OF = new Map<string, Activity>(Object.entries(AUDIENCE_ACTIVITY).flatMap(([k, names]) => names.map((n) => [n, k as Activity] as const)));
 
+/** A record keyed by ids the host chose: no prototype, so a question called "__proto__" is a key like any other. */
+const byId = <V>(): Record<string, V> => Object.create(null) as Record<string, V>;
+
 const idOf = (data: unknown, key: string): string | null => {
   const v = data && typeof data === 'object' ? (data as Record<string, unknown>)[key] : undefined;
   return typeof v === 'string' ? v : null;
@@ -194,14 +197,15 @@ export class ReportFold {
     const t = this.quizTimes.get(id);
     const byQuestion = this.answers.get(id);
     const players = new Map<string, ReportQuizPlayer>();
-    quiz.leaderboard.forEach((r, i) => players.set(r.clientId, { ...r, rank: i + 1, correct: 0, answers: {} }));
+    quiz.leaderboard.forEach((r, i) => players.set(r.clientId, { ...r, rank: i + 1, correct: 0, answers: byId() }));
     const questions = quiz.questions.map((q: QuizQuestionView) => {
       const given = byQuestion?.get(q.id) ?? new Map<string, ReportQuizAnswer & { name: string }>();
-      const counts: Record<string, number> = Object.fromEntries(q.options.map((o) => [o.id, 0]));
+      const counts = byId<number>();
+      for (const o of q.options) counts[o.id] = 0;
       for (const [clientId, a] of given) {
         counts[a.optionId] = (counts[a.optionId] ?? 0) + 1;
         let p = players.get(clientId);
-        if (!p) players.set(clientId, (p = { clientId, name: a.name, score: 0, streak: 0, rank: 0, correct: 0, answers: {} }));
+        if (!p) players.set(clientId, (p = { clientId, name: a.name, score: 0, streak: 0, rank: 0, correct: 0, answers: byId() }));
         p.answers[q.id] = { optionId: a.optionId, correct: a.correct, points: a.points };
         if (a.correct) p.correct++;
       }

@@ -20,11 +20,13 @@ const MAX_CUES = 2_000;
 const SAVE_EVERY_MS = 5_000;
 
 const Reach = z.object({ reached: z.number().int().min(0), subscribers: z.number().int().min(0), at: z.number() });
+/** Pairs, not objects, on disk too: a record would not round-trip a cue called "__proto__". */
+const Pairs = z.array(z.tuple([z.string(), Reach])).max(MAX_CUES);
 const Stored = z.object({
   eventId: z.string(),
-  cues: z.record(z.string(), Reach),
+  cues: Pairs,
   /** quizId → questionId → reach: a running quiz's count is its current question's (P27). */
-  questions: z.record(z.string(), z.record(z.string(), Reach)).default({}),
+  questions: z.array(z.tuple([z.string(), Pairs])).max(MAX_CUES),
 });
 
 /** Keeps the higher of two readings; false when `next` adds nothing. */
@@ -45,16 +47,15 @@ export class ReachRecorder {
     try {
       const parsed = Stored.safeParse(JSON.parse(fs.readFileSync(path.join(userDataDir, REACH_FILE), 'utf8')));
       if (parsed.success && parsed.data.eventId === eventId) {
-        this.cues = new Map(Object.entries(parsed.data.cues));
-        this.questions = new Map(Object.entries(parsed.data.questions).map(([id, qs]) => [id, new Map(Object.entries(qs))]));
+        this.cues = new Map(parsed.data.cues);
+        this.questions = new Map(parsed.data.questions.map(([id, qs]) => [id, new Map(qs)]));
         this.size = this.cues.size + [...this.questions.values()].reduce((n, q) => n + q.size, 0);
       }
     } catch {
       // no file yet, or a torn one: start from nothing
     }
     this.save = throttle(() => {
-      const questions = Object.fromEntries([...this.questions].map(([id, qs]) => [id, Object.fromEntries(qs)]));
-      const text = JSON.stringify({ eventId: this.eventId, cues: Object.fromEntries(this.cues), questions });
+      const text = JSON.stringify({ eventId: this.eventId, cues: [...this.cues], questions: [...this.questions].map(([id, qs]) => [id, [...qs]]) });
       this.writing = this.writing.then(() => replaceFile(path.join(this.userDataDir, REACH_FILE), text)).catch(() => undefined);
     }, SAVE_EVERY_MS);
   }
