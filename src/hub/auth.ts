@@ -24,13 +24,16 @@ export interface AdminKeySource {
   createdAt?: string;
 }
 
+/** A fresh random admin key (32 characters after `sk_`). */
+export const newAdminKey = (): string => `sk_${crypto.randomBytes(24).toString('base64url')}`;
+
 /** Loads the admin key from the data folder, or creates one there (mode 0600). */
 export function loadOrCreateAdminKey(dataDir: string, given?: string): AdminKeySource {
   if (given) return { key: given };
   const file = path.join(dataDir, 'admin.key');
   if (fs.existsSync(file)) return { key: fs.readFileSync(file, 'utf8').trim() };
   fs.mkdirSync(dataDir, { recursive: true });
-  const key = `sk_${crypto.randomBytes(24).toString('base64url')}`;
+  const key = newAdminKey();
   fs.writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
   return { key, createdAt: file };
 }

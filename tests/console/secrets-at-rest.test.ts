@@ -109,4 +109,32 @@ describe('console secrets at rest', () => {
     expect(after).not.toContain(ADMIN_KEY); // sealed, and the plain copies compacted away
     expect(after).toContain('sealed:v1:');
   });
+
+  it('local mode: the local hub\'s admin key is sealed in the journal, no admin.key file is left, and it still issues tokens after a restart', { timeout: 60_000 }, async () => {
+    const userDataDir = tempDir('secrets-local');
+    const hubData = path.join(userDataDir, 'hub-data');
+    // An older console left the key in a plain 0600 file.
+    fs.mkdirSync(hubData, { recursive: true });
+    const oldKey = `sk_${crypto.randomBytes(24).toString('base64url')}`;
+    fs.writeFileSync(path.join(hubData, 'admin.key'), `${oldKey}\n`, { mode: 0o600 });
+    const backend = aesBackend();
+    const a = new ConsoleCore({ userDataDir, shell: 'web', version: '0', secrets: systemSecretCodec(backend, () => undefined) });
+    cores.push(a);
+    must(await a.start());
+    must(await a.request('session/startLocal', { title: 'Local sealed', lan: false }));
+    await a.close();
+    expect(fs.existsSync(path.join(hubData, 'admin.key'))).toBe(false);
+    expect(fs.readFileSync(path.join(userDataDir, 'journal', 'journal.jsonl'), 'utf8')).not.toContain(oldKey);
+
+    const b = new ConsoleCore({ userDataDir, shell: 'web', version: '0', secrets: systemSecretCodec(backend, () => undefined) });
+    cores.push(b);
+    expect(must(await b.start())).toMatchObject({ mode: 'local', canIssueTokens: true });
+    // The very key moved in: it still opens the local hub's admin API.
+    const hubUrl = must(await b.request('session/get', {})).hubUrls[0] as string;
+    const res = await fetch(`${hubUrl}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${oldKey}` }, body: JSON.stringify({ title: 'x' }) });
+    expect(res.status).toBe(201);
+    expect(must(await b.request('token/issue', { role: 'producer', name: 'Pat' })).token).toMatch(/^eyJ/);
+    await b.close();
+    expect(fs.existsSync(path.join(hubData, 'admin.key'))).toBe(false);
+  });
 });

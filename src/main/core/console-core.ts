@@ -29,6 +29,7 @@ import { createEvent, issueStaffToken, revokeClient } from './hub-http';
 import { HubSession, idleStatus, type Emit, type LinkTuning, type MirrorState } from './hub-session';
 import { Journal, type OutboxEntry } from './journal';
 import { Emitter } from '../../shared/client';
+import { localAdminKey } from './local-admin-key';
 import { startLocalHub, type LocalHub } from './local-hub';
 import { toOutboxItem } from './outbox-items';
 import { Rehearsal } from './rehearsal';
@@ -399,11 +400,14 @@ export class ConsoleCore implements ConsoleApi {
   private async ensureLocalHub(lan: boolean, port: number): Promise<LocalHub> {
     if (this.local && this.local.lan === lan) return this.local;
     await this.closeLocalHub();
+    const dataDir = path.join(this.opts.userDataDir, 'hub-data');
+    const adminKey = await localAdminKey(dataDir, this.requireJournal(), this.secrets, (message) => this.emit('notice', { level: 'warning', message }));
     this.local = await startLocalHub({
-      dataDir: path.join(this.opts.userDataDir, 'hub-data'),
+      dataDir,
       lan,
       port,
       ...(this.opts.audienceDir ? { staticDir: this.opts.audienceDir } : {}),
+      ...(adminKey ? { adminKey } : {}),
     });
     return this.local;
   }

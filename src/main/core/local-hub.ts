@@ -28,6 +28,8 @@ export interface LocalHubOptions {
   port?: number;
   /** The built audience app (defaults to the hub's own default, out/audience). */
   staticDir?: string;
+  /** The admin key, when the console keeps it (sealed, local-admin-key.ts); else `<dataDir>/admin.key`. */
+  adminKey?: string;
 }
 
 /** The first non-internal IPv4 address: what a phone on the same network can reach. */
@@ -45,7 +47,7 @@ export function localJoinUrl(hub: Pick<LocalHub, 'port' | 'lan'>, joinCode: stri
 }
 
 export async function startLocalHub(opts: LocalHubOptions): Promise<LocalHub> {
-  const admin = loadOrCreateAdminKey(opts.dataDir);
+  const admin = loadOrCreateAdminKey(opts.dataDir, opts.adminKey);
   const engine = await createEngine({ kind: 'embedded', dataDir: opts.dataDir, node: 'console' });
   await engine.open();
   // The hub logs to stderr and only what needs attention: stdout carries the "ready" lines.
