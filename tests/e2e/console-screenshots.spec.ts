@@ -31,6 +31,9 @@ const SCREENS = [
   { name: 'Live', file: 'live' },
   { name: 'Connection', file: 'connection' },
   { name: 'Setup', file: 'setup' },
+  { name: 'Chat', file: 'chat' },
+  { name: 'Event settings', file: 'settings' },
+  { name: 'Overlays', file: 'overlays' },
 ] as const;
 
 test('UI-5 the first screen, before any event', async ({ page }) => {
