@@ -4,7 +4,9 @@
  * client's live connections. Each revoke first drops lapsed members, so the set holds only
  * revocations whose tokens could still be live. A node whose Pub/Sub link dropped may have missed
  * announcements: on every (re)connect it replays all revocations still in force. Hello reads
- * the set itself, so a missed message never lets a revoked token in. With replicas to wait for
+ * the set itself, so a missed message never lets a revoked token in; while Redis is down it
+ * answers from what this node has written, heard and replayed (no revoke can be written
+ * meanwhile, and the replay on reconnect fills any gap), so sessions still open. With replicas to wait for
  * (Sentinel), a revoke resolves only once they have it, as an append does: a failover cannot
  * take back a revocation the admin was told about.
  */
@@ -42,21 +44,47 @@ export interface RevocationStoreDeps {
   onError(err: unknown): void;
 }
 
+/** Revocations this node knows of, kept only while in force (pruned as new ones arrive). */
+const KNOWN_MAX = 100_000;
+
 export class RedisRevocations {
   private readonly listeners = new RevocationListeners();
+  private readonly known = new Map<string, number>();
 
   constructor(private readonly deps: RevocationStoreDeps) {}
+
+  private remember(r: Revocation): void {
+    const key = member(r.eventId, r.clientId);
+    this.known.set(key, Math.max(r.until, this.known.get(key) ?? 0));
+    if (this.known.size > KNOWN_MAX) {
+      const now = this.deps.now();
+      for (const [k, until] of this.known) if (until <= now) this.known.delete(k);
+      // Still over: drop the oldest entries; Redis stays the authority whenever it answers.
+      for (const k of this.known.keys()) {
+        if (this.known.size <= KNOWN_MAX) break;
+        this.known.delete(k);
+      }
+    }
+  }
 
   async revoke(r: Revocation): Promise<void> {
     const { keys, node } = this.deps;
     const message = JSON.stringify({ ...r, node });
     await this.deps.write(REVOKE, [keys.revocations], [member(r.eventId, r.clientId), String(r.until), String(this.deps.now()), keys.revocationChannel, message]);
+    this.remember(r);
     // This node's connections close now, not after a round trip through Pub/Sub (its echo is ignored).
     this.listeners.emit(r, this.deps.onError);
   }
 
   async isRevoked(eventId: string, clientId: string): Promise<boolean> {
-    const until = await this.deps.run(REVOKED_UNTIL, [this.deps.keys.revocations], [member(eventId, clientId)]);
+    const key = member(eventId, clientId);
+    let until: unknown;
+    try {
+      until = await this.deps.run(REVOKED_UNTIL, [this.deps.keys.revocations], [key]);
+    } catch {
+      // Redis is down: a hello must still be answered (the hub keeps serving sessions, P34).
+      until = this.known.get(key);
+    }
     return until !== null && until !== undefined && Number(until) > this.deps.now();
   }
 
@@ -74,6 +102,7 @@ export class RedisRevocations {
     }
     if (parsed.node === this.deps.node) return;
     const { node: _node, ...r } = parsed;
+    this.remember(r);
     this.listeners.emit(r, this.deps.onError);
   }
 
@@ -84,7 +113,10 @@ export class RedisRevocations {
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const [eventId, clientId] = (flat[i] as string).split('\u0000');
       const r = Revocation.safeParse({ eventId, clientId, until: Number(flat[i + 1]) });
-      if (r.success) this.listeners.emit(r.data, this.deps.onError);
+      if (r.success) {
+        this.remember(r.data);
+        this.listeners.emit(r.data, this.deps.onError);
+      }
     }
   }
 }
