@@ -7,7 +7,7 @@
  * resent after a short pause. Every frame is validated with the shared schema.
  */
 import WebSocket from 'ws';
-import { applyPatch } from '../../src/shared/json-patch';
+import { ViewMirror, type ViewState } from '../../src/shared/client';
 import { CloseCode, decodeHubFrame, SUBPROTOCOL, type AckFrame, type HubFrame, type NackFrame, type SyncFrame } from '../../src/shared/protocol';
 
 export interface Msg {
@@ -28,11 +28,7 @@ export interface RoamingOptions {
   retryMs?: number;
 }
 
-export interface HeldView {
-  epoch: string;
-  serial: number;
-  doc: unknown;
-}
+export type HeldView = ViewState;
 
 interface Settle {
   resolve: (f: AckFrame | NackFrame) => void;
@@ -61,7 +57,11 @@ export class RoamingClient {
   resyncs = 0;
   /** How the view came back after each reconnect: the first sync on the new socket. */
   readonly resumedBy: Array<'patch' | 'snapshot'> = [];
-  view: HeldView | null = null;
+  /** The held view (the shared mirror's state). */
+  get view(): HeldView | null {
+    return this.mirror?.state ?? null;
+  }
+  private readonly mirror: ViewMirror | null;
   self: unknown = null;
   private readonly queue: Msg[] = [];
   private readonly inflight = new Set<string>();
@@ -74,7 +74,6 @@ export class RoamingClient {
   private failures = 0;
   private pause: NodeJS.Timeout | null = null;
   /** A re-sub is on its way: patches that do not fit are expected until its answer. */
-  private resyncing = false;
   private resumePending = false;
   private readonly window: number;
   private readonly retryMs: number;
@@ -83,6 +82,7 @@ export class RoamingClient {
     this.idx = opts.startAt ?? 0;
     this.window = opts.window ?? 1;
     this.retryMs = opts.retryMs ?? 100;
+    this.mirror = opts.view ? new ViewMirror(opts.view) : null;
   }
 
   /** Connects; resolves after the first welcome (and, with a view, its first sync). */
@@ -278,41 +278,26 @@ export class RoamingClient {
   // ---- view ----------------------------------------------------------------------
 
   private subscribe(from: { since?: number; epoch?: string }): void {
-    this.resyncing = false;
     this.ws?.send(JSON.stringify({ t: 'sub', view: this.opts.view, ...from }));
   }
 
   private onSync(f: SyncFrame): void {
-    if (f.view !== this.opts.view) return;
+    if (!this.mirror || f.view !== this.opts.view) return;
     if (this.resumePending) {
       this.resumePending = false;
       this.resumedBy.push('patch' in f ? 'patch' : 'snapshot');
     }
-    if (!('patch' in f)) {
-      this.view = { epoch: f.epoch, serial: f.serial, doc: f.snapshot };
-      this.snapshots++;
-      this.resyncing = false;
-      return;
-    }
-    const v = this.view;
-    if (!v || v.epoch !== f.epoch || v.serial !== f.base) {
-      if (this.resyncing) return;
-      this.resyncs++;
-      this.subscribe(v && v.epoch === f.epoch ? { since: v.serial, epoch: v.epoch } : {});
-      this.resyncing = true;
-      return;
-    }
-    const r = applyPatch(v.doc, f.patch);
+    const r = this.mirror.apply(f);
     if (!r.ok) {
-      this.resyncs++;
-      this.view = null;
-      this.subscribe({});
-      this.resyncing = true;
+      // P19: the mirror names the cursor to ask with, once per gap.
+      if (r.resubscribe) {
+        this.resyncs++;
+        this.subscribe(r.resubscribe);
+      }
       return;
     }
-    this.view = { epoch: f.epoch, serial: f.serial, doc: r.doc };
-    this.patches++;
-    this.resyncing = false;
+    if (r.kind === 'snapshot') this.snapshots++;
+    else this.patches++;
   }
 
   private wake(): void {
