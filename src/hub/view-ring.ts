@@ -5,7 +5,7 @@
  * by every frame that ends there (room viewers now, stream viewers later).
  */
 import { stateHash } from '../shared/integrity';
-import { nodeSha256Hex } from './node-sha256';
+import { nodeSha256Hex } from '../shared/node/sha256';
 
 export interface ViewPoint<V> {
   readonly serial: number;

@@ -3,17 +3,19 @@
  * a mirror of the audience view by snapshot and patch (P18, P19), publishes with ids it
  * resends after every reconnect until acked (P14 makes that exactly-once), stays under the
  * audience rate limit (P24), and reconnects with backoff, failing over along the hub list
- * and resuming with since+epoch.
+ * and resuming with since+epoch. It checks every applied state against the frame's P26 hash
+ * (a mismatch is a divergence: a fresh snapshot follows) and reports what it shows with P27
+ * `at`, at most once a second.
  */
 import WebSocket from 'ws';
-import { RATE, SUBPROTOCOL, type HubFrame, type MessageName, type SyncFrame } from '../shared/protocol';
+import { AT_EVERY_MS, RATE, SUBPROTOCOL, type HubFrame, type MessageName, type SyncFrame } from '../shared/protocol';
 import { Behaviour, type Actor } from './behaviour';
-import { fullJitterDelay, TokenBucket, ViewMirror, type HubClock, type ViewCursor } from '../shared/client';
+import { fullJitterDelay, hashCheck, TokenBucket, ViewMirror, type HubClock, type ViewCursor } from '../shared/client';
 import { join, type Joined } from './join';
 import { sourceAddressFor } from './options';
 import type { Profile } from './profiles';
 import type { CounterName, StatsBag } from './stats';
-import { derive, type DocCache, type FrameCache } from './view-cache';
+import { derive, type DocCache, type FrameCache, type HashCache } from './view-cache';
 
 export interface WorkerContext {
   hubs: string[];
@@ -25,6 +27,7 @@ export interface WorkerContext {
   stats: StatsBag;
   frames: FrameCache;
   docs: DocCache;
+  hashes: HashCache;
   clock: HubClock;
   rand: () => number;
   /** See WorkerConfig.runTag. */
@@ -60,6 +63,8 @@ export class Attendee implements Actor {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private dropTimer: NodeJS.Timeout | null = null;
   private pingTimer: NodeJS.Timeout | null = null;
+  private atTimer: NodeJS.Timeout | null = null;
+  private lastAtSent = -Infinity;
   private dropping = false;
   /** Draining: no new activity and no more simulated drops. */
   private quiet = false;
@@ -74,8 +79,12 @@ export class Attendee implements Actor {
     private readonly ctx: WorkerContext,
   ) {
     this.behaviour = new Behaviour(this, ctx.profile, ctx.rand, ctx.clock, `${ctx.runTag}s${index}`);
-    // The worker's DocCache applies each distinct patch once for every attendee on the same path.
-    this.mirror = new ViewMirror('audience', { patch: (doc, f) => ctx.docs.apply(doc, f.epoch, f.base, f.serial, f.patch) });
+    // The worker's DocCache applies each distinct patch once for every attendee on the same path,
+    // and its HashCache hashes each resulting document once.
+    this.mirror = new ViewMirror('audience', {
+      patch: (doc, f) => ctx.docs.apply(doc, f.epoch, f.base, f.serial, f.patch),
+      verify: hashCheck({ hashOf: (doc) => ctx.hashes.of(doc) }),
+    });
   }
 
   get ready(): boolean {
@@ -115,7 +124,7 @@ export class Attendee implements Actor {
   close(): void {
     this.stopped = true;
     this.quiesce();
-    for (const t of [this.reconnectTimer, this.pingTimer]) if (t) clearTimeout(t);
+    for (const t of [this.reconnectTimer, this.pingTimer, this.atTimer]) if (t) clearTimeout(t);
     this.ws?.close(1000, 'simulation over');
     this.isReady = false;
     this.firstReady(false);
@@ -250,8 +259,25 @@ export class Attendee implements Actor {
     }
   }
 
-  private subscribe(from: ViewCursor): void {
-    this.send({ t: 'sub', view: 'audience', ...from });
+  private subscribe(from: ViewCursor, diverged = false): void {
+    this.send({ t: 'sub', view: 'audience', ...from, ...(diverged ? { reason: 'hash_mismatch' } : {}) });
+  }
+
+  /** P27: the serial now shown, at most once a second; a report held back sends the latest serial. */
+  private reportAt(): void {
+    if (this.atTimer) return;
+    const send = (): void => {
+      this.atTimer = null;
+      const st = this.mirror.state;
+      if (!st || !this.isReady) return;
+      this.takeToken(); // it counts against the hub's rate limit like any frame
+      this.send({ t: 'at', view: 'audience', serial: st.serial });
+      this.lastAtSent = Date.now();
+      this.ctx.stats.count('atSent');
+    };
+    const due = this.lastAtSent + AT_EVERY_MS - Date.now();
+    if (due <= 0) send();
+    else this.atTimer = setTimeout(send, due);
   }
 
   private onSync(f: SyncFrame): void {
@@ -261,9 +287,12 @@ export class Attendee implements Actor {
       if (r.code === 'resyncing' || r.code === 'other_view') return;
       this.ctx.stats.count('resyncs');
       if (r.code === 'patch_failed') this.ctx.stats.countKey('errors', 'patch_failed');
-      this.subscribe(r.resubscribe ?? {});
+      // P26: the hub counts divergences it is told about in /metrics.
+      if (r.code === 'hash_mismatch') this.ctx.stats.count('divergences');
+      this.subscribe(r.resubscribe ?? {}, r.code === 'hash_mismatch');
       return;
     }
+    this.reportAt();
     const doc = this.mirror.state?.doc;
     const d = derive(doc);
     if (r.kind === 'snapshot') {

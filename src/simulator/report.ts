@@ -45,6 +45,10 @@ export interface SimReport {
   reconnects: number;
   drops: number;
   resyncs: number;
+  /** P26: applied states whose hash differed from the hub's (each followed by a fresh snapshot). Expected 0. */
+  divergences: number;
+  /** P27: `at` reports sent (at most one a second per attendee); the hub's staff `stats` aggregate them. */
+  delivery: { atSent: number };
   snapshots: number;
   patches: number;
   activity: { votes: number; voteChanges: number; quizAnswers: number; questions: number; upvotes: number; reactions: number; chats: number };
@@ -106,6 +110,8 @@ export function buildReport(r: ReportInput): SimReport {
     reconnects: c.reconnects,
     drops: c.drops,
     resyncs: c.resyncs,
+    divergences: c.divergences,
+    delivery: { atSent: c.atSent },
     snapshots: c.snapshots,
     patches: c.patches,
     activity: { votes: c.votes, voteChanges: c.voteChanges, quizAnswers: c.quizAnswers, questions: c.questions, upvotes: c.upvotes, reactions: c.reactions, chats: c.chats },
@@ -137,6 +143,7 @@ export function formatReport(r: SimReport): string {
     `  nacks: ${keyed(r.nacks)}`,
     `  ack latency: ${ms(r.ackMs)}`,
     `  sync lag: ${ms(r.syncLagMs)} (clock offset ${r.clockOffsetMs} ms)`,
+    `  integrity: divergences ${r.divergences} (expected 0)${r.divergences > 0 ? ' - states differed from the hub\'s hash and were replaced by snapshots' : ''}; delivery reports sent ${r.delivery.atSent.toLocaleString('en-US')}`,
     `  reconnects ${r.reconnects}, drops ${r.drops}, resyncs ${r.resyncs}, snapshots ${r.snapshots}, patches ${r.patches.toLocaleString('en-US')}`,
     `  activity: votes ${a.votes} (+${a.voteChanges} changed), quiz answers ${a.quizAnswers}, questions ${a.questions}, upvotes ${a.upvotes}, reactions ${a.reactions}, chat ${a.chats}`,
     `  ballots held: ${r.ballots.voters} voters; by poll: ${keyed(r.ballots.byPoll)}`,

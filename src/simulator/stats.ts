@@ -16,6 +16,8 @@ export const COUNTERS = [
   'drops',
   'reconnects',
   'resyncs',
+  'divergences',
+  'atSent',
   'snapshots',
   'patches',
   'votes',

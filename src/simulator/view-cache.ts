@@ -3,9 +3,12 @@
  * sync bytes to every subscriber at the same base (P21), and a view at (epoch, serial) is one
  * document (P19), so a worker decodes each distinct frame once and applies each distinct
  * patch once, to the exact document object the attendee holds; attendees on another path
- * apply their own. Each attendee still keeps its own mirror, checked patch by patch.
+ * apply their own. Each attendee still keeps its own mirror, checked patch by patch, and
+ * checks its state's P26 hash; a worker hashes each distinct document object once.
  */
 import type { PatchResult } from '../shared/client';
+import { nodeSha256Hex } from '../shared/node/sha256';
+import { stateHash } from '../shared/integrity';
 import { applyPatch } from '../shared/json-patch';
 import type { AudienceView, PollView } from '../shared/domain/types';
 import { decodeHubFrame, type Decoded, type HubFrame, type PatchOp } from '../shared/protocol';
@@ -46,6 +49,27 @@ export class DocCache {
     const out: PatchResult = r.ok ? { ok: true, doc: r.doc } : { ok: false, error: String(r.error) };
     boundedSet(this.docs, key, { baseDoc, out }, DOC_CACHE);
     return out;
+  }
+}
+
+/**
+ * P26 per worker: the state hash of each document object, computed once however many attendees
+ * hold it. Documents are never mutated (patches make new ones), so a document's hash is fixed;
+ * a WeakMap lets it go with the document.
+ */
+export class HashCache {
+  private readonly hashes = new WeakMap<object, string>();
+  /** Documents hashed (not served from the cache): what the check cost this worker. */
+  computed = 0;
+
+  of(doc: unknown): string {
+    if (doc === null || typeof doc !== 'object') return stateHash(doc, nodeSha256Hex);
+    const hit = this.hashes.get(doc);
+    if (hit !== undefined) return hit;
+    const h = stateHash(doc, nodeSha256Hex);
+    this.computed++;
+    this.hashes.set(doc, h);
+    return h;
   }
 }
 

@@ -9,7 +9,7 @@ import { Attendee, type WorkerContext } from './attendee';
 import { HubClock } from '../shared/client';
 import { PROFILES, rng } from './profiles';
 import { StatsBag } from './stats';
-import { DocCache, FrameCache } from './view-cache';
+import { DocCache, FrameCache, HashCache } from './view-cache';
 import type { FromWorker, Gauges, ToWorker, WorkerConfig } from './worker-messages';
 
 const TICK_MS = 500;
@@ -28,6 +28,7 @@ function main(): void {
     stats: new StatsBag(),
     frames: new FrameCache(),
     docs: new DocCache(),
+    hashes: new HashCache(),
     clock: new HubClock(),
     rand: rng(cfg.seed + cfg.worker * 7919),
     runTag: cfg.runTag,

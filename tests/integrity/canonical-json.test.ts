@@ -1,7 +1,7 @@
 /** P26 canonical JSON and hash, pure: the shared implementation against the tests' own (independent-jcs.ts). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nodeSha256Hex } from '../../src/hub/node-sha256';
+import { nodeSha256Hex } from '../../src/shared/node/sha256';
 import { canonicalJson, nobleSha256Hex, stateHash } from '../../src/shared/integrity';
 import { independentHash, jcs } from './independent-jcs';
 

@@ -61,6 +61,24 @@ describe('simulator', () => {
     host.close();
   });
 
+  it('P26 P27 every attendee checks the hash of what it shows (no divergence) and reports it: staff stats delivery counts them all', async () => {
+    const { host, joinCode } = await eventWithOpenPoll('Delivery');
+    host.send({ t: 'sub', view: 'stats' });
+    const report = await runSimulation({ hubs: [hub.url], code: joinCode, audience: 100, profile: 'lively', durationS: 5, workers: 1, seed: 3 });
+    host.close();
+    expect(report.joined).toBe(100);
+    expect(report.patches).toBeGreaterThan(0); // votes changed the view: patches were applied and checked
+    expect(report.divergences).toBe(0);
+    expect(report.delivery.atSent).toBeGreaterThanOrEqual(100);
+    // While the run lasted, the hub heard from every simulated phone (P27: one `at` a second at most).
+    const delivery = host.frames.flatMap((f) => (f.t === 'stats' && f.delivery ? [f.delivery.audience] : []));
+    const best = delivery.reduce((m, d) => (d.reported > m.reported ? d : m), { reported: 0, subscribers: 0 });
+    expect(best.reported).toBe(100);
+    expect(best.subscribers).toBe(100);
+    // The open poll's reach: every phone reported a serial at or after the one that opened it.
+    expect(Math.max(...delivery.map((d) => d.cues.p ?? 0))).toBe(100);
+  });
+
   it('P14 P18 with drops, attendees reconnect and resume, and no ballot is counted twice', async () => {
     const { host, joinCode } = await eventWithOpenPoll('Simulated with drops');
     // 6 drops per attendee per minute: each attendee loses its socket about once in the 10 s.

@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { createClient, hashCheck, type Clock, type ConnectionOptions, type StagecallClient, type StateChange, type ViewMeta, type WebSocketConstructor } from '../../shared/client';
 import type { EventName, Events, LinkState as ApiLinkState, LinkStatus as ApiLinkStatus, SyncEvent } from '../../shared/console-api';
 import { decodeHubFrame, type ErrorFrame, type HistoryFrame, type HubFrame, type StatsFrame, type WireEntry } from '../../shared/protocol';
-import { nodeSha256Hex } from '../../hub/node-sha256';
+import { nodeSha256Hex } from '../../shared/node/sha256';
 import type { Journal } from './journal';
 import { JournalOutbox } from './journal-outbox';
 import { throttle, type Throttled } from './throttle';

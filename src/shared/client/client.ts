@@ -4,6 +4,7 @@
  * (publisher.ts). Every program talks to the hub through it; integrators get it as
  * `stagecall/client` (docs/client.md).
  */
+import { AT_EVERY_MS } from '../protocol/limits';
 import type { ClientFrame, HubFrame, LogFrame, StatsFrame, SubFrame, SyncFrame, SyncView, WireEntry, AckFrame } from '../protocol/frames';
 import type { ClientEvents, ClientOptions, ClientStatus, PublishOptions, ViewListener } from './client-types';
 import { Connection, type AtFrame } from './connection';
@@ -23,9 +24,6 @@ interface ViewSub {
   lastAtSent: number;
   atTimer: TimerHandle | null;
 }
-
-/** P27: at most one `at` per view per second. */
-const AT_EVERY_MS = 1_000;
 
 export class StagecallClient {
   readonly connection: Connection;

@@ -10,6 +10,8 @@ import type { ViewState } from './view-mirror';
 
 export interface HashCheckOptions {
   sha256Hex?: Sha256Hex;
+  /** The state's P26 hash; replaces canonical JSON + sha256Hex (the simulator caches it per shared document). */
+  hashOf?: (doc: unknown) => string;
   /** Check at most this often (0: every frame). */
   everyMs?: number;
   now?: () => number;
@@ -17,6 +19,7 @@ export interface HashCheckOptions {
 
 export function hashCheck(opts: HashCheckOptions = {}): (state: ViewState, frame: SyncFrame) => boolean {
   const sha = opts.sha256Hex ?? nobleSha256Hex;
+  const hashOf = opts.hashOf ?? ((doc: unknown) => stateHash(doc, sha));
   const everyMs = opts.everyMs ?? 0;
   const now = opts.now ?? (() => Date.now());
   let lastAt = -Infinity;
@@ -26,6 +29,6 @@ export function hashCheck(opts: HashCheckOptions = {}): (state: ViewState, frame
     // A snapshot is always checked: it is what a resync after a mismatch rests on.
     if (everyMs > 0 && 'patch' in frame && now() - lastAt < everyMs) return true;
     lastAt = now();
-    return stateHash(state.doc, sha) === expected;
+    return hashOf(state.doc) === expected;
   };
 }

@@ -9,6 +9,7 @@ export const SILENT_PEER_MS = 45_000; // P10
 export const HISTORY_MAX_LIMIT = 1_000; // P17
 export const DEFAULT_SYNC_HZ = 10; // P19
 export const MAX_STREAM_DELAY_MS = 60_000; // P30
+export const AT_EVERY_MS = 1_000; // P27: at most one `at` per view per second per connection
 export const CHAT_KEEP = 100; // P20
 export const CHAT_TEXT_MAX = 280; // section 6, chat.send
 export const RATE = {

@@ -1,0 +1,5 @@
+/** node:crypto's SHA-256 for P26 hashes in Node (the hub, the simulator): native, several times faster than pure JS at 1 MB views. */
+import crypto from 'node:crypto';
+import type { Sha256Hex } from '../integrity';
+
+export const nodeSha256Hex: Sha256Hex = (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
