@@ -396,4 +396,24 @@ describe('browser bridge failure modes', () => {
     bridge.close();
     expect(await bridge.request('app/info', {})).toMatchObject({ ok: false, error: { code: 'unavailable' } });
   });
+
+  it('the post-event report outlives the usual timeout (it reads the whole log) and still gets its answer', async () => {
+    let asked: { ws: WebSocket; id: number } | null = null;
+    server.on('connection', (ws) =>
+      ws.on('message', (d) => {
+        const m = JSON.parse(String(d)) as { id: number; name: string };
+        if (m.name === 'report/build') asked = { ws, id: m.id };
+      }),
+    );
+    const bridge = createWebBridge({ url: `ws://127.0.0.1:${port}`, timeoutMs: 300, createSocket: (u) => new WebSocket(u) as unknown as BridgeSocket, backoff: { baseMs: 20, capMs: 50 } });
+    let settled = false;
+    const report = bridge.request('report/build', {}).then((r) => ((settled = true), r));
+    // An ordinary request sent after it times out; the report is still waiting.
+    expect(await bridge.request('app/info', {})).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(settled).toBe(false);
+    const q = await waitUntil(() => asked ?? undefined, 'the report request on the wire', 2_000);
+    q.ws.send(JSON.stringify({ id: q.id, result: { ok: true, value: { report: null, files: [], htmlFilename: 'r.html' } } }));
+    expect(await report).toMatchObject({ ok: true, value: { htmlFilename: 'r.html' } });
+    bridge.close();
+  });
 });

@@ -8,6 +8,7 @@
  */
 import type { ConsoleApi, ConsoleError, EventName, Events, RequestName, RequestPayload, Responses, Result } from '../../../shared/console-api';
 import { fullJitterDelay } from '../../../shared/client/backoff';
+import { LONG_REQUEST_MS } from '../../../shared/request-timeouts';
 
 /** The part of the browser's WebSocket the bridge uses (so tests can hand in another). */
 export interface BridgeSocket {
@@ -23,7 +24,7 @@ export interface BridgeSocket {
 export interface WebBridgeOptions {
   /** Default: ws(s)://<this page's host>/bridge. */
   url?: string;
-  /** Per request, from the call until its answer (default 15 s). */
+  /** Per request, from the call until its answer (default 15 s; LONG_REQUEST_MS names the longer ones). */
   timeoutMs?: number;
   createSocket?: (url: string) => BridgeSocket;
   backoff?: { baseMs: number; capMs: number };
@@ -141,10 +142,11 @@ export function createWebBridge(opts: WebBridgeOptions = {}): WebBridge {
     new Promise<Result<unknown>>((resolve) => {
       if (closed) return resolve(unavailable('the console bridge is closed'));
       const id = nextId++;
+      const limit = LONG_REQUEST_MS[name] ?? timeoutMs;
       const p: Pending = {
         text: JSON.stringify({ id, name, payload }),
         sent: false,
-        timer: setTimeout(() => settle(id, unavailable(`the console did not answer within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs),
+        timer: setTimeout(() => settle(id, unavailable(`the console did not answer within ${Math.round(limit / 1000)} s`)), limit),
         resolve,
       };
       pending.set(id, p);
