@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StaffView } from '../../src/shared/domain';
 import type { AckFrame, HubFrame, SyncFrame } from '../../src/shared/protocol';
 import { createEvent, joinAudience, staffToken, startHubProcess, type HubProcess } from '../helpers/hub-process';
 import { TestClient } from '../helpers/test-client';
@@ -129,4 +130,29 @@ describe.runIf(process.platform === 'linux')('idle events unload', () => {
     expect(ack(await again.pub('v1', 'vote.cast', { pollId: 'p', optionIds: ['a'] }))).toEqual({ ...vote, dup: true });
     for (const c of [r, fresh, again]) c.close();
   }, 120_000);
+
+  it('an unloaded event with a timed poll is woken at its closing time: the poll closes with nobody connected', async () => {
+    const ev = await createEvent(hub.url, 'Timed');
+    const hostToken = (await staffToken(hub.url, ev.eventId)).token;
+    const host = await TestClient.connect(hub.url, hostToken);
+    host.send({ t: 'sub', view: 'staff' });
+    await host.pub('mk', 'poll.create', { ...POLL, durationMs: 5_000 });
+    await host.pub('op', 'poll.open', { pollId: 'p' });
+    const closesAt = await host.until(() => (host.views.staff?.doc as StaffView | undefined)?.polls.p?.closesAt ?? undefined);
+    host.close();
+    await host.waitClosed();
+    await expect.poll(eventsLoaded, { timeout: 30_000, interval: 100 }).toBe(0);
+    expect(Date.now(), 'unloaded before the poll was due').toBeLessThan(closesAt);
+    await expect.poll(eventsLoaded, { timeout: 30_000, interval: 100 }).toBe(1); // woken by its timer, nobody connected
+
+    const back = await TestClient.connect(hub.url, hostToken);
+    back.send({ t: 'history', from: 1, limit: 100 });
+    const h = await back.waitFor((f) => f.t === 'history');
+    const close = h.t === 'history' ? h.entries.find((e) => e.name === 'poll.close') : undefined;
+    expect(close?.clientId).toBe('hub');
+    // Closed on time (not when someone came back): its entry is stamped at the poll's closesAt.
+    expect(close?.ts).toBeGreaterThanOrEqual(closesAt);
+    expect((close?.ts ?? Infinity) - closesAt).toBeLessThan(1_500);
+    back.close();
+  }, 60_000);
 });
