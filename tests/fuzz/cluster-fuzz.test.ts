@@ -15,7 +15,7 @@ import { ADMIN_KEY, createEvent } from '../helpers/hub-process';
 import { hasRedis, redisSkipReason } from '../helpers/redis-server';
 import { FUZZ_SEED, HubFuzzer } from './fuzz-driver';
 
-const SIZES = { batches: Number(process.env.FUZZ_CLUSTER_BATCHES ?? 2), http: 100, ws: 400 };
+const SIZES = { batches: Number(process.env.FUZZ_CLUSTER_BATCHES ?? 2), http: 100, conversations: 12, ws: 400 };
 
 if (!hasRedis) console.warn(`tests/fuzz/cluster-fuzz.test.ts: ${redisSkipReason}`);
 

@@ -7,13 +7,14 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { EventMetaInput } from '../../src/shared/domain';
+import { decodeHubFrame } from '../../src/shared/protocol';
 import { freshView, readWholeLog } from '../helpers/cluster';
 import type { TokenAuthority } from '../../src/hub/auth';
 import { ADMIN_KEY, type HubProcess } from '../helpers/hub-process';
-import { rawRequest } from '../helpers/raw-http';
+import { rawConversation, rawRequest } from '../helpers/raw-http';
 import { RawWsPeer, textFrame } from '../helpers/raw-ws';
 import { TestClient } from '../helpers/test-client';
-import { arbHttpInput, encodeHttp, type HttpCtx, type HttpInput } from './http-inputs';
+import { arbHttpConversation, arbHttpInput, encodeHttp, requestBytes, type HttpConversationInput, type HttpCtx, type HttpInput } from './http-inputs';
 import { LogOracle } from './log-oracle';
 import { arbWsInput, messageFrames, type Sender, type WsInput } from './ws-inputs';
 
@@ -57,6 +58,8 @@ const SHORT_TOKEN_TTL_SEC = 2;
 export interface BatchSizes {
   batches: number;
   http: number;
+  /** Connections carrying several requests, or a cut-off one. */
+  conversations: number;
   ws: number;
 }
 
@@ -77,6 +80,26 @@ async function tryHttp(port: number, input: HttpInput): Promise<void> {
   const what = `${describeHttp(input)} → ${r.status} ${r.body.slice(0, 200)}`;
   expect(r.status >= 100 && r.status < 500, what).toBe(true);
   if (r.status >= 400 && input.method !== 'HEAD') expect(() => (JSON.parse(r.body) as { error: { code: string } }).error.code, what).not.toThrow();
+}
+
+/** Trickled conversations write at most this many pieces (one per event-loop turn). */
+const MAX_PIECES = 300;
+
+/**
+ * Several requests on one connection: every answer below 500, at least one answer to a whole
+ * pipeline, and the hub closes the connection in time (a cut-off request must not hold it open).
+ */
+async function tryConversation(port: number, c: HttpConversationInput): Promise<void> {
+  const what = c.kind === 'cut' ? `cut at ${c.keep.toFixed(2)}: ${describeHttp(c.input)}` : `pipelined${c.chunk ? ` in ${c.chunk}-byte pieces` : ''}: ${c.inputs.map(describeHttp).join(' | ')}`;
+  const whole = c.kind === 'cut' ? requestBytes(c.input, true) : Buffer.concat(c.inputs.map((i, n) => requestBytes(i, n === c.inputs.length - 1)));
+  const sent = c.kind === 'cut' ? whole.subarray(0, Math.max(1, Math.floor(whole.length * c.keep))) : whole;
+  const chunk = c.kind === 'pipelined' && c.chunk ? Math.max(c.chunk, Math.ceil(sent.length / MAX_PIECES)) : undefined;
+  const methods = c.kind === 'cut' ? [c.input.method] : c.inputs.map((i) => i.method);
+  const r = await rawConversation(port, sent, { methods, chunk, end: c.kind === 'cut', timeoutMs: ANSWER_TIMEOUT_MS }).catch((err: Error) => {
+    throw new Error(`${what}: ${err.message}`);
+  });
+  expect(r.statuses.every((s) => s >= 100 && s < 500), `${what} → ${JSON.stringify(r.statuses)} ${r.firstBody.slice(0, 200)}`).toBe(true);
+  if (c.kind === 'pipelined') expect(r.statuses.length, `${what}: no answer`).toBeGreaterThan(0);
 }
 
 /** Every frame a peer got, with its clientId (from its welcome) and what it sent, for the log oracle. */
@@ -137,6 +160,11 @@ class WsBatch {
     for (const { peer, sent } of this.all) {
       const internal = peer.texts.find((t) => /"code"\s*:\s*"internal"/.test(t));
       const context = `after ${JSON.stringify(sent.slice(-5), null, 1)}`;
+      // Whatever it was sent, the hub only ever sends frames of its own protocol (what clients validate).
+      for (const t of peer.texts) {
+        const d = decodeHubFrame(t);
+        expect(d.ok ? null : d.message, `the hub sent ${t.slice(0, 300)} ${context}`).toBeNull();
+      }
       expect(internal, `the hub answered internal ${context}`).toBeUndefined();
       expect(peer.closeCode, `the hub closed 1011 ${context}`).not.toBe(1011);
     }
@@ -209,11 +237,12 @@ export class HubFuzzer {
     const ctx: HttpCtx = { adminKey: ADMIN_KEY, eventId: this.target.eventId, joinCode: this.target.joinCode, hostToken: this.hostToken, someClientId: 'fz-audience-1' };
     for (let batch = 1; batch <= sizes.batches; batch++) {
       const http = fc.sample(arbHttpInput(ctx), { seed: seed + batch, numRuns: sizes.http });
+      const conversations = fc.sample(arbHttpConversation(ctx), { seed: seed + batch, numRuns: sizes.conversations });
       const ws = fc.sample(arbWsInput({ tokens, epoch: this.epoch }), { seed: seed + batch, numRuns: sizes.ws });
       const frames = new WsBatch(this.target);
       let received: Received[];
       try {
-        await Promise.all([this.runHttp(http), (async () => {
+        await Promise.all([this.runHttp(http, conversations), (async () => {
           for (const input of ws) await frames.send(input);
         })()]);
         await frames.check();
@@ -221,20 +250,25 @@ export class HubFuzzer {
       } finally {
         received = frames.close();
       }
-      this.tried += http.length + ws.length;
+      this.tried += http.length + conversations.reduce((n, c) => n + (c.kind === 'cut' ? 1 : c.inputs.length), 0) + ws.length;
       await this.stillWhole(batch, received);
     }
   }
 
-  private async runHttp(inputs: HttpInput[]): Promise<void> {
+  private async runHttp(inputs: HttpInput[], conversations: HttpConversationInput[]): Promise<void> {
+    const work: Array<() => Promise<void>> = [
+      ...inputs.map((input, i) => () => tryHttp(this.port(i), input)),
+      ...conversations.map((c, i) => () => tryConversation(this.port(i), c)),
+    ];
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < inputs.length) {
-        const i = next++;
-        await tryHttp((this.target.hubs[i % this.target.hubs.length] as HubProcess).port, inputs[i] as HttpInput);
-      }
+      while (next < work.length) await (work[next++] as () => Promise<void>)();
     };
     await Promise.all(Array.from({ length: HTTP_CONCURRENCY }, worker));
+  }
+
+  private port(i: number): number {
+    return (this.target.hubs[i % this.target.hubs.length] as HubProcess).port;
   }
 
   /** After each batch: every node alive and healthy, the bystander's vote acked, no error logged, every frame = fold(log). */

@@ -129,3 +129,25 @@ export function encodeHttp(input: HttpInput): { head: string; body: Buffer } {
   const chunks = [input.body.subarray(0, half), input.body.subarray(half)].filter((c) => c.length);
   return { head, body: Buffer.concat([...chunks.flatMap((c) => [Buffer.from(`${c.length.toString(16)}\r\n`), c, Buffer.from('\r\n')]), Buffer.from('0\r\n\r\n')]) };
 }
+
+/** Several requests on one connection: pipelined (maybe trickled a few bytes at a time), or one cut off by the peer. */
+export type HttpConversationInput = { kind: 'pipelined'; inputs: HttpInput[]; chunk: number | undefined } | { kind: 'cut'; input: HttpInput; keep: number };
+
+export function arbHttpConversation(ctx: HttpCtx): fc.Arbitrary<HttpConversationInput> {
+  const input = arbHttpInput(ctx);
+  return fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc
+        .record({ inputs: fc.array(input, { minLength: 2, maxLength: 4 }), chunk: fc.option(fc.integer({ min: 1, max: 64 }), { nil: undefined }) })
+        .map(({ inputs, chunk }) => ({ kind: 'pipelined' as const, inputs, chunk })),
+    },
+    { weight: 1, arbitrary: fc.record({ input, keep: fc.double({ min: 0.05, max: 0.95, noNaN: true }) }).map(({ input: i, keep }) => ({ kind: 'cut' as const, input: i, keep })) },
+  );
+}
+
+/** One request's bytes; `close` asks the hub to close the connection after answering it. */
+export function requestBytes(input: HttpInput, close: boolean): Buffer {
+  const { head, body } = encodeHttp(input);
+  return Buffer.concat([Buffer.from(`${head}${close ? '\r\nConnection: close' : ''}\r\n\r\n`), body]);
+}

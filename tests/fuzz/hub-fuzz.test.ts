@@ -16,7 +16,7 @@ import { readWholeLog } from '../helpers/cluster';
 import { createEvent, hubTokenAuthority, startHubProcess, type HubProcess } from '../helpers/hub-process';
 import { FUZZ_SEED, HubFuzzer, mint, type FuzzTarget } from './fuzz-driver';
 
-const SIZES = { batches: Number(process.env.FUZZ_BATCHES ?? 5), http: 150, ws: 450 };
+const SIZES = { batches: Number(process.env.FUZZ_BATCHES ?? 5), http: 150, conversations: 20, ws: 450 };
 
 let hub: HubProcess | undefined;
 let fuzzer: HubFuzzer | undefined;

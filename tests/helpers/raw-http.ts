@@ -74,3 +74,59 @@ export function resetAfterWrite(port: number, text: string): Promise<void> {
     socket.on('error', () => resolve());
   });
 }
+
+export interface Conversation {
+  /** Each response's status, in order, as far as they could be framed (a chunked body ends the count). */
+  statuses: number[];
+  /** The first response's body (a JSON error, usually), for failure messages. */
+  firstBody: string;
+}
+
+/**
+ * Writes `bytes` (several pipelined requests, or a cut-off one), in pieces of `chunk` bytes if
+ * given, optionally half-closes, and reads until the hub closes the connection.
+ */
+export function rawConversation(port: number, bytes: Buffer, opts: { methods?: string[]; chunk?: number; end?: boolean; timeoutMs?: number } = {}): Promise<Conversation> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let data = Buffer.alloc(0);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the hub neither answered nor closed; got ${JSON.stringify(data.toString('latin1').slice(0, 300))}`));
+    }, opts.timeoutMs ?? 30_000);
+    socket.on('data', (d: Buffer) => (data = Buffer.concat([data, d])));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(frameResponses(data, opts.methods ?? []));
+    });
+    const step = opts.chunk ?? bytes.length;
+    const writeFrom = (at: number): void => {
+      if (socket.destroyed) return;
+      if (at >= bytes.length) return void (opts.end ? socket.end() : undefined);
+      socket.write(bytes.subarray(at, at + step), () => setImmediate(() => writeFrom(at + step)));
+    };
+    socket.once('connect', () => writeFrom(0));
+  });
+}
+
+/** Splits a byte stream of HTTP/1.1 responses by their Content-Length (none after HEAD or a 1xx). */
+function frameResponses(data: Buffer, methods: readonly string[]): Conversation {
+  const statuses: number[] = [];
+  let firstBody = '';
+  let at = 0;
+  while (at < data.length) {
+    const end = data.indexOf('\r\n\r\n', at);
+    if (end < 0) break;
+    const [statusLine = '', ...lines] = data.subarray(at, end).toString('latin1').split('\r\n');
+    const status = Number(statusLine.split(' ')[1]);
+    statuses.push(status);
+    const header = (name: string): string | undefined => lines.find((l) => l.toLowerCase().startsWith(`${name}:`))?.slice(name.length + 1).trim();
+    if (header('transfer-encoding') || status === 101) break;
+    const informational = status < 200;
+    const len = informational || methods[statuses.filter((x) => x >= 200).length - 1] === 'HEAD' ? 0 : Number(header('content-length') ?? 0);
+    if (statuses.length === 1) firstBody = data.subarray(end + 4, end + 4 + len).toString('utf8');
+    at = end + 4 + len;
+  }
+  return { statuses, firstBody };
+}
