@@ -79,8 +79,9 @@ export const createEvent = (hubUrl: string, title = 'Test event'): Promise<{ eve
 export const staffToken = (hubUrl: string, eventId: string, role: 'host' | 'moderator' | 'producer' = 'host', name = 'Host'): Promise<{ token: string; clientId: string; expiresAt: number }> =>
   post(`${hubUrl}/v1/tokens`, { eventId, role, name }, ADMIN_KEY);
 
-export const joinAudience = (hubUrl: string, code: string, name?: string): Promise<{ token: string; clientId: string; eventId: string }> =>
-  post(`${hubUrl}/v1/join`, { code, ...(name ? { name } : {}) });
+/** P6; `watching` (P30) joins as a stream viewer. */
+export const joinAudience = (hubUrl: string, code: string, name?: string, watching?: 'room' | 'stream'): Promise<{ token: string; clientId: string; eventId: string }> =>
+  post(`${hubUrl}/v1/join`, { code, ...(name ? { name } : {}), ...(watching ? { watching } : {}) });
 
 /** Signs tokens as this hub does (with the random secret it keeps in its data folder), e.g. an expired one. */
 export function hubTokenAuthority(hub: { dataDir: string }): TokenAuthority {
