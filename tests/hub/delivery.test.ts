@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createClient, type StagecallClient } from '../../src/shared/client';
+import { createClient, type StagecallClient, type WebSocketConstructor } from '../../src/shared/client';
 import type { DeliveryStats, HubFrame } from '../../src/shared/protocol';
 import { createEvent, joinAudience, staffToken, startHubProcess, type HubProcess } from '../helpers/hub-process';
 import { TestClient } from '../helpers/test-client';
@@ -22,10 +22,10 @@ afterEach(async () => {
 });
 
 /** `ws` that remembers its sockets, so the test can stop reading one (a frozen phone). */
-function recordingWebSocket(into: WebSocket[]): typeof WebSocket {
+function recordingWebSocket(into: WebSocket[]): WebSocketConstructor {
   return class extends WebSocket {
-    constructor(...args: ConstructorParameters<typeof WebSocket>) {
-      super(...args);
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols);
       into.push(this);
     }
   };

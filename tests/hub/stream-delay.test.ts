@@ -112,7 +112,7 @@ describe('P30 stream delay (embedded hub process)', () => {
     expect(await stream.c.pub('v-stream-2', 'vote.cast', { pollId: 'p1', optionIds: ['y'] })).toMatchObject({ t: 'ack', applied: false, reason: 'poll_not_open' });
     await host.until(() => {
       const p = (host.views.staff?.doc as StaffView | undefined)?.polls.p1;
-      return p && p.ballots === 1 && p.tallies.n === 1 ? p : undefined;
+      return p && p.ballots === 1 && p.tallies?.n === 1 ? p : undefined;
     });
 
     // Quiz: everyone answers correctly the moment their own screen shows the question.
