@@ -3,7 +3,7 @@
  * against a real hub, by accessible names. Bad input is refused with a message naming the field
  * and nothing is sent; saved settings reach a real phone page: the reaction set changes its
  * buttons, anonymous questions off removes the choice, moderation mode decides whether a new
- * question waits, chat off hides the phone's chat. Staff read the chat live (virtualized), post,
+ * question waits, extra filter words hold a question back, chat off hides the phone's chat. Staff read the chat live (virtualized), post,
  * and delete a message, which vanishes from the phone.
  */
 import path from 'node:path';
@@ -118,6 +118,29 @@ test('moderation mode decides whether a new question waits for a moderator', asy
   await expect(boardItem(phone, 'Does this one wait?')).toHaveCount(0);
   await goTo(page, 'Q&A');
   await expect(page.getByTestId('qa-queue')).toContainText('Does this one wait?');
+});
+
+test('the word filter’s extra words hold back a matching question, even with questions shown at once', async () => {
+  await goTo(page, 'Event settings');
+  const form = settingsForm(page);
+  await form.getByRole('radio', { name: 'Show at once' }).check();
+  await form.getByLabel(/Extra words or phrases/).fill('quokka\nbad phrase');
+  await save(page);
+  await ask(phone, 'Is the QUOKKA real?');
+  await ask(phone, 'A plain one');
+  await expect(boardItem(phone, 'A plain one')).toBeVisible();
+  await expect(ownItem(phone, 'Is the QUOKKA real?')).toContainText('Waiting for the moderator');
+  await expect(boardItem(phone, 'Is the QUOKKA real?')).toHaveCount(0);
+  await goTo(page, 'Q&A');
+  // The segmented filter's label covers its radio: click what a person clicks.
+  await page.locator('label', { has: page.getByRole('radio', { name: /Flagged/ }) }).click();
+  await expect(page.getByRole('radio', { name: /Flagged/ })).toBeChecked();
+  await expect(page.getByTestId('qa-queue')).toContainText('Is the QUOKKA real?');
+  await expect(page.getByTestId('qa-queue')).not.toContainText('A plain one');
+  // Back to reviewing first, as the later tests expect.
+  await goTo(page, 'Event settings');
+  await form.getByRole('radio', { name: 'Review first' }).check();
+  await save(page);
 });
 
 const phoneChat = (p: Page) => p.getByRole('region', { name: 'Chat' });
