@@ -1,6 +1,6 @@
 /**
- * What tests/fuzz/hub-fuzz.test.ts found, pinned one by one against the real hub process: each
- * answered in some other shape than PROTOCOL.md section 2's `{"error":{"code","message"}}`.
+ * What tests/fuzz/hub-fuzz.test.ts found, pinned one by one against the real hub process: refusals
+ * in some other shape than PROTOCOL.md section 2's `{"error":{"code","message"}}`, and HEAD refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHubProcess, type HubProcess } from '../helpers/hub-process';
@@ -25,6 +25,18 @@ describe('fuzz findings: every refusal is a JSON error', () => {
     expect(jsonError(r.body)).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/Host/) });
     // HTTP/1.0 has no Host requirement: still served.
     expect((await rawRequest(hub.port, 'GET /v1/health HTTP/1.0')).status).toBe(200);
+  });
+
+  it('HEAD /v1/health and HEAD /metrics answer 200 like GET, without a body (load balancers probe with HEAD)', async () => {
+    for (const path of ['/v1/health', '/metrics']) {
+      const r = await rawRequest(hub.port, `HEAD ${path} HTTP/1.1\r\nHost: 127.0.0.1`);
+      expect(r.status, path).toBe(200);
+      expect(r.body, path).toBe('');
+    }
+    // Other methods stay refused, in JSON.
+    const put = await rawRequest(hub.port, 'PUT /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0');
+    expect(put.status).toBe(405);
+    expect(jsonError(put.body)).toMatchObject({ code: 'method_not_allowed' });
   });
 
   it('a WebSocket upgrade with a bad Sec-WebSocket-Key or -Version answers 400 JSON, a POST upgrade 405 JSON (ws alone answers text/html)', async () => {

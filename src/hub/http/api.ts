@@ -55,7 +55,8 @@ export class HubApi {
 
   /** Returns false when no route matched. Throws HttpError for client errors. */
   async handle(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<boolean> {
-    const method = req.method ?? 'GET';
+    // HEAD is GET without the body (Node drops it): load balancers probe health with either.
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
     if (path === '/v1/health' && method === 'GET') {
       if (this.deps.isDraining()) {
         sendJson(res, 503, { status: 'draining', node: this.deps.node, uptimeS: Math.round((Date.now() - this.deps.startedAt) / 1000) });
@@ -82,7 +83,7 @@ export class HubApi {
       return true;
     }
     if (['/v1/events', '/v1/tokens', '/v1/join', '/v1/health', '/metrics', '/v1/admin/drain', '/v1/revoke', '/v1/hubs'].includes(path))
-      throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${path}`);
+      throw new HttpError(405, 'method_not_allowed', `${req.method ?? 'GET'} is not allowed on ${path}`);
     return false;
   }
 
