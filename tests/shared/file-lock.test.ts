@@ -71,6 +71,16 @@ describe('file lock', () => {
     expect(fs.readdirSync(path.dirname(lockPath))).toEqual([]); // released, no guard or temp file left
   });
 
+  it('removes the temp record a starter that died before linking left behind', () => {
+    const dir = tmpDir();
+    const lockPath = path.join(dir, 'LOCK');
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    fs.writeFileSync(`${lockPath}.new-${gone}-abc`, deadRecordText());
+    const lock = acquireFileLock(lockPath, 'the test lock');
+    expect(fs.readdirSync(dir)).toEqual(['LOCK']);
+    lock.release();
+  });
+
   it.runIf(process.platform === 'linux')('takes over from a zombie: a holder that exited but whose parent never reaped it', async () => {
     const lockPath = path.join(tmpDir(), 'LOCK');
     // dash runs the holder in the background and blocks in `read`, reaping nothing until `wait`.

@@ -21,6 +21,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import { errnoOf } from './errno';
 
@@ -195,6 +196,26 @@ function release(lockPath: string, record: LockRecord): void {
   }
 }
 
+/**
+ * Temp records (`<lock>.new-<pid>-<nonce>`) left by a starter that died between writing and
+ * linking. Only their writer touches them while it lives, and a later process with the same pid
+ * uses another nonce, so one whose pid is dead is removed without a race.
+ */
+function removeLeftovers(lockPath: string): void {
+  const dir = path.dirname(lockPath);
+  const prefix = `${path.basename(lockPath)}.new-`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.startsWith(prefix));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !pidAlive(pid)) fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
 function acquire(lockPath: string, what: string, depth: number): HeldLock {
   const record = currentLockRecord();
   const text = JSON.stringify(record);
@@ -204,6 +225,7 @@ function acquire(lockPath: string, what: string, depth: number): HeldLock {
   for (let round = 0; ; round++) {
     if (Date.now() > deadline) throw new FileLockError('locked', `${lockPath}: could not take the lock within ${CONTENTION_WAIT_MS} ms (other starters keep taking it)`);
     if (tryCreate(lockPath, text, tmp)) {
+      if (depth === 0) removeLeftovers(lockPath);
       return { path: lockPath, record, tookOverFrom, release: () => release(lockPath, record) };
     }
     const seen = readLock(lockPath);
