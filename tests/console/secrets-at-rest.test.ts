@@ -96,6 +96,11 @@ describe('console secrets at rest', () => {
     await a.close();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/key store is not available/);
+    // Linux without a keyring: safeStorage "works" with a hard-coded password; that is plain text too.
+    const basic = systemSecretCodec({ ...aesBackend(), getSelectedStorageBackend: () => 'basic_text' }, (m) => warnings.push(m));
+    expect(basic.sealing).toBe(false);
+    expect(warnings[1]).toMatch(/no secret store/);
+    expect(systemSecretCodec({ ...aesBackend(), getSelectedStorageBackend: () => 'gnome_libsecret' }, (m) => warnings.push(m)).sealing).toBe(true);
     const file = path.join(userDataDir, 'journal', 'journal.jsonl');
     expect(fs.readFileSync(file, 'utf8')).toContain(ADMIN_KEY);
     if (posix) expect(modeOf(file)).toBe(0o600);

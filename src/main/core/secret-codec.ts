@@ -14,6 +14,22 @@ export interface EncryptionBackend {
   isEncryptionAvailable(): boolean;
   encryptString(plain: string): Buffer;
   decryptString(sealed: Buffer): string;
+  /**
+   * Linux: which secret store is used. `basic_text` means none: Electron then "encrypts" with a
+   * hard-coded password, which protects nothing, so it counts as no key store.
+   */
+  getSelectedStorageBackend?(): string;
+}
+
+function sealingProblem(backend: EncryptionBackend): string | null {
+  if (!backend.isEncryptionAvailable()) return 'the system key store is not available';
+  let store = '';
+  try {
+    store = backend.getSelectedStorageBackend?.() ?? '';
+  } catch {
+    // not on Linux: there is no choice of store to report
+  }
+  return store === 'basic_text' ? 'no secret store (keyring) runs on this desktop, so the system key store would only obscure them' : null;
 }
 
 export interface SecretCodec {
@@ -48,8 +64,9 @@ export const PLAIN_SECRETS: SecretCodec = { sealing: false, seal: (plain) => pla
  * plain text, so a machine without a key store (Linux without a keyring) still works.
  */
 export function systemSecretCodec(backend: EncryptionBackend, warn: (message: string) => void): SecretCodec {
-  if (!backend.isEncryptionAvailable()) {
-    warn('the system key store is not available: the console keeps its token and admin key in plain text (in a file only this user can read)');
+  const problem = sealingProblem(backend);
+  if (problem) {
+    warn(`${problem}: the console keeps its token and admin key in plain text (in a file only this user can read)`);
     return PLAIN_SECRETS;
   }
   return {
