@@ -1,6 +1,6 @@
 /**
  * The console's durable memory on top of the record file: the outbox (every operator action
- * with its id `<consoleId>:<seq>`), its acks and nacks, settings and last serials.
+ * with its id `<consoleId>:<seq>`), its acks and nacks and settings.
  *
  * Records are applied to memory when they are appended (before the fsync), so a compaction
  * started at any moment can rewrite everything appended so far; an enqueued action becomes
@@ -82,9 +82,6 @@ export class Journal {
   private settledCount = 0;
   private nextSeq = 1;
   private current: Settings;
-  private readonly serials = new Map<string, { epoch: string; serial: number }>();
-  private readonly dirtySerials = new Set<string>();
-  private serialWrite: Promise<void> | null = null;
   private compaction: Promise<void> | null = null;
   /** After a failed compaction, wait for this many records in the file before trying again. */
   private compactRetryAt = 0;
@@ -269,21 +266,6 @@ export class Journal {
     this.emit({ kind: 'settings' });
   }
 
-  lastSerial(view: string): { epoch: string; serial: number } | undefined {
-    const v = this.serials.get(view);
-    return v ? { ...v } : undefined;
-  }
-
-  /** A hint, not awaited: writes coalesce, at most one in flight, the newest value wins. */
-  saveLastSerial(view: string, epoch: string, serial: number): void {
-    if (this.closed) return;
-    const old = this.serials.get(view);
-    if (old && old.epoch === epoch && old.serial === serial) return;
-    this.serials.set(view, { epoch, serial });
-    this.dirtySerials.add(view);
-    if (!this.serialWrite) this.writeSerials();
-  }
-
   /** Rewrites the file to the live records; runs automatically past `compactAfter`. */
   compact(): Promise<void> {
     if (this.compaction) return this.compaction;
@@ -300,7 +282,6 @@ export class Journal {
   async close(): Promise<void> {
     if (this.closed) return;
     await this.compaction?.catch(() => undefined);
-    while (this.serialWrite) await this.serialWrite;
     this.closed = true;
     await this.file.close();
     this.listeners.clear();
@@ -329,7 +310,7 @@ export class Journal {
         this.current = rec.v;
         return true;
       case 'lastSerial':
-        this.serials.set(rec.view, { epoch: rec.epoch, serial: rec.serial });
+        // Written by consoles before the view cache held the resume cursor; read and dropped.
         return false;
       case 'seq':
         this.nextSeq = Math.max(this.nextSeq, rec.next);
@@ -355,22 +336,6 @@ export class Journal {
     return written;
   }
 
-  private writeSerials(): void {
-    const recs: JournalRecord[] = [];
-    for (const view of this.dirtySerials) {
-      const v = this.serials.get(view);
-      if (v) recs.push({ k: 'lastSerial', view, ...v });
-    }
-    this.dirtySerials.clear();
-    this.serialWrite = this.write(recs)
-      .catch(() => undefined) // a hint: losing one only costs a snapshot on resubscribe
-      .finally(() => {
-        this.serialWrite = null;
-        if (this.dirtySerials.size && !this.closed) this.writeSerials();
-        else this.maybeCompact();
-      });
-  }
-
   private write(records: JournalRecord[]): Promise<void> {
     return this.file.append(records).catch((err: unknown) => {
       if (err instanceof JournalError && err.code === 'io' && !this.errorEmitted) {
@@ -383,7 +348,7 @@ export class Journal {
 
   private maybeCompact(): void {
     if (this.compaction || this.closed || this.file.error) return;
-    const live = 2 + this.serials.size + this.unsettled.size + 2 * Math.min(this.settledCount, this.keepSettled);
+    const live = 2 + this.unsettled.size + 2 * Math.min(this.settledCount, this.keepSettled);
     const records = this.file.stats.records;
     if (records - live <= this.compactAfter || records < this.compactRetryAt) return;
     // A failure (say Windows keeps the file busy past the rename retries) is reported to
@@ -402,7 +367,6 @@ export class Journal {
       toDrop--;
     }
     const live: JournalRecord[] = [{ k: 'settings', v: this.current }, { k: 'seq', next: this.nextSeq }];
-    for (const [view, v] of this.serials) live.push({ k: 'lastSerial', view, ...v });
     for (const item of this.items.values()) {
       live.push(enqueueRecord(item));
       if (item.settle) live.push(item.settle);
