@@ -7,11 +7,13 @@
 import { z } from 'zod';
 import { MESSAGE_NAMES, type MessageName } from './protocol/messages';
 import type { StatsFrame, WireEntry } from './protocol/frames';
+import type { ConnectionState } from './client/connection-types';
 import type { StaffRole } from './protocol/roles';
 import type { ReportData } from './report/report-types';
 
 // ---- shared value types -------------------------------------------------------------------
-export type LinkState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'suspended' | 'failed';
+/** The client library's connection states, one vocabulary everywhere (`closed`: no link wanted now). */
+export type LinkState = ConnectionState;
 
 export interface LinkStatus {
   state: LinkState;

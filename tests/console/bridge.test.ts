@@ -100,7 +100,7 @@ describe('preload: exactly the ConsoleApi', () => {
     const fakeElectronEvent = { sender: { send: () => 'leaked' }, ports: [] };
     for (const fn of subscribed.get(IPC_EVENT_CHANNEL) ?? []) {
       fn(fakeElectronEvent, 'notice', { level: 'info', message: 'hi' });
-      fn(fakeElectronEvent, 'status', { state: 'idle' });
+      fn(fakeElectronEvent, 'status', { state: 'closed' });
     }
     expect(got).toEqual([[{ level: 'info', message: 'hi' }]]); // payload only, only for the event listened to
     off();

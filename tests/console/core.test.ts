@@ -149,7 +149,7 @@ describe('ConsoleCore', () => {
     // Leave: back to no session, link idle, settings forgotten.
     const left = must(await a2.request('session/leave', {}));
     expect(left).toMatchObject({ mode: 'none', eventId: null });
-    expect(seen2.status.at(-1)?.state).toBe('idle');
+    expect(seen2.status.at(-1)?.state).toBe('closed');
     expect(must(await a2.request('view/get', {}))).toBeNull();
   });
 });

@@ -6,7 +6,7 @@
  */
 import WebSocket from 'ws';
 import { createClient, hashCheck, type Clock, type ConnectionOptions, type StagecallClient, type StateChange, type ViewMeta, type WebSocketConstructor } from '../../shared/client';
-import type { EventName, Events, LinkState as ApiLinkState, LinkStatus as ApiLinkStatus, SyncEvent } from '../../shared/console-api';
+import type { EventName, Events, LinkStatus as ApiLinkStatus, SyncEvent } from '../../shared/console-api';
 import { decodeHubFrame, type ErrorFrame, type HistoryFrame, type HubFrame, type StatsFrame, type WireEntry } from '../../shared/protocol';
 import { nodeSha256Hex } from '../../shared/node/sha256';
 import type { Journal } from './journal';
@@ -57,10 +57,9 @@ const CONSOLE_WINDOW = 50;
 /** A history page (P17) the hub has not answered in this long has failed: the link probably dropped. */
 const HISTORY_TIMEOUT_MS = 20_000;
 
-const apiState = (s: StateChange['state']): ApiLinkState => (s === 'closed' ? 'idle' : s);
 
 export const idleStatus = (hubUrls: string[] = []): ApiLinkStatus => ({
-  state: 'idle',
+  state: 'closed',
   hubUrl: null,
   hubUrls: [...hubUrls],
   attempt: 0,
@@ -210,7 +209,7 @@ export class HubSession {
       this.persistNow(); // a good moment: the view is as fresh as it will get for a while
     }
     this.current = {
-      state: apiState(c.state),
+      state: c.state,
       hubUrl: c.hubUrl,
       hubUrls: [...this.hubUrls],
       attempt: c.attempt,

@@ -3,7 +3,7 @@ import type { LinkState } from '../../../../shared/console-api';
 import { useConsole } from '../../store/store';
 
 const LABEL: Record<LinkState, { text: string; icon: string; tone: string }> = {
-  idle: { text: 'Not connected', icon: '○', tone: 'muted' },
+  closed: { text: 'Not connected', icon: '○', tone: 'muted' },
   connecting: { text: 'Connecting…', icon: '◌', tone: 'warn' },
   connected: { text: 'Connected', icon: '●', tone: 'ok' },
   disconnected: { text: 'Offline', icon: '✕', tone: 'bad' },

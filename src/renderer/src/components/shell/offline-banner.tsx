@@ -17,7 +17,7 @@ export function OfflineBanner() {
   const coreLost = useConsole((s) => s.coreLostAt !== null);
   // The very first connect (nothing has failed yet) is not "offline".
   const firstConnect = state === 'connecting' && reason === null;
-  const down = !coreLost && mode !== 'none' && state !== 'connected' && state !== 'idle' && !firstConnect;
+  const down = !coreLost && mode !== 'none' && state !== 'connected' && state !== 'closed' && !firstConnect;
   const now = useNow(1000, down && retryAt !== null);
   if (!down) return null;
 

@@ -6,7 +6,7 @@ export interface LinkSlice {
 }
 
 export const initialLink: LinkStatus = {
-  state: 'idle',
+  state: 'closed',
   hubUrl: null,
   hubUrls: [],
   attempt: 0,
