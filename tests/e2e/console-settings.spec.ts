@@ -186,8 +186,8 @@ test('staff Chat: a phone’s message arrives live, a staff post reaches the pho
   await expect(phoneMessages(phone)).toContainText('Welcome, everyone');
 });
 
-test('a long chat is virtualized and follows the newest message', async () => {
-  await goTo(page, 'Chat');
+test('a long chat is virtualized and follows the newest message; the nav counts what arrived unread', async () => {
+  await goTo(page, 'Event settings');
   const t = await staffToken(hub.url, eventId, 'moderator', 'Bot');
   const bot = await TestClient.connect(hub.url, t.token);
   try {
@@ -196,6 +196,10 @@ test('a long chat is virtualized and follows the newest message', async () => {
   } finally {
     bot.close();
   }
+  const nav = page.getByRole('navigation', { name: 'Screens' });
+  await expect(nav.getByRole('button', { name: 'Chat 100 unread' })).toBeVisible();
+  await goTo(page, 'Chat');
+  await expect(nav.getByRole('button', { name: 'Chat', exact: true })).toBeVisible();
   // The hub keeps the latest 100 (P20); the console draws only the rows on screen.
   await expect(chatLog(page)).toHaveAttribute('aria-label', 'Chat, 100 messages');
   await expect(chatLog(page).getByText('Bulk message 120', { exact: true })).toBeInViewport();

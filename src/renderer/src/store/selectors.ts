@@ -60,6 +60,13 @@ export const audienceQuestions = memo1((questions: Record<string, QuestionView>)
     .sort((a, b) => Number(b.pinned) - Number(a.pinned) || SORTS.upvotes(a, b)),
 );
 
+/** Chat messages newer than the last one read on the Chat screen (the view holds at most 100). */
+export function unreadCount(chat: ReadonlyArray<{ ts: number }>, seenTs: number): number {
+  let n = 0;
+  for (let i = chat.length - 1; i >= 0 && (chat[i]?.ts ?? 0) > seenTs; i--) n++;
+  return n;
+}
+
 export const pollList = memo1((polls: Record<string, PollView>): PollView[] => Object.values(polls));
 export const quizList = memo1((quizzes: Record<string, StaffQuiz>): StaffQuiz[] => Object.values(quizzes));
 

@@ -5,6 +5,8 @@ import { useConsole } from './store';
 const THEME_KEY = 'stagecall.theme';
 
 export const navigate = (screen: Screen): void => useConsole.setState({ screen });
+/** The Chat screen showed messages up to this hub time: the nav counts only newer ones as unread. */
+export const markChatSeen = (ts: number): void => useConsole.setState((s) => (ts > s.chatSeenTs ? { chatSeenTs: ts } : s));
 export const toggleHelp = (open?: boolean): void => useConsole.setState((s) => ({ helpOpen: open ?? !s.helpOpen }));
 
 export function setTheme(theme: ThemeChoice): void {

@@ -1,10 +1,10 @@
 /** Chat: read the event's chat live, post as staff, delete a message (it leaves every phone). */
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { ChatMessageView } from '../../../../shared/domain/types';
 import { CHAT_KEEP } from '../../../../shared/protocol/limits';
 import { isPending } from '../../store/outbox-merge';
 import { useConsole } from '../../store/store';
-import { navigate } from '../../store/ui-actions';
+import { markChatSeen, navigate } from '../../store/ui-actions';
 import { ChatComposer } from './chat-composer';
 import { ChatList } from './chat-list';
 
@@ -18,6 +18,9 @@ export function ChatScreen() {
   const eventId = useConsole((s) => s.session.eventId);
   const outbox = useConsole((s) => s.outbox);
   const canPost = role === 'host' || role === 'moderator';
+  // What is on screen is read: the nav's unread count starts after it.
+  const newestTs = messages[messages.length - 1]?.ts ?? 0;
+  useEffect(() => markChatSeen(newestTs), [newestTs]);
   // Posts the hub has not answered yet (offline, or in flight): shown under the log until they arrive.
   const queued = useMemo(() => {
     const inView = new Set(messages.map((m) => m.id));

@@ -1,5 +1,5 @@
 /** The left navigation: the live screens and Setup, each with a number key (new screens take the next numbers, so old keys keep their meaning). */
-import { qaCounts } from '../../store/selectors';
+import { qaCounts, unreadCount } from '../../store/selectors';
 import { useConsole } from '../../store/store';
 import { navigate } from '../../store/ui-actions';
 import type { Screen } from '../../store/slices/ui-slice';
@@ -18,6 +18,7 @@ export const SCREENS: Array<{ id: Screen; label: string; key: string; icon: stri
 export function Nav() {
   const screen = useConsole((s) => s.screen);
   const pendingQ = useConsole((s) => qaCounts(s.view?.doc ?? null)?.pending ?? 0);
+  const unreadChat = useConsole((s) => (s.screen === 'chat' ? 0 : unreadCount(s.view?.doc.chat ?? [], s.chatSeenTs)));
   return (
     <nav className="nav" aria-label="Screens">
       <ul>
@@ -29,6 +30,7 @@ export function Nav() {
               </span>
               <span className="nav-label">{s.label}</span>
               {s.id === 'qa' && pendingQ > 0 && <span className="badge" aria-label={`${pendingQ} pending`}>{pendingQ}</span>}
+              {s.id === 'chat' && unreadChat > 0 && <span className="badge" aria-label={`${unreadChat} unread`}>{unreadChat}</span>}
               <kbd aria-hidden="true">{s.key}</kbd>
             </button>
           </li>

@@ -18,6 +18,8 @@ export interface UiSlice {
   /** The poll or quiz Run-of-show hotkeys act on. */
   cueId: string | null;
   helpOpen: boolean;
+  /** Hub time of the newest chat message shown on the Chat screen: newer ones count as unread. */
+  chatSeenTs: number;
 }
 
 export const createUiSlice = (): UiSlice => ({
@@ -31,4 +33,5 @@ export const createUiSlice = (): UiSlice => ({
   qaSelected: new Set(),
   cueId: null,
   helpOpen: false,
+  chatSeenTs: 0,
 });
