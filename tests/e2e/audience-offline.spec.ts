@@ -72,9 +72,9 @@ test('I6 offline: a vote and a question made offline are sent on reconnect, coun
   expect(records.every((r) => r.id.startsWith(`${clientId}:`))).toBe(true);
 
   await context.setOffline(false);
-  await expect(pollCard(page, POLL_Q).getByText('Your vote was counted ✓')).toBeVisible();
+  await expect(pollCard(page, POLL_Q).getByText(/Your vote was counted as #\d+ ✓/)).toBeVisible();
   await openQnA(page);
-  await expect(ownItem(page, OFFLINE_Q).getByText('Your question was counted ✓')).toBeVisible();
+  await expect(ownItem(page, OFFLINE_Q).getByText(/Your question was counted as #\d+ ✓/)).toBeVisible();
   await expect(ownItem(page, OFFLINE_Q).getByText('Waiting for the moderator')).toBeVisible();
   await expect(page.getByText('You are offline')).toHaveCount(0);
 
@@ -98,7 +98,7 @@ test('I6 "sent" until acked: a vote written to a stalled hub shows sent, then co
   } finally {
     process.kill(hubPid, 'SIGCONT');
   }
-  await expect(pollCard(page, POLL_Q).getByText('Your vote was counted ✓')).toBeVisible({ timeout: 30_000 });
+  await expect(pollCard(page, POLL_Q).getByText(/Your vote was counted as #\d+ ✓/)).toBeVisible({ timeout: 30_000 });
   await untilStaff(stage, (v) => v.polls.p1?.tallies?.osl === 1 && v.polls.p1.tallies.lis === 0, 'oslo');
   const votes = (await entriesOf(stage, clientId)).filter((e) => e.name === 'vote.cast');
   expect(votes).toHaveLength(2); // Lisbon, then Oslo: each once, however often it was resent
@@ -127,7 +127,7 @@ test('I6 reconnect and resume are transparent across a hub restart; a vote made 
   const t = await staffToken(stage.hub.url, stage.eventId, 'host', 'Host');
   stage.host = await TestClient.connect(stage.hub.url, t.token);
   stage.host.send({ t: 'sub', view: 'staff' });
-  await expect(pollCard(page, POLL_Q).getByText('Your vote was counted ✓')).toBeVisible({ timeout: 30_000 });
+  await expect(pollCard(page, POLL_Q).getByText(/Your vote was counted as #\d+ ✓/)).toBeVisible({ timeout: 30_000 });
   await expect(page.getByText(/Reconnecting/)).toHaveCount(0);
   await untilStaff(stage, (v) => v.polls.p1?.tallies?.ber === 1 && v.polls.p1.ballots === 1, 'berlin after restart');
   // The view resumed: a change made after the restart reaches the phone.
@@ -156,7 +156,7 @@ test('I6 ?hubs= list: a dead first hub is skipped for the next one', async ({ br
     await expect(dot).toHaveAttribute('data-hub', `${stage.hub.url.replace(/^http/, 'ws')}/v1/ws`);
     await expect(p2).toHaveURL(/\?hubs=/); // the list survives the move to /j/<code>
     await pollCard(p2, POLL_Q).getByRole('button', { name: 'Lisbon' }).click();
-    await expect(pollCard(p2, POLL_Q).getByText('Your vote was counted ✓')).toBeVisible();
+    await expect(pollCard(p2, POLL_Q).getByText(/Your vote was counted as #\d+ ✓/)).toBeVisible();
   } finally {
     await c2.close();
   }

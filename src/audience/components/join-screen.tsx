@@ -1,9 +1,14 @@
-/** Enter the code (prefilled from /j/<code>) and, if you like, a name. */
+/**
+ * Enter the code (prefilled from /j/<code>) and, if you like, a name. When the join answer says
+ * the event has a stream delay (P30, protocol note 37), ask whether the person is in the room or
+ * watching the stream; the stream joins again with `watching: "stream"` (a fresh token with `wat`).
+ */
 import { useId, useState, type FormEvent } from 'react';
 import { fullJitterDelay } from '../../shared/client/backoff';
 import { safeStorage } from '../lib/controller';
 import { checkLength, isPlausibleCode, NAME_MAX, normaliseCode } from '../lib/limits';
-import { join, loadSession, type Session } from '../lib/session';
+import { join, loadSession, type Session, type Watching } from '../lib/session';
+import { WatchingChoice } from './watching-choice';
 
 const JOIN_RETRIES = 5;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -13,6 +18,8 @@ export function JoinScreen({ initialCode, hubs, onJoined }: { initialCode: strin
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** Joined as a room viewer, waiting for the answer to "in the room or watching the stream?". */
+  const [asking, setAsking] = useState<Session | null>(null);
   const ids = { code: useId(), name: useId(), nameHelp: useId(), codeHelp: useId() };
 
   const cleanCode = normaliseCode(code);
@@ -32,24 +39,39 @@ export function JoinScreen({ initialCode, hubs, onJoined }: { initialCode: strin
       onJoined(stored); // same person as before on this phone: same ballots, same score
       return;
     }
+    const s = await joinWithRetries('room');
+    if (!s) return;
+    if (s.streamDelayMs > 0) setAsking(s);
+    else onJoined(s);
+  }
+
+  async function joinWithRetries(watching: Watching): Promise<Session | null> {
     setBusy(true);
     setError(null);
     for (let attempt = 0; ; attempt++) {
-      const r = await join(hubs, cleanCode, nameCheck.text || null);
+      const r = await join(hubs, cleanCode, (nameCheck.ok && nameCheck.text) || null, watching);
       if (r.ok) {
         setBusy(false);
-        onJoined(r.session);
-        return;
+        return r.session;
       }
       if (r.error.code !== 'rate_limited' || attempt >= JOIN_RETRIES) {
         setBusy(false);
         setError(r.error.message);
-        return;
+        return null;
       }
       setError(r.error.message);
       await sleep(fullJitterDelay(attempt + 1, Math.random, { baseMs: 400, capMs: 10_000 }));
     }
   }
+
+  async function pick(w: Watching) {
+    if (!asking || busy) return;
+    if (w === 'room') return onJoined(asking);
+    const s = await joinWithRetries('stream');
+    if (s) onJoined(s);
+  }
+
+  if (asking) return <WatchingChoice delayMs={asking.streamDelayMs} busy={busy} error={error} onPick={(w) => void pick(w)} />;
 
   return (
     <main className="join">

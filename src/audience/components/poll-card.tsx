@@ -47,7 +47,7 @@ export function PollCard({ poll }: { poll: PollView }) {
             )}
             {poll.kind === 'multiple' && <MultipleChoice poll={poll} ballot={ballot} onVote={(ids) => actions.vote(poll.id, ids)} />}
             {poll.kind === 'wordcloud' && <WordForm ballot={ballot} onVote={(w) => actions.voteWord(poll.id, w)} />}
-            <SendState record={lastVote(records, poll.id)} noun="vote" />
+            <SendState record={lastVote(records, poll.id)} noun="vote" receipt />
         </>
       )}
       {rows ? (

@@ -43,7 +43,7 @@ export function QnA() {
             {mine.map((q) => (
               <li key={q.id} className="own-question" data-status={q.status ?? 'unknown'}>
                 <p className="q-text">{q.text}</p>
-                <SendState record={q.send} noun="question" />
+                <SendState record={q.send} noun="question" receipt />
                 {q.status && <p className={`q-status status-${q.status}`}>{STATUS_TEXT[q.status]}</p>}
               </li>
             ))}

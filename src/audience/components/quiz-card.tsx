@@ -63,7 +63,7 @@ export function QuizCard({ quiz }: { quiz: AudienceQuiz }) {
           })}
         </div>
       )}
-      {cur && <SendState record={answer} noun="answer" />}
+      {cur && <SendState record={answer} noun="answer" receipt />}
       {cur?.revealed && (
         <p className="verdict" role="status">
           {!picked ? 'You did not answer this one.' : picked === correct ? 'Correct! Well done.' : 'Not this time.'}

@@ -1,4 +1,8 @@
-/** How far one of this person's actions got: waiting → sent → acked (counted) or refused. */
+/**
+ * How far one of this person's actions got: waiting → sent → acked (counted) or refused. A counted
+ * ballot, answer or question shows its log serial as a receipt ("counted as #10482", from the ack),
+ * which the post-event report and the log confirm.
+ */
 import type { OutboxRecord } from '../lib/outbox';
 import { useAudience } from '../lib/store';
 
@@ -20,10 +24,11 @@ export function reasonText(reason: string | null): string {
   return Object.hasOwn(REASONS, reason) ? (REASONS[reason] ?? reason) : reason;
 }
 
-export function SendState({ record, noun }: { record: OutboxRecord | null; noun: string }) {
+export function SendState({ record, noun, receipt = false }: { record: OutboxRecord | null; noun: string; receipt?: boolean }) {
   const online = useAudience((s) => s.link.state === 'connected');
   if (!record) return null;
   let text: string;
+  let serial: number | null = null;
   switch (record.state) {
     case 'queued':
       text = online ? `Sending your ${noun}…` : `Your ${noun} is saved on this phone — waiting to send`;
@@ -32,7 +37,8 @@ export function SendState({ record, noun }: { record: OutboxRecord | null; noun:
       text = `Your ${noun} was sent`;
       break;
     case 'acked':
-      text = `Your ${noun} was counted ✓`;
+      serial = receipt ? record.serial : null;
+      text = serial === null ? `Your ${noun} was counted ✓` : `Your ${noun} was counted as `;
       break;
     default:
       text = `Your ${noun} was not counted${record.reason ? `: ${reasonText(record.reason)}` : ''}`;
@@ -40,6 +46,14 @@ export function SendState({ record, noun }: { record: OutboxRecord | null; noun:
   return (
     <p className={`send-state send-${record.state}`} data-state={record.state} role="status">
       {text}
+      {serial !== null && (
+        <>
+          <span className="receipt" title="Your receipt: this entry's number in the event log">
+            #{serial}
+          </span>{' '}
+          ✓
+        </>
+      )}
     </p>
   );
 }

@@ -19,7 +19,13 @@ export interface Session {
    * listed in its join answer. Empty for a session stored by an older page: only the page's origin.
    */
   hubs: string[];
+  /** P30: where this person follows the event from; stream viewers see it (and vote) behind by the event's delay. */
+  watching: Watching;
+  /** The event's stream delay when this person joined (0: none, so nobody was asked). */
+  streamDelayMs: number;
 }
+
+export type Watching = 'room' | 'stream';
 
 /** More than any cluster lists; a stored list longer than this is cut. */
 const MAX_HUBS = 16;
@@ -49,6 +55,8 @@ export function loadSession(storage: KeyValueStore | null, code: string, now = D
       name: typeof s.name === 'string' ? s.name : null,
       expiresAt: s.expiresAt,
       hubs: hubList(s.hubs),
+      watching: s.watching === 'stream' ? 'stream' : 'room',
+      streamDelayMs: delayOf(s.streamDelayMs),
     };
   } catch {
     return null;
@@ -78,7 +86,10 @@ interface JoinResponse {
   title?: string;
   expiresAt?: number;
   hubs?: unknown;
+  streamDelayMs?: unknown;
 }
+
+const delayOf = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.min(v, 60_000) : 0);
 
 const isJoinResponse = (v: unknown): v is JoinResponse => {
   if (v === null || typeof v !== 'object') return false;
@@ -86,8 +97,11 @@ const isJoinResponse = (v: unknown): v is JoinResponse => {
   return typeof r.token === 'string' && typeof r.clientId === 'string' && typeof r.eventId === 'string';
 };
 
-/** P6. Tries each hub in turn; a 404 from one is an answer (the code is wrong), not a reason to try the next. */
-export async function join(hubs: readonly string[], code: string, name: string | null): Promise<JoinResult> {
+/**
+ * P6. Tries each hub in turn; a 404 from one is an answer (the code is wrong), not a reason to try
+ * the next. P30: `watching` goes in the body only for the stream (room is the hub's default).
+ */
+export async function join(hubs: readonly string[], code: string, name: string | null, watching: Watching = 'room'): Promise<JoinResult> {
   let last: JoinError = { code: 'network', message: 'Could not reach the event. Check your connection and try again.' };
   for (const base of hubs) {
     let res: Response;
@@ -95,7 +109,7 @@ export async function join(hubs: readonly string[], code: string, name: string |
       res = await fetch(`${base}/v1/join`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(name ? { code, name } : { code }),
+        body: JSON.stringify({ code, ...(name ? { name } : {}), ...(watching === 'stream' ? { watching } : {}) }),
       });
     } catch {
       continue;
@@ -128,6 +142,8 @@ export async function join(hubs: readonly string[], code: string, name: string |
         name,
         expiresAt: typeof body.expiresAt === 'number' ? body.expiresAt : Date.now() + 12 * 3600_000,
         hubs: [base, ...hubList(body.hubs)].slice(0, MAX_HUBS),
+        watching,
+        streamDelayMs: delayOf(body.streamDelayMs),
       },
     };
   }
