@@ -128,10 +128,14 @@ describe('console store feed', () => {
     api.emit('sync', { view: 'staff', epoch: 'ep', serial: 2, snapshot: view('A') });
     await waitUntil(() => (useConsole.getState().view ? true : undefined), 'the store: view', 10_000, 5);
     useConsole.setState({ qaSelected: new Set(['q1']) });
+    // Issue 14.11: a report built for the old event.
+    const report = { event: { id: 'e1' } } as NonNullable<ReturnType<typeof useConsole.getState>['reportBundle']>['report'];
+    useConsole.setState({ reportBundle: { report, files: [], htmlFilename: 'r.html' }, reportProgress: { done: 1, total: 1, phase: 'done' } });
     api.emit('session', session('e2'));
     await waitUntil(() => (useConsole.getState().view === null ? true : undefined), 'the store: view === null', 10_000, 5);
     expect(useConsole.getState().session.eventId).toBe('e2');
     expect(useConsole.getState().qaSelected.size).toBe(0);
+    expect(useConsole.getState()).toMatchObject({ reportBundle: null, reportProgress: null });
   });
 
   it('UI-7 outbox events upsert by id, count what is unsettled, and badge it by target', async () => {

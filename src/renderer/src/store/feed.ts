@@ -106,6 +106,8 @@ export function startFeed(api: ConsoleApi, store: ConsoleStore = useConsole): Fe
     // Land on Run of show when there is an event, on Setup when there is none.
     if (first || (changed && (session.mode === 'none' || store.getState().screen === 'setup'))) store.setState({ screen: session.mode === 'none' ? 'setup' : 'run' });
     if (!changed) return;
+    // The last report belongs to its event: another event's must not be offered for download.
+    if (store.getState().reportBundle?.report.event.id !== session.eventId) store.setState({ reportBundle: null, reportProgress: null });
     // A view that already belongs to this event (it may arrive before the session) is kept.
     if (held && held.doc.event.id === session.eventId) return;
     store.setState((s) => summarise(s.outbox, eventId));
