@@ -14,6 +14,8 @@
  *   leaf:   [1, hash, key, value, hash, key, value, ...]   (insertion order)
  * Leaves keep each key's hash so a lookup compares small integers, not strings.
  */
+import type { Owner } from './owner';
+
 export type PNode<V> = Array<number | string | V | PNode<V> | null>;
 export interface PMap<V> {
   size: number;
@@ -66,86 +68,116 @@ function newBranch<V>(): PNode<V> {
   return b;
 }
 
-// Set by setNode (module scratch, saving an allocation per update on the hot path): whether it
-// inserted a new key, and the value it replaced.
+/**
+ * The node to write into: a copy on the persistent path; inside a batch fold (see owner.ts) the
+ * node itself when the batch made it, else a copy the batch then owns, so each node a batch
+ * touches is copied at most once however many entries change it.
+ */
+function writable<V>(node: PNode<V>, owner: Owner | null): PNode<V> {
+  if (owner === null) return node.slice();
+  return owner.owns(node) ? node : owner.claim(node.slice());
+}
+
+const fresh = <V>(node: PNode<V>, owner: Owner | null): PNode<V> => (owner === null ? node : owner.claim(node));
+
+// Set by setNode and deleteNode (module scratch, saving an allocation per update on the hot
+// path): whether it inserted (or removed) a key, and the value it replaced.
 let added = false;
+let removed = false;
 let replaced: unknown = undefined;
 
-function setNode<V>(node: PNode<V>, h: number, shift: number, key: string, value: V): PNode<V> {
+function setNode<V>(node: PNode<V>, h: number, shift: number, key: string, value: V, owner: Owner | null): PNode<V> {
   if (node[0] === BRANCH) {
     const slot = 1 + ((h >>> shift) & MASK);
     const child = childAt(node, h, shift);
     let next: PNode<V>;
-    if (child) next = setNode(child, h, shift + BITS, key, value);
+    if (child) next = setNode(child, h, shift + BITS, key, value, owner);
     else {
       added = true;
-      next = [LEAF, h, key, value];
+      next = fresh([LEAF, h, key, value], owner);
     }
     if (next === child) return node;
-    const copy = node.slice();
-    copy[slot] = next;
-    return copy;
+    const target = writable(node, owner);
+    target[slot] = next;
+    return target;
   }
   for (let i = 1; i < node.length; i += 3) {
     if (node[i] !== h || node[i + 1] !== key) continue;
     replaced = node[i + 2];
     if (replaced === value) return node;
-    const copy = node.slice();
-    copy[i + 2] = value;
-    return copy;
+    const target = writable(node, owner);
+    target[i + 2] = value;
+    return target;
   }
   added = true;
   if ((node.length - 1) / 3 < LEAF_MAX || shift > MAX_SHIFT) {
-    const copy = node.slice();
-    copy.push(h, key, value);
-    return copy;
+    const target = writable(node, owner);
+    target.push(h, key, value);
+    return target;
   }
   // Split the full bucket into a branch one level down (rare: amortised over LEAF_MAX inserts).
-  let branch = newBranch<V>();
-  for (let i = 1; i < node.length; i += 3) branch = setNode(branch, node[i] as number, shift, node[i + 1] as string, node[i + 2] as V);
-  return setNode(branch, h, shift, key, value);
+  let branch = fresh(newBranch<V>(), owner);
+  for (let i = 1; i < node.length; i += 3) branch = setNode(branch, node[i] as number, shift, node[i + 1] as string, node[i + 2] as V, owner);
+  return setNode(branch, h, shift, key, value, owner);
 }
 
-/** Returns `map` itself when `key` already maps to `value` (identity is kept for memoised views). */
-export function pset<V>(map: PMap<V>, key: string, value: V): PMap<V> {
+/** A map with `root` and `size`: `map` itself, updated in place, when the batch owns it. */
+function withRoot<V>(map: PMap<V>, root: PNode<V>, size: number, owner: Owner | null): PMap<V> {
+  if (owner !== null && owner.owns(map)) {
+    map.root = root;
+    map.size = size;
+    return map;
+  }
+  const next = { size, root };
+  return owner === null ? next : owner.claim(next);
+}
+
+/**
+ * Returns `map` itself when `key` already maps to `value` (identity is kept for memoised views).
+ * With an `owner` (a batch fold) it may update `map` in place, so callers there must not compare
+ * maps to tell whether something changed.
+ */
+export function pset<V>(map: PMap<V>, key: string, value: V, owner: Owner | null = null): PMap<V> {
   added = false;
   replaced = undefined;
-  const root = setNode(map.root, hashKey(key), 0, key, value);
-  if (root === map.root) return map;
-  return { size: added ? map.size + 1 : map.size, root };
+  const root = setNode(map.root, hashKey(key), 0, key, value, owner);
+  if (!added && replaced === value) return map;
+  return withRoot(map, root, added ? map.size + 1 : map.size, owner);
 }
 
 /** `pset` that also returns the value it replaced: one walk down the trie instead of get + set. */
-export function pswap<V>(map: PMap<V>, key: string, value: V): { map: PMap<V>; previous: V | undefined } {
-  const next = pset(map, key, value);
+export function pswap<V>(map: PMap<V>, key: string, value: V, owner: Owner | null = null): { map: PMap<V>; previous: V | undefined } {
+  const next = pset(map, key, value, owner);
   return { map: next, previous: replaced as V | undefined };
 }
 
-function deleteNode<V>(node: PNode<V>, h: number, shift: number, key: string): PNode<V> | null {
+function deleteNode<V>(node: PNode<V>, h: number, shift: number, key: string, owner: Owner | null): PNode<V> | null {
   if (node[0] === BRANCH) {
     const child = childAt(node, h, shift);
     if (!child) return node;
-    const next = deleteNode(child, h, shift + BITS, key);
+    const next = deleteNode(child, h, shift + BITS, key, owner);
     if (next === child) return node;
-    const copy = node.slice();
-    copy[1 + ((h >>> shift) & MASK)] = next;
-    return copy;
+    const target = writable(node, owner);
+    target[1 + ((h >>> shift) & MASK)] = next;
+    return target;
   }
   for (let i = 1; i < node.length; i += 3) {
     if (node[i] !== h || node[i + 1] !== key) continue;
+    removed = true;
     if (node.length === 4 && shift > 0) return null;
-    const copy = node.slice();
-    copy.splice(i, 3);
-    return copy;
+    const target = writable(node, owner);
+    target.splice(i, 3);
+    return target;
   }
   return node;
 }
 
 /** Returns `map` itself when `key` is absent. Branches are not merged back (maps only shrink by unvotes). */
-export function pdelete<V>(map: PMap<V>, key: string): PMap<V> {
-  const root = deleteNode(map.root, hashKey(key), 0, key);
-  if (root === map.root) return map;
-  return { size: map.size - 1, root: root ?? [LEAF] };
+export function pdelete<V>(map: PMap<V>, key: string, owner: Owner | null = null): PMap<V> {
+  removed = false;
+  const root = deleteNode(map.root, hashKey(key), 0, key, owner);
+  if (!removed) return map;
+  return withRoot(map, root ?? fresh([LEAF], owner), map.size - 1, owner);
 }
 
 function eachNode<V>(node: PNode<V>, fn: (value: V, key: string) => void): void {

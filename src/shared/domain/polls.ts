@@ -2,6 +2,7 @@
 import { DURATION_MS } from '../protocol/messages';
 import { asData, isBool, isId, isText, oneOf, type Data } from './data-guards';
 import { emptyMap, pdelete, pget, pset, pswap } from './pmap';
+import { copyArray, copyObject, writableBy, type Owner } from './owner';
 import { no, ok, type Handler, type Result } from './result';
 import { cueExists, withCueLast, withoutCue } from './run-of-show';
 import { HUB_CLIENT_ID, type EventState, type PollState } from './state';
@@ -40,7 +41,13 @@ export function parseOptions(v: unknown): OptionView[] | null {
   return out;
 }
 
-const withPoll = (s: EventState, poll: PollState): EventState => ({ ...s, polls: pset(s.polls, poll.id, poll) });
+/** `s` with `poll` in its polls map (in place where a batch fold owns the objects, owner.ts). */
+function withPoll(s: EventState, poll: PollState, owner: Owner | null = null): EventState {
+  const polls = pset(s.polls, poll.id, poll, owner);
+  const next = writableBy(owner, s, copyObject);
+  next.polls = polls;
+  return next;
+}
 
 export const pollCreate: Handler = (s, _e, d) => {
   const options = parseOptions(d.options);
@@ -150,10 +157,12 @@ export function ballotOptionIds(options: readonly OptionView[], mask: number): s
 }
 
 /**
- * The hot path (1M votes at >= 500k/s): the ballot is a bit mask of option indices, a small
+ * The hot path (1M votes/s in a batch fold): the ballot is a bit mask of option indices, a small
  * integer, so a vote allocates nothing that outlives it and the GC has no ballots to trace.
+ * Every check comes before the first write: with an owner the writes are in place, and a refusal
+ * must leave the state as it was.
  */
-function recastOptions(s: EventState, e: LogEntry, poll: PollState, ids: unknown): Result {
+function recastOptions(s: EventState, e: LogEntry, poll: PollState, ids: unknown, owner: Owner | null): Result {
   const { options } = poll;
   if (!Array.isArray(ids) || ids.length === 0 || (poll.kind !== 'multiple' && ids.length !== 1)) return no(s, 'bad_option');
   let mask = 0;
@@ -162,32 +171,37 @@ function recastOptions(s: EventState, e: LogEntry, poll: PollState, ids: unknown
     if (i < 0 || mask & (1 << i)) return no(s, 'bad_option');
     mask |= 1 << i;
   }
-  const { map: votes, previous } = pswap(poll.votes, e.clientId, mask);
+  const { map: votes, previous } = pswap(poll.votes, e.clientId, mask, owner);
   if (previous === mask) return ok(s);
   const prev = typeof previous === 'number' ? previous : 0;
-  const counts = poll.counts.slice();
+  const next = writableBy(owner, poll, copyObject);
+  const counts = writableBy(owner, poll.counts, copyArray);
   for (let i = 0; i < counts.length; i++) counts[i] = (counts[i] as number) + ((mask >> i) & 1) - ((prev >> i) & 1);
-  const ballots = previous === undefined ? poll.ballots + 1 : poll.ballots;
-  return ok(withPoll(s, { ...poll, counts, ballots, votes }));
+  next.counts = counts;
+  next.votes = votes;
+  if (previous === undefined) next.ballots = poll.ballots + 1;
+  return ok(withPoll(s, next, owner));
 }
 
-function recastWord(s: EventState, e: LogEntry, poll: PollState, text: unknown): Result {
+function recastWord(s: EventState, e: LogEntry, poll: PollState, text: unknown, owner: Owner | null): Result {
   if (typeof text !== 'string') return no(s, 'bad_option');
   const word = normaliseWord(text);
   if (!word) return no(s, 'bad_option');
-  const { map: votes, previous } = pswap(poll.votes, e.clientId, word);
+  const { map: votes, previous } = pswap(poll.votes, e.clientId, word, owner);
   if (previous === word) return ok(s);
   let words = poll.words;
   if (typeof previous === 'string') {
     const n = (pget(words, previous) ?? 0) - 1;
-    words = n > 0 ? pset(words, previous, n) : pdelete(words, previous);
+    words = n > 0 ? pset(words, previous, n, owner) : pdelete(words, previous, owner);
   }
-  words = pset(words, word, (pget(words, word) ?? 0) + 1);
-  let flaggedWords = poll.flaggedWords;
+  words = pset(words, word, (pget(words, word) ?? 0) + 1, owner);
+  const next = writableBy(owner, poll, copyObject);
   const { wordFilter, filterWords } = s.event.settings;
-  if (wordFilter === 'flag' && !flaggedWords.includes(word) && isFlagged(word, filterWords)) flaggedWords = [...flaggedWords, word];
-  const ballots = previous === undefined ? poll.ballots + 1 : poll.ballots;
-  return ok(withPoll(s, { ...poll, words, flaggedWords, ballots, votes }));
+  if (wordFilter === 'flag' && !next.flaggedWords.includes(word) && isFlagged(word, filterWords)) next.flaggedWords = [...next.flaggedWords, word];
+  next.words = words;
+  next.votes = votes;
+  if (previous === undefined) next.ballots = poll.ballots + 1;
+  return ok(withPoll(s, next, owner));
 }
 
 /**
@@ -202,11 +216,11 @@ function takesBallot(s: EventState, poll: PollState, e: LogEntry): boolean {
 }
 
 /** One ballot per client; a recast replaces the previous ballot, so tallies = sum of latest ballots. */
-export const voteCast: Handler = (s, e, d) => {
+export const voteCast: Handler = (s, e, d, owner = null) => {
   if (!isId(d.pollId)) return no(s, 'invalid');
   const poll = pget(s.polls, d.pollId);
   if (!poll) return no(s, 'unknown_poll');
   if (!takesBallot(s, poll, e)) return no(s, 'poll_not_open');
-  if (poll.kind === 'wordcloud') return d.optionIds === undefined ? recastWord(s, e, poll, d.text) : no(s, 'bad_option');
-  return d.text === undefined ? recastOptions(s, e, poll, d.optionIds) : no(s, 'bad_option');
+  if (poll.kind === 'wordcloud') return d.optionIds === undefined ? recastWord(s, e, poll, d.text, owner) : no(s, 'bad_option');
+  return d.text === undefined ? recastOptions(s, e, poll, d.optionIds, owner) : no(s, 'bad_option');
 };
