@@ -5,6 +5,7 @@
  */
 import { useId, useState } from 'react';
 import { CUE_VIEWS, DEFAULT_OVERLAY_OPTIONS, overlayUrl, type OverlayChoice, type OverlayKind, type OverlayOptions } from '../../../../shared/overlay-url';
+import { useConsole } from '../../store/store';
 import { CopyButton } from '../setup/copy-button';
 
 export interface CueChoice {
@@ -48,6 +49,8 @@ export function OverlayCard({ kind, base, eventId, token, cues }: Props) {
   const headingId = useId();
   const url = overlayUrl(base, eventId, kind, token, options);
   const set = <K extends keyof OverlayOptions>(k: K, v: OverlayOptions[K]): void => setOptions({ ...options, [k]: v });
+  // Electron hands only https links to the system browser (trusted-sender.ts): elsewhere Copy is the way.
+  const canOpen = useConsole((s) => s.app?.shell !== 'electron') || url.startsWith('https:');
   const cueKnown = options.cue === null || cues.some((c) => c.id === options.cue);
 
   return (
@@ -86,9 +89,11 @@ export function OverlayCard({ kind, base, eventId, token, cues }: Props) {
         <div className="url-row overlay-url">
           <input readOnly value={url} aria-label={`${info.label} overlay URL`} spellCheck={false} onFocus={(e) => e.currentTarget.select()} />
           <CopyButton text={url} label={`Copy ${info.label} overlay URL`} />
-          <a className="button small ghost" href={url} target="_blank" rel="noreferrer" aria-label={`Open the ${info.label} overlay in a new tab`}>
-            Open
-          </a>
+          {canOpen && (
+            <a className="button small ghost" href={url} target="_blank" rel="noreferrer" aria-label={`Open the ${info.label} overlay in a new tab`}>
+              Open
+            </a>
+          )}
         </div>
         <p className="muted small">Browser source: 1920 × 1080{options.bg === 'transparent' ? ', no custom CSS needed (the page is transparent)' : ''}.</p>
       </div>
