@@ -87,7 +87,8 @@ const MAX_PIECES = 300;
 
 /**
  * Several requests on one connection: every answer below 500, at least one answer to a whole
- * pipeline, and the hub closes the connection in time (a cut-off request must not hold it open).
+ * pipeline unless the hub reset it, and the hub closes the connection in time (a cut-off request
+ * must not hold it open).
  */
 async function tryConversation(port: number, c: HttpConversationInput): Promise<void> {
   const what = c.kind === 'cut' ? `cut at ${c.keep.toFixed(2)}: ${describeHttp(c.input)}` : `pipelined${c.chunk ? ` in ${c.chunk}-byte pieces` : ''}: ${c.inputs.map(describeHttp).join(' | ')}`;
@@ -99,7 +100,9 @@ async function tryConversation(port: number, c: HttpConversationInput): Promise<
     throw new Error(`${what}: ${err.message}`);
   });
   expect(r.statuses.every((s) => s >= 100 && s < 500), `${what} → ${JSON.stringify(r.statuses)} ${r.firstBody.slice(0, 200)}`).toBe(true);
-  if (c.kind === 'pipelined') expect(r.statuses.length, `${what}: no answer`).toBeGreaterThan(0);
+  // Silence then a clean close is a hub that dropped a request; a reset came from the hub
+  // closing while we still wrote (it refused early), which throws our unread answer away.
+  if (c.kind === 'pipelined' && !r.reset) expect(r.statuses.length, `${what}: no answer`).toBeGreaterThan(0);
 }
 
 /** Every frame a peer got, with its clientId (from its welcome) and what it sent, for the log oracle. */

@@ -80,6 +80,11 @@ export interface Conversation {
   statuses: number[];
   /** The first response's body (a JSON error, usually), for failure messages. */
   firstBody: string;
+  /**
+   * The hub reset the connection: it closed while we were still writing (after refusing the
+   * request, say), and TCP then discards whatever answer we had not read yet.
+   */
+  reset: boolean;
 }
 
 /**
@@ -94,11 +99,12 @@ export function rawConversation(port: number, bytes: Buffer, opts: { methods?: s
       socket.destroy();
       reject(new Error(`the hub neither answered nor closed; got ${JSON.stringify(data.toString('latin1').slice(0, 300))}`));
     }, opts.timeoutMs ?? 30_000);
+    let reset = false;
     socket.on('data', (d: Buffer) => (data = Buffer.concat([data, d])));
-    socket.on('error', () => undefined);
+    socket.on('error', (err: NodeJS.ErrnoException) => (reset ||= err.code === 'ECONNRESET' || err.code === 'EPIPE'));
     socket.on('close', () => {
       clearTimeout(timer);
-      resolve(frameResponses(data, opts.methods ?? []));
+      resolve({ ...frameResponses(data, opts.methods ?? []), reset });
     });
     const step = opts.chunk ?? bytes.length;
     const writeFrom = (at: number): void => {
@@ -111,7 +117,7 @@ export function rawConversation(port: number, bytes: Buffer, opts: { methods?: s
 }
 
 /** Splits a byte stream of HTTP/1.1 responses by their Content-Length (none after HEAD or a 1xx). */
-function frameResponses(data: Buffer, methods: readonly string[]): Conversation {
+function frameResponses(data: Buffer, methods: readonly string[]): Omit<Conversation, 'reset'> {
   const statuses: number[] = [];
   let firstBody = '';
   let at = 0;
