@@ -3,8 +3,9 @@
  * against a real hub, by accessible names. Bad input is refused with a message naming the field
  * and nothing is sent; saved settings reach a real phone page: the reaction set changes its
  * buttons, anonymous questions off removes the choice, moderation mode decides whether a new
- * question waits, extra filter words hold a question back, chat off hides the phone's chat. Staff read the chat live (virtualized), post,
- * and delete a message, which vanishes from the phone.
+ * question waits, extra filter words hold a question back, a stream delay makes a joining phone
+ * ask where it watches, chat off hides the phone's chat. Staff read the chat live (virtualized),
+ * post, and delete a message, which vanishes from the phone.
  */
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
@@ -141,6 +142,24 @@ test('the word filter’s extra words hold back a matching question, even with q
   await goTo(page, 'Event settings');
   await form.getByRole('radio', { name: 'Review first' }).check();
   await save(page);
+});
+
+test('a stream delay makes a joining phone ask whether it watches the room or the stream', async ({ browser }) => {
+  await goTo(page, 'Event settings');
+  const form = settingsForm(page);
+  await form.getByRole('textbox', { name: /Stream delay/ }).fill('4.5');
+  await save(page);
+  const viewer = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  try {
+    await viewer.goto(`${hub.url}/j/${code}`);
+    await viewer.getByRole('button', { name: 'Join' }).click();
+    await expect(viewer.getByRole('group', { name: 'Where are you watching?' })).toBeVisible();
+  } finally {
+    await viewer.close();
+  }
+  await form.getByRole('textbox', { name: /Stream delay/ }).fill('0');
+  await save(page);
+  await expect(form.getByRole('textbox', { name: /Stream delay/ })).toHaveValue('0');
 });
 
 const phoneChat = (p: Page) => p.getByRole('region', { name: 'Chat' });
