@@ -18,7 +18,8 @@ export function EventCard() {
   const mode = useConsole((s) => s.session.mode);
   const isHost = useConsole((s) => s.session.role === 'host');
   const status = useConsole((s) => s.view?.doc.event.status ?? null);
-  const pending = useConsole((s) => s.pendingCount > 0 && s.outbox.some((i) => i.name === 'event.update' && (i.state === 'queued' || i.state === 'sent')));
+  // Only a status change: a queued settings change (Event settings screen) is not this control's.
+  const pending = useConsole((s) => s.pendingCount > 0 && s.outbox.some((i) => i.name === 'event.update' && (i.state === 'queued' || i.state === 'sent') && (i.data as { status?: unknown } | null)?.status !== undefined));
   return (
     <section className="card event-card" aria-labelledby="event-card-title">
       <div className="event-card-text">
