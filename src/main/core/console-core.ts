@@ -77,7 +77,8 @@ export class ConsoleCore implements ConsoleApi {
   private session: SessionInfo = { ...NO_SESSION };
   private hub: HubSession | null = null;
   private reach: ReachRecorder | null = null;
-  private reporting: Promise<Responses['report/build']> | null = null;
+  /** The report being built, and the session it reads: a click on another event's console starts its own. */
+  private reporting: { hub: HubSession; done: Promise<Responses['report/build']> } | null = null;
   private local: LocalHub | null = null;
   private sessionOps: Promise<unknown> = Promise.resolve();
   private cacheWrite: Promise<void> = Promise.resolve();
@@ -183,6 +184,8 @@ export class ConsoleCore implements ConsoleApi {
       await this.rehearsal.stop().catch(() => undefined);
       this.hub?.close();
       this.hub = null;
+      await this.reach?.close(); // the last reach seen, written before the process may exit
+      this.reach = null;
       await this.cacheWrite;
       await this.local?.close().catch((err: unknown) => console.error('[console] local hub close failed', err));
       this.local = null;
@@ -373,7 +376,8 @@ export class ConsoleCore implements ConsoleApi {
     if (hub.status.state !== 'connected') return Promise.reject(new CoreError('not_connected', 'the report reads the event’s whole log from the hub: wait until the console is connected'));
     const doc = hub.view?.doc;
     if (!isStaffView(doc)) return Promise.reject(new CoreError('not_found', 'no event data yet: wait for the event’s state from the hub'));
-    this.reporting ??= buildReport({
+    if (this.reporting?.hub === hub) return this.reporting.done;
+    const done = buildReport({
       session: hub,
       eventId: s.eventId,
       title: doc.event.title,
@@ -385,8 +389,11 @@ export class ConsoleCore implements ConsoleApi {
         this.emit('report', { done: 0, total: 0, phase: 'failed' });
         throw new CoreError('unavailable', `the report could not read the event’s log: ${err instanceof Error ? err.message : String(err)}`);
       })
-      .finally(() => (this.reporting = null));
-    return this.reporting;
+      .finally(() => {
+        if (this.reporting?.done === done) this.reporting = null;
+      });
+    this.reporting = { hub, done };
+    return done;
   }
 
   private warnUndelivered(): void {
