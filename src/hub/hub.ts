@@ -239,6 +239,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       });
   });
   server.keepAliveTimeout = 5_000;
+  // Node leaves every header past the 2,000th out of req.headers without a word (a late
+  // Content-Type or Content-Length then seems absent); the 16 KB header-size limit bounds them anyway.
+  server.maxHeadersCount = 0;
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
 
   const wss = new WebSocketServer({

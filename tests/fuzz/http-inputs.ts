@@ -122,7 +122,7 @@ function neverDrains(input: HttpInput, ctx: HttpCtx): HttpInput {
 /** The request as bytes: head (with a correct Content-Length or chunked framing, so the hub can always answer) and body. */
 export function encodeHttp(input: HttpInput): { head: string; body: Buffer } {
   const framing = input.body.length === 0 ? [] : input.chunked ? ['Transfer-Encoding: chunked'] : [`Content-Length: ${input.body.length}`];
-  // Framing first: Node keeps only the first 2,000 header lines (maxHeadersCount) and would drop it.
+  // Framing first, so neverDrains holds even against a hub that kept only the first 2,000 headers (Node's default).
   const head = [`${input.method} ${input.target} HTTP/1.1`, ...framing, ...input.headers.filter((h) => !/^content-length:/i.test(h) || !framing.length)].join('\r\n');
   if (!input.chunked || input.body.length === 0) return { head, body: input.body };
   const half = Math.ceil(input.body.length / 2);

@@ -1,6 +1,7 @@
 /**
  * What tests/fuzz/hub-fuzz.test.ts found, pinned one by one against the real hub process: refusals
- * in some other shape than PROTOCOL.md section 2's `{"error":{"code","message"}}`, and HEAD refused.
+ * in some other shape than PROTOCOL.md section 2's `{"error":{"code","message"}}`, HEAD refused,
+ * and headers past the 2,000th dropped.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHubProcess, type HubProcess } from '../helpers/hub-process';
@@ -37,6 +38,14 @@ describe('fuzz findings: every refusal is a JSON error', () => {
     const put = await rawRequest(hub.port, 'PUT /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0');
     expect(put.status).toBe(405);
     expect(jsonError(put.body)).toMatchObject({ code: 'method_not_allowed' });
+  });
+
+  it('headers after 2,000 others still count (Node alone drops them from req.headers: a late Content-Type answered 415, a late Content-Length made a drain skip its body)', async () => {
+    const many = Array.from({ length: 2_100 }, (_, i) => `a${i % 10}:1`).join('\r\n');
+    const body = '{"code":"NOPE42"}';
+    const r = await rawRequest(hub.port, `POST /v1/join HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${body.length}\r\n${many}\r\nContent-Type: application/json`, body);
+    expect(r.status, r.body).toBe(404);
+    expect(jsonError(r.body)).toMatchObject({ code: 'not_found' });
   });
 
   it('a WebSocket upgrade with a bad Sec-WebSocket-Key or -Version answers 400 JSON, a POST upgrade 405 JSON (ws alone answers text/html)', async () => {
