@@ -89,6 +89,11 @@ export class StaffClient {
     this.ws.send(JSON.stringify({ t: 'sub', view: 'staff' }));
   }
 
+  /** P23: a `stats` frame a second (with P27 `delivery`), delivered through onFrame. */
+  subscribeStats(): void {
+    this.ws.send(JSON.stringify({ t: 'sub', view: 'stats' }));
+  }
+
   close(): void {
     this.ws.close();
   }
