@@ -6,30 +6,19 @@
  * after frame; once it reads again it catches up and the count is 3 of 3.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { createClient, type StagecallClient, type WebSocketConstructor } from '../../src/shared/client';
 import type { DeliveryStats, HubFrame } from '../../src/shared/protocol';
 import { createEvent, joinAudience, staffToken, startHubProcess, type HubProcess } from '../helpers/hub-process';
+import { reportingPhone, type ReportingPhone } from '../helpers/reporting-phone';
 import { TestClient } from '../helpers/test-client';
 
 const hubs: HubProcess[] = [];
-const clients: StagecallClient[] = [];
+const phones: ReportingPhone[] = [];
 const testClients: TestClient[] = [];
 afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
+  for (const p of phones.splice(0)) p.client.close();
   for (const c of testClients.splice(0)) c.close();
   for (const h of hubs.splice(0)) await h.kill();
 });
-
-/** `ws` that remembers its sockets, so the test can stop reading one (a frozen phone). */
-function recordingWebSocket(into: WebSocket[]): WebSocketConstructor {
-  return class extends WebSocket {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols);
-      into.push(this);
-    }
-  };
-}
 
 type Stats = Extract<HubFrame, { t: 'stats' }> & { delivery: { audience: DeliveryStats } };
 const isStats = (f: HubFrame): f is Stats => f.t === 'stats' && f.delivery !== undefined;
@@ -45,18 +34,8 @@ describe('P27 delivery (embedded hub process)', () => {
     testClients.push(host);
     host.send({ t: 'sub', view: 'stats' });
 
-    // A frozen phone runs no timers either: its own dead-socket check must not reconnect it during the test.
-    const sockets: WebSocket[][] = [];
-    const serials: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const { token } = await joinAudience(hub.url, ev.joinCode, `Phone ${i}`);
-      const mine: WebSocket[] = [];
-      sockets.push(mine);
-      const phone = createClient({ urls: [hub.url], token, WebSocket: recordingWebSocket(mine), reportApplied: true, deadAfterMs: 60_000, client: { name: 'delivery-test', version: '1' } });
-      clients.push(phone);
-      serials.push(0);
-      phone.view('audience', (_doc, meta) => (serials[i] = meta.serial));
-    }
+    for (let i = 0; i < 3; i++) phones.push(reportingPhone(hub.url, (await joinAudience(hub.url, ev.joinCode, `Phone ${i}`)).token));
+    const frozen = phones[2] as ReportingPhone;
     const stats = (from: number, pred: (d: DeliveryStats) => boolean): Promise<Stats> =>
       host.waitFor((f) => isStats(f) && pred(f.delivery.audience), { from }) as Promise<Stats>;
 
@@ -67,10 +46,8 @@ describe('P27 delivery (embedded hub process)', () => {
     expect(all.delivery.audience.lagMs.p99).toBe(0);
 
     // Freeze phone 2: the hub keeps writing, the phone reads nothing, so it applies and reports nothing.
-    const frozenAt = serials[2] as number;
-    const frozen = sockets[2]?.at(-1);
-    expect(frozen?.readyState).toBe(WebSocket.OPEN);
-    frozen?.pause();
+    const frozenAt = frozen.serial();
+    frozen.freeze();
 
     expect((await host.pub('c2', 'poll.create', poll('p2'))).t).toBe('ack');
     const open2 = await host.pub('o2', 'poll.open', { pollId: 'p2' });
@@ -82,7 +59,7 @@ describe('P27 delivery (embedded hub process)', () => {
     expect(d1).toMatchObject({ subscribers: 3, reported: 3, atCurrent: 2 });
     expect(d1.cues.p2).toBe(2); // two phones show the new poll
     expect(d1.cues.p1).toBe(3); // the frozen one still shows the first
-    expect(serials[2]).toBe(frozenAt);
+    expect(frozen.serial()).toBe(frozenAt);
 
     // Successive frames: the frozen phone's lag (p99 of three, p50 stays 0) grows as hub time passes.
     const frames: Stats[] = [first];
@@ -99,10 +76,10 @@ describe('P27 delivery (embedded hub process)', () => {
     expect(lags.at(-1)).toBeGreaterThanOrEqual(2_500);
 
     // Unfrozen: it reads the backlog, applies, reports, and everyone is current again.
-    frozen?.resume();
+    frozen.thaw();
     const back = await stats(host.frames.length, (d) => d.atCurrent === 3);
     expect(back.delivery.audience).toMatchObject({ atCurrent: 3, lagMs: { p99: 0 } });
     expect(back.delivery.audience.cues.p2).toBe(3);
-    expect(serials[2]).toBeGreaterThanOrEqual(serial2);
+    expect(frozen.serial()).toBeGreaterThanOrEqual(serial2);
   }, 60_000);
 });

@@ -6,6 +6,7 @@
 import type { ConsoleApi, OutboxItem, SessionInfo } from '../../../shared/console-api';
 import type { WireEntry } from '../../../shared/protocol/frames';
 import { coalesce } from './coalesce';
+import { ReachWatch } from './metrics/reach-watch';
 import { MetricsSampler } from './metrics/sampler';
 import { addNotice } from './notices';
 import { mergeOutbox, summarise } from './outbox-merge';
@@ -46,6 +47,7 @@ export interface Feed {
 
 export function startFeed(api: ConsoleApi, store: ConsoleStore = useConsole): Feed {
   const sampler = new MetricsSampler();
+  const reach = new ReachWatch();
   let held: HeldView | null = null;
   let eventId: string | null = null;
   let fetching = false;
@@ -112,8 +114,9 @@ export function startFeed(api: ConsoleApi, store: ConsoleStore = useConsole): Fe
     if (held && held.doc.event.id === session.eventId) return;
     store.setState((s) => summarise(s.outbox, eventId));
     sampler.reset();
+    reach.reset();
     setHeld(null);
-    store.setState({ series: [], latestStats: null, log: [], team: {}, qaCursorId: null, qaCursorIndex: 0, qaSelected: new Set(), cueId: null });
+    store.setState({ series: [], latestStats: null, reachAlert: null, log: [], team: {}, qaCursorId: null, qaCursorIndex: 0, qaSelected: new Set(), cueId: null });
     if (session.eventId) resync();
   };
 
@@ -128,7 +131,8 @@ export function startFeed(api: ConsoleApi, store: ConsoleStore = useConsole): Fe
     api.on('rtt', (s) => sampler.observeRtt(s)),
     api.on('stats', (frame) => {
       sampler.observeStats(frame, Date.now());
-      store.setState({ latestStats: frame });
+      const reachAlert = reach.observe(frame.delivery?.audience, Date.now(), held?.doc.event.settings.streamDelayMs ?? 0);
+      store.setState({ latestStats: frame, reachAlert });
     }),
     api.on('outbox', (items) => {
       inboxOutbox = inboxOutbox.concat(items);

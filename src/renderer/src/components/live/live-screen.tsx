@@ -4,6 +4,7 @@ import type { MetricRow } from '../../store/metrics/metric-row';
 import { useConsole } from '../../store/store';
 import { LoadAlert } from './load-alert';
 import { MetricChart, type SeriesDef } from './metric-chart';
+import { ReachAlert } from './reach-alert';
 import { StatTile } from './stat-tile';
 
 // One unit per chart (issue 14.4): a chart never puts ms beside %, or 0.5 ms beside 700 ms.
@@ -27,6 +28,8 @@ const DELIVERY: SeriesDef[] = [
   { key: 'ackP99Ms', label: 'Ack p99' },
   { key: 'syncLagMs', label: 'Sync lag' },
 ];
+const IN_SYNC: SeriesDef[] = [{ key: 'inSyncPct', label: 'In sync' }];
+const AUDIENCE_LAG: SeriesDef[] = [{ key: 'audienceLagP99Ms', label: 'Lag p99' }];
 const LOAD: SeriesDef[] = [
   { key: 'loadPct', label: 'Load' },
   { key: 'cpuPct', label: 'CPU' },
@@ -50,6 +53,7 @@ export function LiveScreen() {
         <h2 className="screen-title">Live</h2>
         <p className="muted">Last 5 minutes, one point a second.</p>
       </header>
+      <ReachAlert />
       <LoadAlert />
       <dl className="tiles" aria-label="Current figures">
         <StatTile label="Audience online" value={fmtInt(last.online)} detail={`peak ${fmtInt(last.peak)}`} />
@@ -58,6 +62,7 @@ export function LiveScreen() {
         <StatTile label="Questions/min" value={fmtInt(last.questionsPerMin)} />
         <StatTile label="RTT p50 / p99" value={`${fmtMs(last.rttP50)} / ${fmtMs(last.rttP99)}`} detail={`jitter ${fmtMs(last.jitterMs)}`} />
         <StatTile label="Ack latency p50 / p99" value={`${fmtMs(last.ackMs)} / ${fmtMs(last.ackP99Ms)}`} detail={`sync lag ${fmtMs(last.syncLagMs)}`} />
+        <StatTile label="Audience in sync" value={last.inSyncPct === null || last.inSyncPct === undefined ? '—' : `${Math.round(last.inSyncPct)}%`} detail={`lag p99 ${fmtMs(last.audienceLagP99Ms)}`} />
         <StatTile label="Hub load" value={last.loadPct === null || last.loadPct === undefined ? '—' : `${Math.round(last.loadPct)}%`} detail={`CPU ${last.cpuPct ?? '—'}% · lag ${fmtMs(last.loopLagMs)}`} />
         <StatTile label="Connections" value={fmtInt(last.connections)} detail={`${fmtInt(last.framesInPerSec)} in/s · ${fmtInt(last.framesOutPerSec)} out/s`} />
       </dl>
@@ -67,6 +72,8 @@ export function LiveScreen() {
         <MetricChart title="Questions" unit="per minute" series={QUESTIONS} rows={rows} theme={theme} />
         <MetricChart title="Round trip" unit="ms" series={RTT} rows={rows} theme={theme} />
         <MetricChart title="Delivery" unit="ms" series={DELIVERY} rows={rows} theme={theme} />
+        <MetricChart title="Audience in sync" unit="%" series={IN_SYNC} rows={rows} theme={theme} yMax={100} />
+        <MetricChart title="Audience lag" unit="ms" series={AUDIENCE_LAG} rows={rows} theme={theme} />
         <MetricChart title="Hub load" unit="%" series={LOAD} rows={rows} theme={theme} />
         <MetricChart title="Hub event loop" unit="ms" series={LOOP} rows={rows} theme={theme} />
         <MetricChart title="Hub connections" unit="connections" series={CONNECTIONS} rows={rows} theme={theme} />

@@ -5,6 +5,7 @@ import { closePoll, openPoll, revealPoll } from '../../store/actions';
 import { pollBars, ratingAverage } from '../../store/selectors';
 import { useConsole } from '../../store/store';
 import { PendingBadge } from '../common/pending-badge';
+import { CueReach } from './cue-reach';
 import { percentLabel } from '../../../../shared/domain/poll-percent';
 import { ResultBars } from './result-bars';
 import { WordCloud } from './word-cloud';
@@ -53,6 +54,7 @@ export function PollCard({ poll, canControl }: { poll: PollView; canControl: boo
         <strong data-testid="ballots">{poll.ballots}</strong> {poll.ballots === 1 ? 'ballot' : 'ballots'}
         {avg !== null && <span> · average {avg.toFixed(2)}</span>}
       </p>
+      {poll.status === 'open' && <CueReach cueId={poll.id} what="poll" />}
       {poll.kind === 'wordcloud' ? <WordCloud poll={poll} /> : <ResultBars rows={pollBars(poll)} label="Results" note={percentLabel(poll.kind, poll.ballots)} />}
     </article>
   );

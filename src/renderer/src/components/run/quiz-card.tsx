@@ -3,6 +3,7 @@ import { quizEnd, quizNext, quizReveal } from '../../store/actions';
 import type { BarRow, StaffQuiz } from '../../store/selectors';
 import { PendingBadge } from '../common/pending-badge';
 import { Countdown } from './countdown';
+import { CueReach } from './cue-reach';
 import { Leaderboard } from './leaderboard';
 import { ResultBars } from './result-bars';
 
@@ -68,6 +69,7 @@ export function QuizCard({ quiz, canControl }: { quiz: StaffQuiz; canControl: bo
               <p className="figure">
                 <strong data-testid="quiz-answers">{cur.answers}</strong> {cur.answers === 1 ? 'answer' : 'answers'} · {question.points} points · {Math.round(question.timeLimitMs / 1000)} s
               </p>
+              {quiz.status === 'running' && <CueReach cueId={quiz.id} what="question" />}
               {bars ? (
                 <ResultBars rows={bars} label="Answers" correct={question.correctOptionId ?? null} />
               ) : (

@@ -5,6 +5,7 @@ import { closePoll, openPoll, quizNext, quizReveal, revealPoll, undoQueued } fro
 import { cuesInOrder } from '../../store/selectors';
 import { useConsole } from '../../store/store';
 import { selectCue } from '../../store/ui-actions';
+import { ReachAlert } from '../live/reach-alert';
 import { CueActions, type Deleted } from './cue-actions';
 import { CueList, moveCue, type Cue } from './cue-list';
 import { canClose, canOpen, PollCard } from './poll-card';
@@ -77,6 +78,7 @@ export function RunScreen() {
         )}
         </div>
       </header>
+      <ReachAlert />
       {!hasView ? (
         <p className="empty">Waiting for the event’s state from the hub…</p>
       ) : cues.length === 0 && editing === null ? (

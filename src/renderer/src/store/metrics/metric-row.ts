@@ -21,6 +21,10 @@ export interface MetricRow {
   cpuPct: number | null;
   loopLagMs: number | null;
   loadPct: number | null;
+  /** P27: audience connections showing the audience view's current serial, % of those subscribed. */
+  inSyncPct: number | null;
+  /** P27: how far behind the phones' reported states are, p99, ms. */
+  audienceLagP99Ms: number | null;
 }
 
 /** Five minutes at one row a second. */
@@ -48,5 +52,7 @@ export function emptyMetricRow(t: number): MetricRow {
     cpuPct: null,
     loopLagMs: null,
     loadPct: null,
+    inSyncPct: null,
+    audienceLagP99Ms: null,
   };
 }

@@ -93,6 +93,7 @@ export class MetricsSampler {
     const rtts = this.rtts.toArray().filter((s) => now - s.at <= RTT_WINDOW_MS).map((s) => s.rttMs);
     const st = this.stats && now - this.stats.at <= STATS_FRESH_MS ? this.stats.frame : null;
     const lag = this.lags.length ? Math.max(...this.lags) : null;
+    const delivery = st?.delivery?.audience;
 
     const row: MetricRow = {
       t: now,
@@ -115,6 +116,8 @@ export class MetricsSampler {
       cpuPct: st ? round1(st.cpuPct) : null,
       loopLagMs: st ? round1(st.loopLagP99Ms) : null,
       loadPct: st ? round1(st.load * 100) : null,
+      inSyncPct: delivery && delivery.subscribers > 0 ? round1((100 * delivery.atCurrent) / delivery.subscribers) : null,
+      audienceLagP99Ms: delivery && delivery.subscribers > 0 ? delivery.lagMs.p99 : null,
     };
     this.lags = [];
     this.logVotes = 0;
