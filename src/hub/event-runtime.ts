@@ -3,7 +3,7 @@
  * fold of the log), acks a publish only once this node's state has applied it (read your
  * writes, P12, P16), and drives the event's views, self frames and log stream at syncHz.
  */
-import { apply, audienceView, hubTimers, HUB_CLIENT_ID, initialState, selfView, staffView, type EventState, type HubTimer } from '../shared/domain';
+import { apply, audienceView, foldBatch, hubTimers, HUB_CLIENT_ID, initialState, selfView, staffView, type EventState, type HubTimer } from '../shared/domain';
 import type { AudienceView, LogEntry, StaffView } from '../shared/domain/types';
 import { pforEach } from '../shared/domain/pmap';
 import type { DeliveryStats, WireEntry } from '../shared/protocol';
@@ -42,6 +42,8 @@ export class EventRuntime {
   private epochValue = '';
   private readonly waiters = new Map<number, Array<() => void>>();
   private readonly states = new Map<number, EventState>();
+  /** The log's last serial when the event was opened: states before its last RETAINED_STATES are not kept. */
+  private recoveringTo = 0;
   /** P14's original outcomes: recent ones remembered, older ones folded again on demand. */
   private readonly notApplied: NotAppliedWindow;
   private readonly refolder: Refolder;
@@ -109,6 +111,7 @@ export class EventRuntime {
     const rt = new EventRuntime(engine, meta, opts);
     const info = await engine.info(meta.eventId);
     rt.epochValue = info.epoch;
+    rt.recoveringTo = info.lastSerial;
     const caughtUp = info.lastSerial > 0 ? rt.appliedAt(info.lastSerial) : Promise.resolve();
     rt.stopTail = engine.tail(
       meta.eventId,
@@ -244,32 +247,52 @@ export class EventRuntime {
 
   private fold(entries: LogEntry[]): void {
     const fresh: LogEntry[] = [];
+    let gap: LogEntry | null = null;
     for (const entry of entries) {
-      if (entry.serial !== this.applied + 1) {
-        if (entry.serial <= this.applied) continue; // already folded (a tail may overlap)
-        this.opts.onError(new Error(`event ${this.meta.eventId}: gap in log, expected serial ${this.applied + 1}, got ${entry.serial}`));
-        return;
-      }
+      const expected = this.applied + fresh.length + 1;
+      if (entry.serial === expected) fresh.push(entry);
+      else if (entry.serial > expected) {
+        gap = entry;
+        break;
+      } // else already folded (a tail may overlap)
+    }
+    // Only the last RETAINED_STATES states are kept (for resume; while opening, the last of the
+    // whole log, whatever page this is), so everything before them folds
+    // as one batch, in place (foldBatch, issue 18): a restart's whole log, or a burst, costs a
+    // fraction of folding one by one. The kept ones fold one by one, each its own persistent state.
+    const newest = Math.max(this.recoveringTo, fresh.at(-1)?.serial ?? 0);
+    const cut = Math.min(fresh.length, Math.max(0, newest - RETAINED_STATES - this.applied));
+    if (cut > 0) {
+      this.state = foldBatch(this.state, fresh.slice(0, cut), (entry, reason) => this.folded(entry, reason));
+      this.states.clear();
+    }
+    for (let i = cut; i < fresh.length; i++) {
+      const entry = fresh[i] as LogEntry;
       const r = apply(this.state, entry);
       this.state = r.state;
-      this.notApplied.note(entry.serial, r.applied ? null : r.reason);
-      if (r.applied && (entry.name === 'poll.open' || entry.name === 'quiz.next')) this.noteCueOpened(entry);
-      this.applied = entry.serial;
       this.states.set(entry.serial, this.state);
       if (this.states.size > RETAINED_STATES) this.states.delete(entry.serial - RETAINED_STATES);
-      fresh.push(entry);
-      if (BROAD_SELF.has(entry.name)) this.allDirty = true;
-      else this.dirtyClients.add(entry.clientId);
-      const done = this.waiters.get(entry.serial);
-      if (done) {
-        this.waiters.delete(entry.serial);
-        for (const d of done) d();
-      }
+      this.folded(entry, r.applied ? null : r.reason);
     }
+    if (gap) this.opts.onError(new Error(`event ${this.meta.eventId}: gap in log, expected serial ${this.applied + 1}, got ${gap.serial}`));
     if (fresh.length && this.logSubs.size) this.streamLog(fresh);
     if (fresh.length) {
       this.armTimer();
       this.leadingEdge();
+    }
+  }
+
+  /** Bookkeeping for one folded entry, in serial order (`reason` null: applied). */
+  private folded(entry: LogEntry, reason: string | null): void {
+    this.notApplied.note(entry.serial, reason);
+    if (reason === null && (entry.name === 'poll.open' || entry.name === 'quiz.next')) this.noteCueOpened(entry);
+    this.applied = entry.serial;
+    if (BROAD_SELF.has(entry.name)) this.allDirty = true;
+    else this.dirtyClients.add(entry.clientId);
+    const done = this.waiters.get(entry.serial);
+    if (done) {
+      this.waiters.delete(entry.serial);
+      for (const d of done) d();
     }
   }
 

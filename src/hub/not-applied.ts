@@ -9,7 +9,7 @@
  *   duplicates costs one fold, not one each. Such duplicates are rare: a retry comes within
  *   seconds of the original (docs/protocol-notes.md).
  */
-import { apply, type EventState } from '../shared/domain';
+import { foldBatch, type EventState } from '../shared/domain';
 import type { LogEntry } from '../shared/domain/types';
 
 /** Reasons of the last 10,000 entries: as many as the embedded engine keeps in memory. */
@@ -98,11 +98,12 @@ export class Refolder {
       if (page.length === 0) throw new Error(`log ends before serial ${target}`);
       for (const entry of page) {
         if (entry.serial !== next) throw new Error(`log out of order at serial ${entry.serial}, expected ${next}`);
-        const r = apply(state, entry);
-        state = r.state;
-        if (wanted.has(entry.serial)) answers.set(entry.serial, r.applied ? undefined : r.reason);
         next++;
       }
+      // Only the outcomes are wanted, never the states between entries: one batch per page.
+      state = foldBatch(state, page, (entry, reason) => {
+        if (wanted.has(entry.serial)) answers.set(entry.serial, reason ?? undefined);
+      });
     }
     return answers;
   }
