@@ -7,6 +7,8 @@
 import fs from 'node:fs';
 import { Histogram } from '../src/shared/histogram';
 import { apply, audienceView, foldBatch, initialState, reduce, selfView, staffView, type EventState, type LogEntry } from '../src/shared/domain';
+import { nodeSha256Hex } from '../src/shared/node/sha256';
+import { stateHash } from '../src/shared/integrity';
 import { diff } from '../src/shared/json-patch';
 import type { BenchContext, BenchModule, BenchTable } from './lib/report';
 
@@ -213,7 +215,7 @@ async function viewLatency(ctx: BenchContext): Promise<BenchTable> {
   const sizes = `${Object.keys(view.questions).length} questions, ${Object.keys(view.polls).length} polls, ${view.quizzes.quiz?.leaderboard.length ?? 0} leaderboard rows`;
   ctx.log(`big event: ${sizes}, state ${(JSON.stringify(base).length / 2 ** 20).toFixed(1)} MB as JSON`);
   const snapshot = JSON.stringify(base);
-  const h = { staffCold: new Sample(), audienceCold: new Sample(), self: new Sample() };
+  const h = { staffCold: new Sample(), audienceCold: new Sample(), self: new Sample(), staffHash: new Sample(), audienceHash: new Sample(), staffJson: new Sample() };
   const WARMUP = 10; // untimed rounds first, so the figures are steady state, not JIT compilation
   for (let i = -WARMUP; i < reps; i++) {
     // A parsed snapshot: same content, no object ever seen by the memo caches.
@@ -245,6 +247,16 @@ async function viewLatency(ctx: BenchContext): Promise<BenchTable> {
       w.diff.run(() => diff(staffView(prev), staffView(s)), i < 0);
     });
   for (let i = 0; i < reps; i++) h.self.run(() => selfView(s, clients[r(clients.length)] as string));
+  // P26: the hash the hub computes once per changed view per tick (view-ring.ts hashOf), next to
+  // serialising the same view once (the snapshot frame's cost) as the baseline.
+  const staffNow = staffView(s);
+  const audienceNow = audienceView(s);
+  for (let i = -WARMUP; i < reps; i++) {
+    h.staffHash.run(() => stateHash(staffNow, nodeSha256Hex), i < 0);
+    h.audienceHash.run(() => stateHash(audienceNow, nodeSha256Hex), i < 0);
+    h.staffJson.run(() => JSON.stringify(staffNow), i < 0);
+  }
+  const hashRatio = h.staffHash.wall.quantile(0.5) / Math.max(1e-9, h.staffJson.wall.quantile(0.5));
   return {
     title: 'View selectors on a big event',
     columns: ['what', 'p50 ms', 'p99 ms', 'max ms', 'mean ms (main-thread CPU)'],
@@ -257,12 +269,16 @@ async function viewLatency(ctx: BenchContext): Promise<BenchTable> {
         w.diff.row(`diff(staff before, staff after) for one ${w.kind}`),
       ]),
       h.self.row('selfView, one client'),
+      h.staffHash.row('P26 hash of the staff view (canonical JSON + SHA-256)'),
+      h.audienceHash.row('P26 hash of the audience view'),
+      h.staffJson.row('baseline: JSON.stringify of the staff view'),
     ],
     notes: [
       `Event: ${sizes}, 100 chat messages; ${reps} timed repetitions each, after ${WARMUP} untimed ones.`,
       'p50/p99/max are wall time (they include other processes\' turns on a shared machine); the last column is the mean of this thread\'s CPU time from /proc (10 ms ticks, so a sampled mean).',
       'Cold: the state parsed from its JSON snapshot (no object known to the memo caches), e.g. a hub node that just loaded a snapshot.',
       'Warm: the state after one more entry, the previous state\'s views already computed: unchanged polls, questions, quizzes and chat are reused by identity.',
+      `P26 cost per tick: the hub hashes a view only when it changed in that tick, once for all subscribers; the staff view's hash costs ${hashRatio.toFixed(2)}x serialising it once (p50 over p50, same run).`,
       'After an upvote the 10,000-key questions record is re-assembled (each unchanged question view reused): the worst case. The record declares its changed keys (json-patch declareDelta), so diff visits one question, not 10,000.',
     ],
   };
