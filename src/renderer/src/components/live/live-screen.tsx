@@ -6,6 +6,7 @@ import { LoadAlert } from './load-alert';
 import { MetricChart, type SeriesDef } from './metric-chart';
 import { ReachAlert } from './reach-alert';
 import { StatTile } from './stat-tile';
+import { StreamDelayMark } from './stream-delay-mark';
 
 // One unit per chart (issue 14.4): a chart never puts ms beside %, or 0.5 ms beside 700 ms.
 const AUDIENCE: SeriesDef[] = [
@@ -66,6 +67,7 @@ export function LiveScreen() {
         <StatTile label="Hub load" value={last.loadPct === null || last.loadPct === undefined ? '—' : `${Math.round(last.loadPct)}%`} detail={`CPU ${last.cpuPct ?? '—'}% · lag ${fmtMs(last.loopLagMs)}`} />
         <StatTile label="Connections" value={fmtInt(last.connections)} detail={`${fmtInt(last.framesInPerSec)} in/s · ${fmtInt(last.framesOutPerSec)} out/s`} />
       </dl>
+      <StreamDelayMark />
       <div className="charts">
         <MetricChart title="Audience" unit="people" series={AUDIENCE} rows={rows} theme={theme} />
         <MetricChart title="Engagement" unit="per second" series={ENGAGEMENT} rows={rows} theme={theme} />
