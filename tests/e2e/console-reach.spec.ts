@@ -37,6 +37,8 @@ test('P27 reach: a frozen phone shows on the cue, raises the warning after 5 s, 
   const card = await createOpenSingleChoicePoll(page, 'Which talk next?', ['Rust', 'Go']);
   const reach = card.getByTestId('cue-reach');
   await expect(reach).toHaveText('2 of 3 phones show this poll', { timeout: 30_000 });
+  const row = page.getByRole('list', { name: 'Polls and quizzes' }).getByTestId('cue-row-reach');
+  await expect(row).toHaveText('· 2 of 3 phones');
   const alert = page.getByTestId('reach-alert');
   await expect(alert).toBeHidden(); // not before 5 s below 95%
   await expect(alert).toContainText('Only 2 of 3 phones (67%) show “Which talk next?”', { timeout: 30_000 });
@@ -61,6 +63,7 @@ test('P27 reach: a frozen phone shows on the cue, raises the warning after 5 s, 
   await expect(page.getByTestId('reach-alert')).toBeHidden({ timeout: 30_000 });
   await goTo(page, 'Run of show');
   await expect(reach).toHaveText('3 of 3 phones show this poll');
+  await expect(row).toHaveText('· 3 of 3 phones');
   await expect(page.getByTestId('reach-alert')).toHaveCount(0);
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'console-reach-run.png') });
   await context.close();

@@ -8,6 +8,7 @@ import { reorderCues } from '../../store/actions';
 import type { RunCue } from '../../store/selectors';
 import { selectCue } from '../../store/ui-actions';
 import { PendingBadge } from '../common/pending-badge';
+import { CueReach } from './cue-reach';
 import { CueTimer } from './cue-timer';
 import { pollStatusText } from './poll-card';
 import { quizStatusText } from './quiz-card';
@@ -84,6 +85,7 @@ export function CueList({ cues, selected, canReorder }: { cues: Cue[]; selected:
             <span className="cue-title">{cueTitle(c)}</span>
             <span className="cue-status">
               {status(c)}
+              <CueReach cueId={c.id} what={c.kind === 'poll' ? 'poll' : 'question'} compact />
               <CueTimer cue={c} />
             </span>
             <PendingBadge target={c.id} />
