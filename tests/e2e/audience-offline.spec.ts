@@ -53,6 +53,8 @@ test.afterAll(async () => {
 });
 
 test('I6 offline: a vote and a question made offline are sent on reconnect, counted once, and shown as counted', async () => {
+  // The phone must hold the open poll before the network goes (a person votes on what they see).
+  await expect(pollCard(page, POLL_Q).getByRole('button', { name: 'Lisbon' })).toBeVisible();
   await context.setOffline(true);
   await expect(page.getByText('You are offline')).toBeVisible();
   await pollCard(page, POLL_Q).getByRole('button', { name: 'Lisbon' }).click();
