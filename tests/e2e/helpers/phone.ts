@@ -15,6 +15,8 @@ export async function joinByLink(page: Page, stage: Stage, name?: string, title 
   if (name) await page.getByLabel('Your name (optional)').fill(name);
   await page.getByRole('button', { name: 'Join' }).click();
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  // Joined means holding the event: a test that acts next (or cuts the network) sees what a person would.
+  await expect(page.getByText('Loading the event…')).toHaveCount(0);
 }
 
 export async function joinByCode(page: Page, stage: Stage, name?: string, title = 'Town hall'): Promise<void> {
@@ -23,6 +25,8 @@ export async function joinByCode(page: Page, stage: Stage, name?: string, title 
   if (name) await page.getByLabel('Your name (optional)').fill(name);
   await page.getByRole('button', { name: 'Join' }).click();
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  // Joined means holding the event: a test that acts next (or cuts the network) sees what a person would.
+  await expect(page.getByText('Loading the event…')).toHaveCount(0);
 }
 
 export const pollCard = (page: Page, question: string): Locator => page.getByRole('region', { name: question });
