@@ -87,3 +87,22 @@ export const joinAudience = (hubUrl: string, code: string, name?: string, watchi
 export function hubTokenAuthority(hub: { dataDir: string }): TokenAuthority {
   return new TokenAuthority(ADMIN_KEY, fs.readFileSync(path.join(hub.dataDir, 'token-secret'), 'utf8').trim());
 }
+
+/** Runs the hub until it is ready (then stops it) or until it exits by itself. */
+export function runHubUntilReady(args: string[], env: Record<string, string> = {}, program = programArgs('hub')): Promise<{ out: string; code: number | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...program, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, STAGECALL_LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      if (out.includes('Hub ready:')) child.kill('SIGTERM');
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => resolve({ out, code }));
+  });
+}

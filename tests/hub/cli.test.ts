@@ -1,29 +1,8 @@
 /** Issue 3 item 1: the hub's command line, its first-start admin key, and its refusals. */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { programArgs } from '../helpers/built-program';
-import { ROOT, tempDir } from '../helpers/hub-process';
-
-/** Runs the hub until it is ready (then stops it) or until it exits by itself. */
-function runHub(args: string[], env: Record<string, string> = {}, program = programArgs('hub')): Promise<{ out: string; code: number | null }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...program, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, STAGECALL_LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const onData = (d: Buffer): void => {
-      out += d.toString();
-      if (out.includes('Hub ready:')) child.kill('SIGTERM');
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => resolve({ out, code }));
-  });
-}
+import { ROOT, runHubUntilReady as runHub, tempDir } from '../helpers/hub-process';
 
 describe('hub command line', () => {
   it('creates an admin key on first start (mode 0600), prints it once, and accepts it on the next start', async () => {

@@ -4,33 +4,15 @@
  * knowing the admin key does not let anyone mint tokens; an expiring token is enforced on a live
  * connection (error unauthorized, close 4001 at `exp`).
  */
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { programArgs } from '../helpers/built-program';
-import { ADMIN_KEY, createEvent, hubTokenAuthority, ROOT, startHubProcess, tempDir, type HubProcess } from '../helpers/hub-process';
+import { ADMIN_KEY, createEvent, hubTokenAuthority, runHubUntilReady, startHubProcess, tempDir, type HubProcess } from '../helpers/hub-process';
 import { TestClient } from '../helpers/test-client';
 
-function runHub(adminKey: string): Promise<{ out: string; code: number | null }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...programArgs('hub'), '--port', '0', '--data', tempDir('weak-key'), '--admin-key', adminKey], {
-      cwd: ROOT,
-      env: { ...process.env, STAGECALL_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const onData = (d: Buffer): void => {
-      out += d.toString();
-      if (out.includes('Hub ready:')) child.kill('SIGTERM');
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => resolve({ out, code }));
-  });
-}
+const runHub = (adminKey: string): ReturnType<typeof runHubUntilReady> => runHubUntilReady(['--port', '0', '--data', tempDir('weak-key'), '--admin-key', adminKey]);
 
 describe('admin key strength', () => {
   it('refuses hunter2 and long keys from a tiny alphabet, exit 2 with a clear message', async () => {
