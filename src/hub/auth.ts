@@ -59,18 +59,75 @@ export function adminKeyProblem(key: string): string | null {
   return null;
 }
 
+/** Verified tokens the hub remembers by default (issue 18): a whole reconnecting audience and more. */
+export const DEFAULT_TOKEN_CACHE_SIZE = 20_000;
+
+/**
+ * Issue 18: the claims of tokens whose signature was verified, keyed by the token string, so a
+ * reconnect storm (every phone saying hello again with the token it had) costs one map lookup
+ * per hello instead of an HMAC check. Least recently used first out past `maxEntries`. A hit
+ * still honours `exp`; revocations (P32) are not claims and are checked on every hello
+ * regardless (hub.ts), so a cached token of a revoked client is still refused.
+ */
+export class VerifiedTokenCache {
+  private readonly byToken = new Map<string, TokenClaims>();
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly maxEntries: number) {}
+
+  get size(): number {
+    return this.byToken.size;
+  }
+
+  /** The claims of a verified token, `expired` once past its `exp` (and forgotten), or undefined. */
+  get(token: string, nowMs: number): TokenClaims | 'expired' | undefined {
+    const claims = this.byToken.get(token);
+    if (claims === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    this.byToken.delete(token);
+    // jose's own rule (no clock tolerance): expired once exp <= now in whole seconds.
+    if (claims.exp <= Math.floor(nowMs / 1000)) return 'expired';
+    this.hits++;
+    this.byToken.set(token, claims); // most recently used last
+    return claims;
+  }
+
+  set(token: string, claims: TokenClaims): void {
+    if (this.maxEntries <= 0) return;
+    this.byToken.delete(token);
+    this.byToken.set(token, Object.freeze({ ...claims })); // shared by every session of the token
+    while (this.byToken.size > this.maxEntries) {
+      const oldest = this.byToken.keys().next().value as string;
+      this.byToken.delete(oldest);
+    }
+  }
+}
+
 export class TokenAuthority {
   private readonly secret: Uint8Array;
+  /** Imported once: jose re-imports a raw secret on every call, about half of a verify's cost. */
+  private key: Promise<crypto.webcrypto.CryptoKey> | null = null;
+  readonly cache: VerifiedTokenCache;
 
   /** `signingSecret` is random and stored by the engine (Engine.tokenSecret), never derived from the admin key. */
   constructor(
     private readonly adminKey: string,
     signingSecret: string,
+    opts: { cacheSize?: number } = {},
   ) {
     const problem = adminKeyProblem(adminKey);
     if (problem) throw new Error(problem);
     if (signingSecret.length < 32) throw new Error('the token-signing secret is too short');
     this.secret = new TextEncoder().encode(signingSecret);
+    this.cache = new VerifiedTokenCache(opts.cacheSize ?? DEFAULT_TOKEN_CACHE_SIZE);
+  }
+
+  private hmacKey(): Promise<crypto.webcrypto.CryptoKey> {
+    this.key ??= crypto.webcrypto.subtle.importKey('raw', this.secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    return this.key;
   }
 
   isAdmin(bearer: string | undefined): boolean {
@@ -85,13 +142,22 @@ export class TokenAuthority {
       .setSubject(claims.clientId)
       .setIssuedAt()
       .setExpirationTime(exp)
-      .sign(this.secret);
+      .sign(await this.hmacKey());
     return { token, expiresAt: exp * 1000 };
   }
 
   async verify(token: string): Promise<VerifyResult> {
+    const cached = this.cache.get(token, Date.now());
+    if (cached === 'expired') return { ok: false, reason: 'expired' };
+    if (cached) return { ok: true, claims: cached };
+    const v = await this.verifySignature(token);
+    if (v.ok) this.cache.set(token, v.claims);
+    return v;
+  }
+
+  private async verifySignature(token: string): Promise<VerifyResult> {
     try {
-      const { payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, await this.hmacKey(), { algorithms: ['HS256'] });
       const role = Role.safeParse(payload.role);
       if (typeof payload.sub !== 'string' || typeof payload.evt !== 'string' || !role.success || typeof payload.exp !== 'number')
         return { ok: false, reason: 'invalid' };

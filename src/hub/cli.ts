@@ -33,6 +33,7 @@ const spec = {
   'queue-budget-mb': { kind: 'number', default: 256 },
   'public-url': { kind: 'list' },
   'idle-unload-seconds': { kind: 'number', default: 300 },
+  'token-cache-size': { kind: 'number' },
   help: { kind: 'boolean' },
 } as const;
 
@@ -41,7 +42,7 @@ const USAGE = `usage: npm run hub -- [--port 8787] [--host 127.0.0.1] [--data ./
                       [--redis-sentinels host:port,host:port --redis-master-name NAME] [--redis-min-replicas 1]
                       [--sync-hz 10] [--capacity 5000] [--join-rate 50] [--drain-seconds 10]
                       [--queue-budget-mb 256] [--public-url https://hub-a.example --public-url https://hub-b.example]
-                      [--idle-unload-seconds 300]
+                      [--idle-unload-seconds 300] [--token-cache-size 20000]
        npm run hub -- verify --data DIR   report every damaged event and line (exit 1 if any)
        npm run hub -- repair --data DIR   keep each damaged log's valid prefix, move the rest aside, new epoch
 every flag also reads STAGECALL_<FLAG> (STAGECALL_PORT, STAGECALL_DATA, STAGECALL_ADMIN_KEY, ...)`;
@@ -124,6 +125,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const idleUnloadMs = idleUnloadSeconds * 1000;
+  const tokenCacheSize = a['token-cache-size'];
+  if (tokenCacheSize !== undefined && !(Number.isInteger(tokenCacheSize) && tokenCacheSize >= 0)) {
+    console.error('stagecall hub: --token-cache-size must be a whole number, 0 or more (0: verify every hello)');
+    process.exit(2);
+  }
   const engine = await createEngine(
     a.engine === 'redis'
       ? {
@@ -151,6 +157,7 @@ async function main(): Promise<void> {
     drainSeconds: a['drain-seconds'] ?? 10,
     queueBudgetBytes: (a['queue-budget-mb'] ?? 256) * 1024 * 1024,
     idleUnloadMs,
+    ...(tokenCacheSize !== undefined ? { tokenCacheSize } : {}),
     onDrained: () => stop('drained'),
     publicUrls,
   });

@@ -51,6 +51,8 @@ export interface HubOptions {
   queueBudgetBytes?: number;
   /** An event with no member and no publish for this long (ms) is unloaded until next needed (default 5 min). */
   idleUnloadMs?: number;
+  /** Issue 18: verified tokens remembered for the next hello (default DEFAULT_TOKEN_CACHE_SIZE; 0: verify every hello). */
+  tokenCacheSize?: number;
   logger?: pino.Logger;
 }
 
@@ -78,8 +80,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const log = opts.logger ?? pino({ level: process.env.STAGECALL_LOG_LEVEL ?? 'info' });
   const startedAt = Date.now();
   const engine = opts.engine;
-  const tokens = new TokenAuthority(opts.adminKey, await engine.tokenSecret());
+  const tokens = new TokenAuthority(opts.adminKey, await engine.tokenSecret(), opts.tokenCacheSize !== undefined ? { cacheSize: opts.tokenCacheSize } : {});
   const metrics = new HubMetrics(opts.capacity ?? 5_000);
+  metrics.trackTokenCache(tokens.cache);
   metrics.trackEventTroubles(() => engine.troubles?.() ?? []);
   /** Runtimes that finished opening, for what /metrics reads synchronously. */
   const openRuntimes = new Map<string, EventRuntime>();
@@ -173,6 +176,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     node,
     syncHz,
     verifyToken: async (t) => {
+      // The signature check is cached per token (issue 18); revocation (P32) is asked every time.
       const v = await tokens.verify(t);
       if (v.ok && (await engine.isRevoked(v.claims.eventId, v.claims.clientId))) return { ok: false, reason: 'revoked' };
       return v;

@@ -139,6 +139,29 @@ export class HubMetrics {
     });
   }
 
+  /** Issue 18's hello cache of verified tokens, read at every scrape. */
+  trackTokenCache(cache: { readonly size: number; readonly hits: number; readonly misses: number }): void {
+    new client.Gauge({
+      name: 'stagecall_token_cache_entries',
+      help: 'Verified tokens remembered so a returning hello skips the signature check (at most --token-cache-size)',
+      registers: [this.registry],
+      collect() {
+        this.set(cache.size);
+      },
+    });
+    new client.Counter({
+      name: 'stagecall_token_cache_lookups_total',
+      help: 'hello token checks by whether the verified claims were remembered (hit) or the signature was checked (miss)',
+      labelNames: ['result'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ result: 'hit' }, cache.hits);
+        this.inc({ result: 'miss' }, cache.misses);
+      },
+    });
+  }
+
   connectionOpened(role: Role, eventId: string | null): void {
     this.connections[role]++;
     this.connGauge.inc({ role });
