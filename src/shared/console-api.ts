@@ -58,6 +58,7 @@ export interface TeamToken {
 
 // Zod-free module, so the renderer can import it without bundling zod.
 export { NO_SESSION } from './no-session';
+export { LOG_WATCH_RENEW_MS, LOG_WATCH_TTL_MS } from './log-watch';
 
 export type OutboxState = 'queued' | 'sent' | 'acknowledged' | 'refused';
 export interface OutboxItem {
@@ -121,6 +122,15 @@ export const Requests = {
   /** Undo a queued action before it is sent (false once it is in flight or settled). */
   'outbox/cancel': z.object({ id: z.string().min(1).max(64) }),
   'log/recent': z.object({ limit: z.number().int().min(1).max(1000).optional() }),
+  /**
+   * The per-entry log stream is subscribed only while a screen shows it (issue 15.3): a renderer
+   * holds a watch (`on: true`) while one of its screens shows the log, renews it every
+   * LOG_WATCH_RENEW_MS, and drops it (`on: false`) when the last such screen closes. A watch not
+   * renewed within LOG_WATCH_TTL_MS lapses, so a renderer that reloads or dies cannot pin the stream.
+   */
+  'log/watch': z.object({ watcher: z.string().min(1).max(64), on: z.boolean() }),
+  /** One page of the event's log from the hub (P17 history), oldest first, for a look that needs no stream (teammates, a cue change's time). */
+  'log/read': z.object({ from: z.number().int().min(1), limit: z.number().int().min(1).max(1000) }),
   'results/export': z.object({ kind: z.enum(['polls', 'quizzes', 'questions']) }),
   /** The post-event report: reads the event's whole log from the hub (progress in `report` events). */
   'report/build': z.object({}),
@@ -180,6 +190,8 @@ export interface Responses {
   'outbox/list': OutboxItem[];
   'outbox/cancel': { cancelled: boolean };
   'log/recent': WireEntry[];
+  'log/watch': { streaming: boolean };
+  'log/read': WireEntry[];
   'results/export': ExportedFile;
   'report/build': ReportBundle;
   'rehearsal/start': RehearsalStatus;
@@ -205,7 +217,7 @@ export interface Events {
   stats: StatsFrame;
   /** Upserts by id: the most recent items (oldest first), sent at most 10 times a second. */
   outbox: OutboxItem[];
-  /** New log entries since the last `log` event (at most 10 events a second). */
+  /** New log entries since the last `log` event (at most 10 events a second), only while a log watch is held. */
   log: WireEntry[];
   rehearsal: RehearsalStatus;
   report: ReportProgress;

@@ -86,8 +86,28 @@ describe('ConsoleCore', () => {
     }, 'the vote and questions in the mirror', 15_000);
     expect(view?.serial).toBeGreaterThan(0);
     expect(seen.sync.some((e) => e.patch !== undefined)).toBe(true); // patches, not whole documents, after the first
+    // No screen shows the log yet: the per-entry stream is not subscribed, no log event was sent.
+    expect(a.logStreaming).toBe(false);
+    expect(seen.log).toEqual([]);
+    expect(must(await a.request('log/recent', {}))).toEqual([]);
+    // One page of history needs no stream (the Q&A screen's teammates, the stream-delay mark).
+    expect(must(await a.request('log/read', { from: 1, limit: 1000 })).map((e) => e.id)).toEqual(expect.arrayContaining([created.id, 'v1', 'q1', 'q2']));
+    expect(a.logStreaming).toBe(false);
+    // The log screen opens: the stream starts from the recent past.
+    expect(must(await a.request('log/watch', { watcher: 'w1', on: true }))).toEqual({ streaming: true });
+    expect(a.logStreaming).toBe(true);
     await waitUntil(() => seen.log.flat().some((e) => e.id === 'q2'), 'log entries', 10_000);
     expect(must(await a.request('log/recent', { limit: 1000 })).map((e) => e.id)).toEqual(expect.arrayContaining([created.id, 'v1', 'q1', 'q2']));
+    // Counted by watcher: a second screen's watch ends, the first's still holds the stream.
+    must(await a.request('log/watch', { watcher: 'w2', on: true }));
+    expect(must(await a.request('log/watch', { watcher: 'w2', on: false }))).toEqual({ streaming: true });
+    expect(must(await a.request('log/watch', { watcher: 'w1', on: false }))).toEqual({ streaming: false });
+    expect(a.logStreaming).toBe(false);
+    const logsBefore = seen.log.length;
+    const syncsBefore = seen.sync.length;
+    expect((await aud.pub('r1', 'reaction.send', { emoji: '👏' })).t).toBe('ack');
+    await waitUntil(() => seen.sync.length > syncsBefore, 'the view moves on', 10_000);
+    expect(seen.log.length).toBe(logsBefore);
     await waitUntil(() => seen.stats.length > 0 && seen.rtt.length > 0, 'stats and rtt events', 10_000);
 
     // CSV export (RFC 4180, formula injection neutralised).

@@ -18,6 +18,10 @@ const doc = (ballots: number, reactions: number, questions: number, online = 10)
     audience: { online, peak: online + 2 },
   }) as unknown as StaffView;
 
+const withCues = (polls: Record<string, number>, quizzes: Record<string, { id: string; current: { questionId: string; answers: number } }>): StaffView =>
+  ({ ...doc(0, 0, 0), polls: Object.fromEntries(Object.entries(polls).map(([id, ballots]) => [id, { id, ballots }])), quizzes }) as unknown as StaffView;
+const withChat = (stamps: number[]): StaffView => ({ ...doc(0, 0, 0), chat: stamps.map((ts, i) => ({ id: `m${i}`, authorName: null, role: 'audience', text: 'hi', ts })) }) as unknown as StaffView;
+
 describe('metrics', () => {
   it('UI-8 a ring keeps the newest items only', () => {
     const r = new Ring<number>(3);
@@ -36,11 +40,28 @@ describe('metrics', () => {
 
   it('UI-8 votes/s, reactions/s and questions/min come from successive views', () => {
     const s = new MetricsSampler();
-    s.observeView(doc(0, 0, 0));
+    s.observeView(doc(0, 0, 0), 0);
     expect(s.tick(1000).votesPerSec).toBeNull();
-    s.observeView(doc(40, 7, 2));
+    s.observeView(doc(40, 7, 2), 0);
     const r = s.tick(2000);
     expect(r).toMatchObject({ votesPerSec: 40, reactionsPerSec: 7, questionsPerMin: 2, online: 10, peak: 12 });
+  });
+
+  it('15.3 votes/s from the view alone: each poll’s and quiz question’s growth, never negative across a deleted poll or the next question', () => {
+    const quiz = (questionId: string, answers: number) => ({ q: { id: 'q', current: { questionId, answers } } });
+    const s = new MetricsSampler();
+    s.observeView(withCues({ p: 10, old: 5 }, quiz('qq1', 30)), 0);
+    s.tick(1000);
+    // p +7, `old` deleted (not -5), the quiz question unchanged.
+    s.observeView(withCues({ p: 17 }, quiz('qq1', 30)), 0);
+    expect(s.tick(2000).votesPerSec).toBe(7);
+    // The quiz moved on: the new question's 12 answers all count (not 12 - 30), a new poll's 3 too.
+    s.observeView(withCues({ p: 17, n: 3 }, quiz('qq2', 12)), 0);
+    expect(s.tick(3000).votesPerSec).toBe(15);
+    // The same view a second later: nothing new.
+    expect(s.tick(4000).votesPerSec).toBe(0);
+    // Ballots added to the total without any per-vote log entry reaching the sampler.
+    expect('observeLog' in s).toBe(false);
   });
 
   it('UI-8 latency rows: RTT percentiles over the window, the hub’s ack latency and stats while fresh', () => {
@@ -55,15 +76,21 @@ describe('metrics', () => {
     expect(stale.ackMs).toBeNull();
   });
 
-  it('UI-8 sync lag: from a log entry accepted by the hub to the view reaching its serial', () => {
+  it('15.3 sync lag from the view: a chat message new in a view, its hub stamp to the view’s arrival (hub clock)', () => {
     const s = new MetricsSampler();
-    s.observeLog([{ serial: 7, clientId: 'c', id: 'x', name: 'vote.cast', data: {}, ts: 10_000 }], 1, 10_050);
-    s.observeSync(7, 10_120);
+    // The first view's messages are old news: no lag from them.
+    s.observeView(withChat([1_000, 2_000]), 60_000);
+    expect(s.tick(1).syncLagMs).toBeNull();
+    s.observeView(withChat([1_000, 2_000, 10_000]), 10_120);
     expect(s.tick(2).syncLagMs).toBe(120);
-    // The view got there first: measured when the entry arrives.
-    s.observeSync(9, 20_080);
-    s.observeLog([{ serial: 9, clientId: 'c', id: 'y', name: 'vote.cast', data: {}, ts: 20_000 }], 3, 20_100);
-    expect(s.tick(4).syncLagMs).toBe(80);
+    // The worst of the second; an unchanged view adds nothing.
+    s.observeView(withChat([10_000, 20_000]), 20_080);
+    s.observeView(withChat([10_000, 20_000, 20_050]), 20_300);
+    s.observeView(withChat([10_000, 20_000, 20_050]), 21_000);
+    expect(s.tick(3).syncLagMs).toBe(250);
+    // A copy fetched after a gap only moves the mark.
+    s.observeView(withChat([30_000]), 45_000, false);
+    expect(s.tick(4).syncLagMs).toBeNull();
   });
 
   it('UI-8 the series is bounded to five minutes', () => {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import {
+  LOG_WATCH_TTL_MS,
   NO_SESSION,
   parseRequest,
   type ConsoleApi,
@@ -85,6 +86,8 @@ export class ConsoleCore implements ConsoleApi {
   private closing: Promise<void> | null = null;
   private readonly handlers: Handlers;
   private readonly roster: TeamRoster;
+  /** Log watches (console-api.ts `log/watch`): watcher → when its lease lapses (performance.now()). */
+  private readonly logWatches = new Map<string, number>();
 
   constructor(private readonly opts: ConsoleCoreOptions) {
     this.roster = new TeamRoster(() => this.requireJournal(), opts.secrets ?? PLAIN_SECRETS);
@@ -112,6 +115,13 @@ export class ConsoleCore implements ConsoleApi {
       'outbox/list': async (p) => this.outboxItems(p.limit ?? OUTBOX_SHOWN),
       'outbox/cancel': async (p) => ({ cancelled: await this.requireJournal().cancel(p.id) }),
       'log/recent': async (p) => this.hub?.recentLog(p.limit) ?? [],
+      'log/watch': async (p) => this.watchLog(p.watcher, p.on),
+      'log/read': async (p) => {
+        if (!this.hub) throw new CoreError('not_connected', 'start or join an event first');
+        return (await this.hub.readLog(p.from, p.limit).catch((err: unknown) => {
+          throw new CoreError('not_connected', err instanceof Error ? err.message : String(err));
+        })).entries;
+      },
       'results/export': async (p) => {
         const doc = this.hub?.view?.doc;
         if (!isStaffView(doc)) throw new CoreError('not_found', 'no event data yet: connect to the event first');
@@ -133,12 +143,17 @@ export class ConsoleCore implements ConsoleApi {
   async request<N extends RequestName>(name: N, payload: RequestPayload<N>): Promise<Result<Responses[N]>> {
     const parsed = parseRequest(name, payload);
     if (!parsed.ok) return parsed;
+    return this.handleParsed(parsed.name as N, parsed.payload);
+  }
+
+  /** A request the bridge's gate (bridge-dispatch.ts) already parsed with the contract's schema: not parsed again. */
+  async handleParsed<N extends RequestName>(name: N, payload: unknown): Promise<Result<Responses[N]>> {
     if (this.closing) return fail('unavailable', 'the console is shutting down');
     const started = await this.start();
     if (!started.ok) return started;
     try {
-      const handler = this.handlers[parsed.name] as (p: unknown) => Promise<Responses[N]>;
-      return ok(await handler(parsed.payload));
+      const handler = this.handlers[name] as (p: unknown) => Promise<Responses[N]>;
+      return ok(await handler(payload));
     } catch (err) {
       return { ok: false, error: toConsoleError(err) };
     }
@@ -159,17 +174,38 @@ export class ConsoleCore implements ConsoleApi {
     return this.starting;
   }
 
-  /** The state a bridge sends a renderer that just (re)connected. */
+  /**
+   * The state a bridge sends a renderer that just (re)connected. The view goes before the
+   * session, so a renderer that learns the session already holds its view and does not ask
+   * for it again (`view/get`): the view crosses once.
+   */
   initialEvents(): CoreEvent[] {
-    const out: CoreEvent[] = [
-      { event: 'status', payload: this.status() },
-      { event: 'session', payload: this.sessionInfo() },
-      { event: 'rehearsal', payload: this.rehearsal.status },
-    ];
-    if (this.journal) out.push({ event: 'outbox', payload: this.outboxItems(OUTBOX_SHOWN) });
+    const out: CoreEvent[] = [{ event: 'status', payload: this.status() }];
     const v = this.hub?.view;
     if (v) out.push({ event: 'sync', payload: { view: 'staff', epoch: v.epoch, serial: v.serial, snapshot: v.doc } });
+    out.push({ event: 'session', payload: this.sessionInfo() }, { event: 'rehearsal', payload: this.rehearsal.status });
+    if (this.journal) out.push({ event: 'outbox', payload: this.outboxItems(OUTBOX_SHOWN) });
     return out;
+  }
+
+  /** Whether the hub's log stream is subscribed now (tests, benchmarks). */
+  get logStreaming(): boolean {
+    return this.hub?.logStreaming ?? false;
+  }
+
+  /** Holds, renews or drops one watcher's lease on the log stream; streams while any lease is live. */
+  private watchLog(watcher: string, on: boolean): Responses['log/watch'] {
+    if (on) this.logWatches.set(watcher, performance.now() + LOG_WATCH_TTL_MS);
+    else this.logWatches.delete(watcher);
+    this.hub?.setLogStream(this.logWanted());
+    return { streaming: this.logWanted() };
+  }
+
+  /** Any live log watch (expired leases are dropped here). */
+  private logWanted(): boolean {
+    const now = performance.now();
+    for (const [w, until] of this.logWatches) if (until <= now) this.logWatches.delete(w);
+    return this.logWatches.size > 0;
   }
 
   status(): LinkStatus {
@@ -344,10 +380,12 @@ export class ConsoleCore implements ConsoleApi {
       },
       onJoinCode: (code) => void this.learnJoinCode(s.eventId, code),
       onStats: (f) => reach.observe(f, (quizId, serial) => currentQuestionOf(this.hub?.view, quizId, serial)),
+      logWanted: () => this.logWanted(),
       ...(this.opts.link ? { link: this.opts.link } : {}),
     });
     this.emit('session', this.sessionInfo());
     this.hub.start();
+    this.hub.setLogStream(this.logWanted());
   }
 
   /** A console joined by token learns the code from the hub and keeps it for offline restarts. */

@@ -37,6 +37,11 @@ export interface HubSessionOptions {
   persistMirror?: (view: MirrorState) => void | Promise<void>;
   /** Every staff `stats` frame (P23), before it goes to the renderer. */
   onStats?: (f: StatsFrame) => void;
+  /**
+   * Whether a screen still shows the log (the core's leased watches). Asked at each arriving log
+   * batch: once no watch is left the stream is dropped, so a lapsed lease stops it without a timer.
+   */
+  logWanted?: () => boolean;
   /** The event's join code from a staff `welcome` (notes 46), each time the hub says it. */
   onJoinCode?: (code: string) => void;
   link?: LinkTuning;
@@ -82,7 +87,10 @@ export class HubSession {
   private readonly clock: Clock | undefined;
   private log: WireEntry[] = [];
   private unsentLog: WireEntry[] = [];
-  private logSubscribed = false;
+  /** A screen shows the log: subscribe (on the first view if none yet). */
+  private logWanted = false;
+  /** The stream's unsubscribe while subscribed. */
+  private logOff: (() => void) | null = null;
   private hubUrls: string[];
   private current: ApiLinkStatus;
   private closed = false;
@@ -150,6 +158,40 @@ export class HubSession {
     return this.client.viewState('staff');
   }
 
+  /** Whether the hub's per-entry log stream is subscribed now. */
+  get logStreaming(): boolean {
+    return this.logOff !== null;
+  }
+
+  /**
+   * Subscribes the per-entry log stream while a screen shows the log, and drops it when none does
+   * (issue 15.3: nothing on the Live or Run screens needs every vote). A new subscription starts
+   * LOG_KEEP entries back, so an opened log screen shows the recent past at once.
+   */
+  setLogStream(on: boolean): void {
+    this.logWanted = on;
+    if (on) this.subscribeLog();
+    else this.unsubscribeLog();
+  }
+
+  private subscribeLog(): void {
+    const v = this.view;
+    if (this.closed || this.logOff || !v) return; // without a view: at the first one (onView)
+    this.log = [];
+    this.unsentLog = [];
+    // Only the recent log: a console joining a long event must not download all of it.
+    this.logOff = this.client.log((entries) => this.onLog(entries), { since: Math.max(0, v.serial - LOG_KEEP), epoch: v.epoch });
+  }
+
+  private unsubscribeLog(): void {
+    const off = this.logOff;
+    this.logOff = null;
+    off?.();
+    this.emitLog.cancel();
+    this.log = [];
+    this.unsentLog = [];
+  }
+
   recentLog(limit = LOG_KEEP): WireEntry[] {
     return this.log.slice(-Math.min(limit, LOG_KEEP));
   }
@@ -187,6 +229,7 @@ export class HubSession {
     if (this.closed) return;
     this.closed = true;
     this.unsubscribeJournal();
+    this.unsubscribeLog();
     this.client.close();
     this.emitLog.cancel();
     this.persist.cancel();
@@ -228,11 +271,7 @@ export class HubSession {
     // Each change reaches the renderer once: the patch when one was applied, else the state.
     this.opts.emit('sync', toSyncEvent(doc, meta));
     this.persist();
-    if (!this.logSubscribed) {
-      // Only the recent log: a console joining a long event must not download all of it.
-      this.logSubscribed = true;
-      this.client.log((entries) => this.onLog(entries), { since: Math.max(0, meta.serial - LOG_KEEP), epoch: meta.epoch });
-    }
+    if (this.logWanted && !this.logOff) this.subscribeLog();
   }
 
   private onSettled(id: string, outcome: { ok: true; ack: { id: string } } | { ok: false; nack: { code: string; message: string } }): void {
@@ -251,6 +290,10 @@ export class HubSession {
   }
 
   private onLog(entries: WireEntry[]): void {
+    if (this.opts.logWanted && !this.opts.logWanted()) {
+      this.setLogStream(false); // the last watch lapsed
+      return;
+    }
     this.log.push(...entries);
     if (this.log.length > 2 * LOG_KEEP) this.log = this.log.slice(-LOG_KEEP);
     this.unsentLog.push(...entries);

@@ -82,6 +82,12 @@ export class ViewMirror {
     this.resyncing = false;
   }
 
+  /** Forget the state (another event): the next frame that fits is a snapshot. */
+  clear(): void {
+    this.current = null;
+    this.resyncing = false;
+  }
+
   apply(frame: SyncFrame): MirrorOutcome {
     if (frame.view !== this.view) return { ok: false, code: 'other_view', message: `frame for ${frame.view}` };
     if (!('patch' in frame)) {

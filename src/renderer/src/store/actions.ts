@@ -80,6 +80,9 @@ export async function issueToken(role: 'host' | 'moderator' | 'producer', name: 
 }
 
 /** The teammate tokens issued from this console for the current event (issue 14.7). */
+/** One page of the event's log from the hub (no stream needed). */
+export const readLog = (from: number, limit: number): Promise<Outcome<Responses['log/read']>> => call('log/read', { from, limit });
+
 export const listTeamTokens = (): Promise<Outcome<TeamToken[]>> => call('team/list', {});
 
 /** P32: the hub refuses this teammate's tokens and disconnects them, on every node. */

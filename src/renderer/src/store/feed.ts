@@ -1,9 +1,12 @@
 /**
  * Feeds the store from ConsoleCore's events, outside React (STYLE.md: zustand fed from the
  * bridge subscription). Bursty streams are folded: the view reaches React at most every 50 ms,
- * outbox changes every 100 ms, the log every 500 ms, the dashboard once a second.
+ * outbox changes every 100 ms, the log every 500 ms, the dashboard once a second. The view is
+ * the shared client's ViewMirror (view-sync.ts) advanced by each `sync` event once. The log
+ * arrives only while a screen holds a watch (`watchLog`): votes/s and sync lag come from the
+ * view, teammates from a page of the log when the Q&A screen opens (`refreshTeam`).
  */
-import type { ConsoleApi, OutboxItem, SessionInfo } from '../../../shared/console-api';
+import { LOG_WATCH_RENEW_MS, type ConsoleApi, type OutboxItem, type SessionInfo } from '../../../shared/console-api';
 import type { WireEntry } from '../../../shared/protocol/frames';
 import { coalesce } from './coalesce';
 import { ReachWatch } from './metrics/reach-watch';
@@ -13,7 +16,8 @@ import { mergeOutbox, summarise } from './outbox-merge';
 import type { Teammate } from './slices/session-slice';
 import type { HeldView } from './slices/view-slice';
 import { useConsole, type ConsoleStore } from './store';
-import { acceptFetched, applySync } from './view-sync';
+import { cueChangeBetween } from './stream-delay-mark';
+import { heldOf, seedFetched, staffMirror, syncFrameOf } from './view-sync';
 
 export const LOG_KEEP = 500;
 
@@ -39,17 +43,38 @@ export function withTeammates(team: Record<string, Teammate>, entries: readonly 
   return next;
 }
 
+/** Entries the Q&A screen's teammate scan reads at most (one `log/read` page). */
+export const TEAM_SCAN = 1_000;
+
 export interface Feed {
   stop(): void;
   /** Asks the core for its copy of the staff view (after a gap, or on demand). */
   resync(): void;
+  /**
+   * A screen that shows the log holds a watch while it is shown; the returned function releases
+   * it. Counted here per screen: the core is asked to stream when the first opens and to stop
+   * when the last closes (and the lease is renewed in between).
+   */
+  watchLog(): () => void;
+  /** Teammates for assigning: the tokens this console issued, and staff who published since the last scan (one log page). */
+  refreshTeam(): Promise<void>;
 }
+
+let current: Feed | null = null;
+/** The running feed (main.tsx starts it), for screens that hold a log watch or refresh the team. */
+export const currentFeed = (): Feed | null => current;
 
 export function startFeed(api: ConsoleApi, store: ConsoleStore = useConsole): Feed {
   const sampler = new MetricsSampler();
   const reach = new ReachWatch();
+  const mirror = staffMirror();
   let held: HeldView | null = null;
   let eventId: string | null = null;
+  /** The serial the teammate scan has read up to. */
+  let teamScanned = 0;
+  let logWatchers = 0;
+  let renewTimer: ReturnType<typeof setInterval> | null = null;
+  const watcherId = `r-${Math.random().toString(36).slice(2, 12)}`;
   let fetching = false;
   let fetchAgain = false;
   let inboxOutbox: OutboxItem[] = [];
@@ -58,10 +83,16 @@ export function startFeed(api: ConsoleApi, store: ConsoleStore = useConsole): Fe
 
   const flushView = coalesce(() => store.setState({ view: held }), 50);
 
-  const setHeld = (v: HeldView | null): void => {
+  /** The mirror moved (`live`: by a sync event, not a fetched copy): hand its state to the store. */
+  const setHeld = (v: HeldView | null, live: boolean): void => {
+    const prev = held;
     held = v;
-    sampler.observeView(v?.doc ?? null);
-    if (v) sampler.observeSync(v.serial, hubNow());
+    const now = hubNow();
+    sampler.observeView(v?.doc ?? null, now, live);
+    if (live && prev && v && prev.doc.event.id === v.doc.event.id) {
+      const name = cueChangeBetween(prev.doc, v.doc);
+      if (name) store.setState({ cueChange: { name, after: prev.serial, serial: v.serial, seenAt: now } });
+    }
     flushView();
   };
 
@@ -75,10 +106,7 @@ export function startFeed(api: ConsoleApi, store: ConsoleStore = useConsole): Fe
     const forEvent = eventId;
     void api.request('view/get', {}).then((res) => {
       fetching = false;
-      if (res.ok && forEvent === eventId) {
-        const v = acceptFetched(held, res.value);
-        if (v) setHeld(v);
-      }
+      if (res.ok && forEvent === eventId && seedFetched(mirror, res.value)) setHeld(heldOf(mirror), false);
       if (fetchAgain) {
         fetchAgain = false;
         resync();
@@ -115,8 +143,10 @@ export function startFeed(api: ConsoleApi, store: ConsoleStore = useConsole): Fe
     store.setState((s) => summarise(s.outbox, eventId));
     sampler.reset();
     reach.reset();
-    setHeld(null);
-    store.setState({ series: [], latestStats: null, reachAlert: null, log: [], team: {}, qaCursorId: null, qaCursorIndex: 0, qaSelected: new Set(), cueId: null });
+    mirror.clear();
+    teamScanned = 0;
+    setHeld(null, false);
+    store.setState({ series: [], latestStats: null, reachAlert: null, log: [], team: {}, cueChange: null, qaCursorId: null, qaCursorIndex: 0, qaSelected: new Set(), cueId: null });
     if (session.eventId) resync();
   };
 
@@ -124,9 +154,9 @@ export function startFeed(api: ConsoleApi, store: ConsoleStore = useConsole): Fe
     api.on('status', (link) => store.setState({ link })),
     api.on('session', onSession),
     api.on('sync', (ev) => {
-      const r = applySync(held, ev);
-      if (r.kind === 'ok') setHeld(r.view);
-      else resync();
+      const r = mirror.apply(syncFrameOf(ev));
+      if (r.ok) setHeld(heldOf(mirror), true);
+      else resync(); // one view/get at a time (fetching), however many frames miss
     }),
     api.on('rtt', (s) => sampler.observeRtt(s)),
     api.on('stats', (frame) => {
@@ -139,7 +169,6 @@ export function startFeed(api: ConsoleApi, store: ConsoleStore = useConsole): Fe
       flushOutbox();
     }),
     api.on('log', (entries) => {
-      sampler.observeLog(entries, Date.now(), hubNow());
       inboxLog = inboxLog.concat(entries).slice(-LOG_KEEP);
       flushLog();
     }),
@@ -163,17 +192,59 @@ export function startFeed(api: ConsoleApi, store: ConsoleStore = useConsole): Fe
     inboxOutbox = r.value.concat(inboxOutbox);
     flushOutbox();
   });
-  void api.request('log/recent', { limit: 200 }).then((r) => {
-    if (!r.ok) return;
-    inboxLog = r.value.concat(inboxLog).slice(-LOG_KEEP);
-    flushLog();
-  });
+  const askLog = (on: boolean): void => void api.request('log/watch', { watcher: watcherId, on });
 
-  return {
+  const watchLog = (): (() => void) => {
+    logWatchers++;
+    if (logWatchers === 1) {
+      askLog(true);
+      renewTimer = setInterval(() => askLog(true), LOG_WATCH_RENEW_MS);
+      // A stream another window already holds sends only what is new: the recent past comes from the core.
+      void api.request('log/recent', { limit: LOG_KEEP }).then((r) => {
+        if (!r.ok) return;
+        inboxLog = r.value.concat(inboxLog).slice(-LOG_KEEP);
+        flushLog();
+      });
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      logWatchers--;
+      if (logWatchers > 0) return;
+      if (renewTimer) clearInterval(renewTimer);
+      renewTimer = null;
+      askLog(false);
+    };
+  };
+
+  const refreshTeam = async (): Promise<void> => {
+    const forEvent = eventId;
+    const upTo = held?.serial ?? 0;
+    const [tokens, page] = await Promise.all([
+      api.request('team/list', {}),
+      upTo > teamScanned ? api.request('log/read', { from: Math.max(teamScanned + 1, upTo - TEAM_SCAN + 1, 1), limit: TEAM_SCAN }) : Promise.resolve(null),
+    ]);
+    if (forEvent !== eventId) return;
+    if (page?.ok) teamScanned = Math.max(teamScanned, page.value.at(-1)?.serial ?? upTo);
+    store.setState((s) => {
+      let team = page?.ok ? withTeammates(s.team, page.value) : s.team;
+      if (tokens.ok) for (const t of tokens.value) if (!t.revokedAt && !Object.hasOwn(team, t.clientId)) team = { ...team, [t.clientId]: { name: t.name, role: t.role } };
+      return team === s.team ? {} : { team };
+    });
+  };
+
+  const feed: Feed = {
     stop: () => {
       clearInterval(ticker);
+      if (renewTimer) clearInterval(renewTimer);
       for (const off of offs) off();
+      if (current === feed) current = null;
     },
     resync,
+    watchLog,
+    refreshTeam,
   };
+  current = feed;
+  return feed;
 }

@@ -2,6 +2,7 @@
 import { memo, useState } from 'react';
 import type { WireEntry } from '../../../../shared/protocol/frames';
 import { fmtClock } from '../../lib/format';
+import { useLogWatch } from '../../store/screen-needs';
 import { useConsole } from '../../store/store';
 
 const SHOW = 60;
@@ -28,7 +29,9 @@ const LogRow = memo(function LogRow({ e }: { e: WireEntry }) {
   );
 });
 
+/** The only view of the log: the hub streams it to this console only while this is shown. */
 export function LogStream() {
+  useLogWatch();
   const live = useConsole((s) => s.log);
   const [paused, setPaused] = useState<WireEntry[] | null>(null);
   const log = paused ?? live;

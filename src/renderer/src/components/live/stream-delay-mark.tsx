@@ -6,8 +6,8 @@
  */
 import { useState } from 'react';
 import { fmtClock } from '../../lib/format';
-import { updateSettings } from '../../store/actions';
-import { lastCueChange, proposeDelay, type DelayProposal } from '../../store/stream-delay-mark';
+import { readLog, updateSettings } from '../../store/actions';
+import { cueChangePage, lastCueChange, proposeDelay, type DelayProposal } from '../../store/stream-delay-mark';
 import { useConsole } from '../../store/store';
 import { navigate } from '../../store/ui-actions';
 
@@ -25,13 +25,23 @@ const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 export function StreamDelayMark() {
   const delayMs = useConsole((s) => s.view?.doc.event.settings.streamDelayMs ?? null);
   const isHost = useConsole((s) => s.session.role === 'host');
-  const change = useConsole((s) => lastCueChange(s.log));
+  // Seen between two views (no log stream on this screen); its log entry's time is read on Mark.
+  const change = useConsole((s) => s.cueChange);
   const offset = useConsole((s) => s.link.clockOffsetMs);
   const [proposal, setProposal] = useState<(DelayProposal & { serial: number }) | null>(null);
   if (delayMs === null) return null;
 
-  const mark = (): void => {
-    if (change) setProposal({ ...proposeDelay(change.ts, Date.now() + offset), serial: change.serial });
+  const mark = async (): Promise<void> => {
+    if (!change) return;
+    const pressedAtHub = Date.now() + offset; // the press, before the log page is read
+    const page = cueChangePage(change);
+    const r = await readLog(page.from, page.limit);
+    const entry = r.ok ? lastCueChange(r.value) : null;
+    setProposal(
+      entry
+        ? { ...proposeDelay(entry.ts, pressedAtHub), serial: change.serial }
+        : { ok: false, message: r.ok ? 'The change is no longer in the recent log; change a cue and mark again.' : `Could not read the change from the hub: ${r.message}`, serial: change.serial },
+    );
   };
   const confirm = (ms: number): void => {
     setProposal(null);
@@ -52,10 +62,10 @@ export function StreamDelayMark() {
       </p>
       <p className="muted small">
         To measure it: change a cue, watch the stream, and press Mark the moment the stream shows the change.
-        {change ? ` Last change: ${CHANGE[change.name] ?? change.name} at ${fmtClock(change.ts - offset)}.` : ' No cue has changed yet.'}
+        {change ? ` Last change: ${CHANGE[change.name] ?? change.name} at ${fmtClock(change.seenAt - offset)}.` : ' No cue has changed yet.'}
       </p>
       <div className="row wrap">
-        <button type="button" className="button" onClick={mark} disabled={!change}>
+        <button type="button" className="button" onClick={() => void mark()} disabled={!change}>
           Mark: the stream shows it now
         </button>
         <button type="button" className="button ghost" onClick={() => navigate('settings')}>

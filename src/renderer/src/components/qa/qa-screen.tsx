@@ -1,6 +1,7 @@
 /** Q&A moderation: filters, bulk bar, the virtualized queue with keys, and what the audience sees. */
 import { useHotkeys } from '../../lib/hotkeys';
 import { qaQueue } from '../../store/selectors';
+import { useTeamRefresh } from '../../store/screen-needs';
 import { useConsole } from '../../store/store';
 import { AudiencePreview } from './audience-preview';
 import { QaBulkBar } from './qa-bulk-bar';
@@ -19,6 +20,7 @@ export function QaScreen() {
   const rows = qaQueue(doc, filter, sort);
   const cur = cursorOf(rows, cursorId, cursorIndex);
   useHotkeys(qaHotkeys, canModerate);
+  useTeamRefresh(doc !== null); // teammates to assign to, from one log page rather than the per-vote stream
 
   return (
     <div className="screen-inner qa">

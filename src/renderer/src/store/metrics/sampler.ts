@@ -5,17 +5,15 @@
  */
 import type { RttSample } from '../../../../shared/console-api';
 import type { StaffView } from '../../../../shared/domain/types';
-import type { StatsFrame, WireEntry } from '../../../../shared/protocol/frames';
+import type { StatsFrame } from '../../../../shared/protocol/frames';
 import type { MetricRow } from './metric-row';
 import { SERIES_SECONDS } from './metric-row';
 import { jitter, percentile, round1 } from './percentiles';
 import { Ring } from './ring';
-import { viewCounts, type ViewCounts } from './view-counts';
+import { ballotsBetween, newestStamp, viewCounts, type ViewCounts } from './view-counts';
 
 const RTT_WINDOW_MS = 60_000;
 const STATS_FRESH_MS = 3_000;
-/** Log-derived vote counts are trusted only while the log is streaming. */
-const LOG_FRESH_MS = 5_000;
 
 export class MetricsSampler {
   readonly rows = new Ring<MetricRow>(SERIES_SECONDS);
@@ -24,27 +22,17 @@ export class MetricsSampler {
   private doc: StaffView | null = null;
   private prev: ViewCounts | null = null;
   private stats: { frame: StatsFrame; at: number } | null = null;
-  private logVotes = 0;
-  private logSeenAt = -Infinity;
-  /** The newest log entry not yet visible in the held view: its serial and hub time. */
-  private awaiting: { serial: number; ts: number } | null = null;
+  /** The newest hub stamp (chat `ts`) seen in a held view; null until the first view. */
+  private lastStamp: number | null = null;
   private lags: number[] = [];
-  private viewSerial = 0;
-  private viewAt = 0;
 
   reset(): void {
     this.rows.clear();
     this.counts.clear();
     this.doc = null;
     this.prev = null;
-    this.logVotes = 0;
-    this.awaiting = null;
+    this.lastStamp = null;
     this.lags = [];
-    this.viewSerial = 0;
-  }
-
-  observeView(doc: StaffView | null): void {
-    this.doc = doc;
   }
 
   observeRtt(s: RttSample): void {
@@ -55,29 +43,22 @@ export class MetricsSampler {
     this.stats = { frame, at: now };
   }
 
-  /** `hubNow`: the hub's clock now; entries older than a few seconds (history on subscribe) are not counted as live. */
-  observeLog(entries: readonly WireEntry[], now: number, hubNow: number): void {
-    if (entries.length === 0) return;
-    this.logSeenAt = now;
-    for (const e of entries) if ((e.name === 'vote.cast' || e.name === 'quiz.answer') && hubNow - e.ts <= LOG_FRESH_MS) this.logVotes++;
-    const newest = entries[entries.length - 1] as WireEntry;
-    if (hubNow - newest.ts > LOG_FRESH_MS) return;
-    // The view may have got there first (sync and log travel separately).
-    if (this.viewSerial >= newest.serial) {
-      this.lags.push(Math.max(0, this.viewAt - newest.ts));
+  /**
+   * The held view changed (`hubNow`: the hub's clock now). Sync lag, from the view alone: a chat
+   * message new in this view was stamped by the hub at `ts` and reached this screen now (as the
+   * simulator measures it). The first view after a reset, and a copy fetched after a gap
+   * (`measure` false), only set the mark: their messages are not news.
+   */
+  observeView(doc: StaffView | null, hubNow: number, measure = true): void {
+    this.doc = doc;
+    if (!doc) return;
+    const stamp = newestStamp(doc);
+    if (stamp === null) {
+      this.lastStamp ??= -Infinity;
       return;
     }
-    if (!this.awaiting || newest.serial > this.awaiting.serial) this.awaiting = { serial: newest.serial, ts: newest.ts };
-  }
-
-  /** The held view reached `serial`: how long after the hub accepted the awaited entry (hub clock). */
-  observeSync(serial: number, hubNow: number): void {
-    this.viewSerial = serial;
-    this.viewAt = hubNow;
-    if (this.awaiting && serial >= this.awaiting.serial) {
-      this.lags.push(Math.max(0, hubNow - this.awaiting.ts));
-      this.awaiting = null;
-    }
+    if (measure && this.lastStamp !== null && stamp > this.lastStamp) this.lags.push(Math.max(0, hubNow - stamp));
+    if (this.lastStamp === null || stamp > this.lastStamp) this.lastStamp = stamp;
   }
 
   /** Closes the second ending at `now` and returns its row (also kept in `rows`). */
@@ -87,8 +68,8 @@ export class MetricsSampler {
     if (counts) this.counts.push(counts);
     const prev = this.prev;
     this.prev = counts;
-    const logLive = now - this.logSeenAt <= LOG_FRESH_MS;
-    const ballotDelta = counts && prev ? Math.max(0, counts.ballots - prev.ballots) : null;
+    // Votes/s from the view: ballot and answer counts, one second apart (no per-vote log stream).
+    const ballotDelta = counts && prev ? ballotsBetween(prev, counts) : null;
 
     const rtts = this.rtts.toArray().filter((s) => now - s.at <= RTT_WINDOW_MS).map((s) => s.rttMs);
     const st = this.stats && now - this.stats.at <= STATS_FRESH_MS ? this.stats.frame : null;
@@ -99,7 +80,7 @@ export class MetricsSampler {
       t: now,
       online: doc ? doc.audience.online : null,
       peak: doc ? doc.audience.peak : null,
-      votesPerSec: logLive ? this.logVotes : ballotDelta,
+      votesPerSec: ballotDelta,
       reactionsPerSec: counts && prev ? Math.max(0, counts.reactions - prev.reactions) : null,
       questionsPerMin: this.questionsPerMin(),
       rttP50: round1(percentile(rtts, 50)),
@@ -120,7 +101,6 @@ export class MetricsSampler {
       audienceLagP99Ms: delivery && delivery.subscribers > 0 ? delivery.lagMs.p99 : null,
     };
     this.lags = [];
-    this.logVotes = 0;
     this.rows.push(row);
     return row;
   }
