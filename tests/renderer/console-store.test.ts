@@ -40,15 +40,22 @@ const session = (eventId: string | null): SessionInfo => ({
 /** A ConsoleApi whose events the test emits and whose answers it scripts. */
 class ScriptedApi implements ConsoleApi {
   readonly calls: RequestName[] = [];
+  readonly payloads: Array<{ name: RequestName; payload: unknown }> = [];
   viewGet: Responses['view/get'] = null;
+  logPage: WireEntry[] = [];
+  tokens: Responses['team/list'] = [];
   private listeners = new Map<EventName, Set<(p: never) => void>>();
-  request<N extends RequestName>(name: N): Promise<Result<Responses[N]>> {
+  request<N extends RequestName>(name: N, payload?: unknown): Promise<Result<Responses[N]>> {
     this.calls.push(name);
+    this.payloads.push({ name, payload });
     const value: Partial<Record<RequestName, unknown>> = {
       'session/get': session('e1'),
       'view/get': this.viewGet,
       'outbox/list': [],
       'log/recent': [],
+      'log/watch': { streaming: true },
+      'log/read': this.logPage,
+      'team/list': this.tokens,
       'app/info': { version: '0', shell: 'web', platform: 'linux' },
     };
     return Promise.resolve({ ok: true, value: value[name] } as Result<Responses[N]>);
@@ -147,6 +154,85 @@ describe('console store feed', () => {
     api.emit('outbox', [item('a', 'acknowledged', 1)]);
     await waitUntil(() => (useConsole.getState().pendingCount === 1 ? true : undefined), 'the store: pendingCount === 1', 10_000, 5);
     expect(useConsole.getState().outbox.map((i) => `${i.id}:${i.state}`)).toEqual(['a:acknowledged', 'b:queued']);
+  });
+});
+
+describe('the console path does each thing once (issue 15.3)', () => {
+  const entry = (serial: number, clientId: string, role: WireEntry['role'], author: string, name = 'chat.send'): WireEntry => ({ serial, clientId, id: `i${serial}`, name, data: {}, ts: serial, ...(role ? { role } : {}), author });
+
+  it('a renderer greeted with the view before the session holds it and asks no view/get: the view crosses once', async () => {
+    const api = new ScriptedApi();
+    feed = startFeed(api);
+    // What the core's initialEvents send a renderer that just connected: the view, then the session.
+    api.emit('sync', { view: 'staff', epoch: 'ep', serial: 4, snapshot: view('One') });
+    api.emit('session', session('e1'));
+    await waitUntil(() => (useConsole.getState().view?.serial === 4 && api.calls.includes('session/get') ? true : undefined), 'the view and the session', 10_000, 5);
+    await new Promise((r) => setTimeout(r, 0)); // let session/get's answer land too
+    expect(api.calls.filter((c) => c === 'view/get')).toEqual([]);
+    // Each change arrives once, as the patch the core applied: the shared mirror follows it.
+    const v2 = view('Two');
+    api.emit('sync', { view: 'staff', epoch: 'ep', serial: 5, base: 4, patch: diff(view('One'), v2) });
+    await waitUntil(() => (useConsole.getState().view?.serial === 5 ? true : undefined), 'serial 5', 10_000, 5);
+    expect(useConsole.getState().view?.doc).toEqual(v2);
+    // A gap during a burst: the shared mirror asks once, not once per frame that misses.
+    api.viewGet = { epoch: 'ep', serial: 12, doc: view('Twelve') };
+    for (let s = 8; s <= 11; s++) api.emit('sync', { view: 'staff', epoch: 'ep', serial: s + 1, base: s, patch: [] });
+    await waitUntil(() => (useConsole.getState().view?.serial === 12 ? true : undefined), 'the fetched copy', 10_000, 5);
+    expect(api.calls.filter((c) => c === 'view/get')).toHaveLength(1);
+  });
+
+  it('the log stream is asked for by the first screen that shows it and dropped with the last', () => {
+    const api = new ScriptedApi();
+    feed = startFeed(api);
+    const watches = (): unknown[] => api.payloads.filter((p) => p.name === 'log/watch').map((p) => (p.payload as { on: boolean }).on);
+    expect(watches()).toEqual([]); // the feed alone streams nothing
+    const a = feed.watchLog();
+    const b = feed.watchLog();
+    expect(watches()).toEqual([true]);
+    a();
+    a(); // a release is idempotent
+    expect(watches()).toEqual([true]);
+    b();
+    expect(watches()).toEqual([true, false]);
+    const ids = new Set(api.payloads.filter((p) => p.name === 'log/watch').map((p) => (p.payload as { watcher: string }).watcher));
+    expect(ids.size).toBe(1);
+  });
+
+  it('teammates: the tokens this console issued and the staff in one log page, read on from where the last scan stopped', async () => {
+    const api = new ScriptedApi();
+    feed = startFeed(api);
+    api.emit('sync', { view: 'staff', epoch: 'ep', serial: 40, snapshot: view('One') });
+    await waitUntil(() => (useConsole.getState().view?.serial === 40 ? true : undefined), 'the view', 10_000, 5);
+    api.tokens = [
+      { clientId: 'c-mia', role: 'moderator', name: 'Mia', token: null, issuedAt: 1, expiresAt: 2, revokedAt: null },
+      { clientId: 'c-gone', role: 'producer', name: 'Gone', token: null, issuedAt: 1, expiresAt: 2, revokedAt: 5 },
+    ];
+    api.logPage = [entry(30, 'c-aud', 'audience', 'Guest'), entry(31, 'c-pat', 'producer', 'Pat'), entry(32, 'hub', undefined, 'hub', 'poll.close')];
+    await feed.refreshTeam();
+    expect(useConsole.getState().team).toEqual({ 'c-mia': { name: 'Mia', role: 'moderator' }, 'c-pat': { name: 'Pat', role: 'producer' } });
+    const reads = (): unknown[] => api.payloads.filter((p) => p.name === 'log/read').map((p) => p.payload);
+    expect(reads()).toEqual([{ from: 1, limit: 1000 }]);
+    api.emit('sync', { view: 'staff', epoch: 'ep', serial: 50, base: 40, patch: [] });
+    await waitUntil(() => (useConsole.getState().view?.serial === 50 ? true : undefined), 'serial 50', 10_000, 5);
+    await feed.refreshTeam();
+    expect(reads()).toEqual([{ from: 1, limit: 1000 }, { from: 33, limit: 1000 }]);
+    // Nothing new since: no read at all.
+    api.logPage = [];
+    await feed.refreshTeam();
+    expect(reads()).toHaveLength(3);
+    await feed.refreshTeam();
+    expect(reads()).toHaveLength(3);
+  });
+
+  it('a cue change between two views is kept with the serials its log entry lies between', async () => {
+    const api = new ScriptedApi();
+    feed = startFeed(api);
+    const draft = { ...view('One'), polls: { p1: { id: 'p1', question: 'Q', kind: 'single', options: [], status: 'draft', resultsVisible: false, tallies: {}, ballots: 0, durationMs: null, closesAt: null } } } as StaffView;
+    const open = { ...draft, polls: { p1: { ...draft.polls.p1, status: 'open' } } } as StaffView;
+    api.emit('sync', { view: 'staff', epoch: 'ep', serial: 7, snapshot: draft });
+    api.emit('sync', { view: 'staff', epoch: 'ep', serial: 9, base: 7, patch: diff(draft, open) });
+    await waitUntil(() => (useConsole.getState().cueChange ? true : undefined), 'the cue change', 10_000, 5);
+    expect(useConsole.getState().cueChange).toMatchObject({ name: 'poll.open', after: 7, serial: 9 });
   });
 });
 

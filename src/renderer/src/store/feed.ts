@@ -156,7 +156,8 @@ export function startFeed(api: ConsoleApi, store: ConsoleStore = useConsole): Fe
     api.on('sync', (ev) => {
       const r = mirror.apply(syncFrameOf(ev));
       if (r.ok) setHeld(heldOf(mirror), true);
-      else resync(); // one view/get at a time (fetching), however many frames miss
+      // One view/get for a gap, however many frames miss while it is answered (the mirror says 'resyncing').
+      else if (r.code !== 'resyncing' || !fetching) resync();
     }),
     api.on('rtt', (s) => sampler.observeRtt(s)),
     api.on('stats', (frame) => {
