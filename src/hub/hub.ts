@@ -201,6 +201,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     framesSent: (kind, n) => metrics.framesSent(kind, n),
     ackLatency: (ms) => metrics.ack(ms),
     divergence: (view) => metrics.divergence(view),
+    atReportDropped: () => metrics.atReportDropped(),
     log,
   };
 

@@ -29,6 +29,7 @@ export class HubMetrics {
   private readonly ackHist: client.Histogram;
   private readonly fanoutHist: client.Histogram<'view'>;
   private readonly divergences: client.Counter<'view'>;
+  private readonly atDropped: client.Counter;
   private readonly drainingGauge: client.Gauge;
   private readonly eventConnGauge: client.Gauge<'event' | 'role'>;
   /** Open sessions per event and role, so a series is removed when its event has none left. */
@@ -90,6 +91,11 @@ export class HubMetrics {
       },
     });
     this.eventConnGauge = new client.Gauge({ name: 'stagecall_event_connections', help: 'Open WebSocket sessions by event and role', labelNames: ['event', 'role'], registers: [this.registry] });
+    this.atDropped = new client.Counter({
+      name: 'stagecall_at_reports_dropped_total',
+      help: 'P27 `at` reports ignored for coming faster than once a second per view per connection (note 53)',
+      registers: [this.registry],
+    });
     this.divergences = new client.Counter({
       name: 'stagecall_state_divergences_total',
       help: 'Clients whose view state did not match a sync frame hash (P26) and re-subscribed; expected 0',
@@ -229,6 +235,9 @@ export class HubMetrics {
   }
   divergence(view: 'staff' | 'audience'): void {
     this.divergences.inc({ view });
+  }
+  atReportDropped(): void {
+    this.atDropped.inc();
   }
   fanout(view: string, ms: number): void {
     this.fanoutHist.observe({ view }, ms / 1000);

@@ -5,6 +5,7 @@
  */
 import type WebSocket from 'ws';
 import {
+  AT_EVERY_MS,
   CloseCode,
   HELLO_TIMEOUT_MS,
   MALFORMED_LIMIT,
@@ -31,6 +32,9 @@ import { writePrepared, type PreparedFrame } from './prepared-frame';
 /** A pub's `data` above this is refused with nack too_large (P13), well under the 64 KiB frame cap. */
 export const MAX_PUB_DATA_BYTES = 16 * 1024;
 
+/** P27 `at` reports a connection may send at once per view before the once-a-second limit bites (note 53). */
+export const AT_REPORT_BURST = 2;
+
 export interface SessionHost {
   readonly node: string;
   readonly syncHz: number;
@@ -50,6 +54,8 @@ export interface SessionHost {
   ackLatency(ms: number): void;
   /** P26: a client found its state did not match a frame's hash and re-subscribed. */
   divergence(view: 'staff' | 'audience'): void;
+  /** P27: an `at` report came faster than once a second per view and was ignored (note 53). */
+  atReportDropped(): void;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -65,6 +71,8 @@ export class Connection implements Subscriber {
   private helloTimer: NodeJS.Timeout;
   private expiryTimer: NodeJS.Timeout | null = null;
   private rtts: number[] = [];
+  /** P27: one `at` per view per second, with a burst of two for network jitter (note 53). */
+  private readonly atBuckets = new Map<'staff' | 'audience', TokenBucket>();
   private pingSentAt = 0;
   lastHeard = Date.now();
 
@@ -352,8 +360,17 @@ export class Connection implements Subscriber {
         if (frame.view === 'stats') return this.host.subscribeStats(this, false);
         return rt.unsubscribeView(frame.view, this);
       case 'at':
+        if (!this.takeAtReport(frame.view)) return this.host.atReportDropped();
         return rt.reportAt(frame.view, this, frame.serial);
     }
+  }
+
+  /** P27 (note 53): an `at` past one a second per view is dropped without an answer; only the latest matters anyway. */
+  private takeAtReport(view: 'staff' | 'audience'): boolean {
+    const now = Date.now();
+    let bucket = this.atBuckets.get(view);
+    if (!bucket) this.atBuckets.set(view, (bucket = new TokenBucket(1000 / AT_EVERY_MS, AT_REPORT_BURST, now)));
+    return bucket.take(now);
   }
 
   private async onPub(id: string, name: string, data: unknown): Promise<void> {
