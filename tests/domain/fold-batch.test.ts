@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { apply, foldBatch, staffView, type EventState, type LogEntry } from '../../src/shared/domain';
+import { apply, audienceView, BatchFold, foldBatch, selfView, staffView, type EventState, type LogEntry } from '../../src/shared/domain';
 import { Owner } from '../../src/shared/domain/owner';
 import { emptyMap, pdelete, pget, pset, type PMap } from '../../src/shared/domain/pmap';
-import { arbLog, freshState, LogBuilder, OPTION_IDS, POLL_IDS } from './arbitraries';
+import { arbLog, AUDIENCE_IDS, foldLog, freshState, LogBuilder, OPTION_IDS, POLL_IDS } from './arbitraries';
 
 /** Per-entry fold: the final state and each entry's outcome (null: applied). */
 function oneByOne(from: EventState, entries: readonly LogEntry[]): { state: EventState; outcomes: Array<string | null> } {
@@ -108,6 +108,97 @@ describe('foldBatch', () => {
             log.aud(`cid-aud-${c}`, 'vote.cast', { pollId: 'p2', text: w }),
           ]);
           expect(foldBatch(s0, votes)).toEqual(oneByOne(s0, votes).state);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+/**
+ * One published state, as the hub hands it out (to views, to the resume ring): what it was then,
+ * to check it never changes however many batches fold on after it.
+ */
+interface Published {
+  serial: number;
+  state: EventState;
+  json: string;
+  staff: string;
+  audience: string;
+  self: string;
+}
+
+function publish(serial: number, state: EventState): Published {
+  // Views first, as the hub has them: their memo caches then hold this state's objects.
+  const staff = JSON.stringify(staffView(state));
+  const audience = JSON.stringify(audienceView(state));
+  const self = JSON.stringify(selfView(state, AUDIENCE_IDS[0]));
+  return { serial, state, json: JSON.stringify(state), staff, audience, self };
+}
+
+/**
+ * A random history folded by one BatchFold in random steps (several steps make one batch until a
+ * publish), checked against apply() one by one: each published state equals the per-entry state at
+ * its serial, and after all the later batches it, and its memoised views, are exactly what they were.
+ */
+function checkPublishedStates(log: readonly LogEntry[], steps: readonly number[], publishes: readonly boolean[]): void {
+  const expected = foldLog(log);
+  const fold = new BatchFold(expected[0] as EventState);
+  const published: Published[] = [publish(0, fold.publish())];
+  let at = 0;
+  for (let i = 0; at < log.length; i++) {
+    const step = Math.max(1, steps.length ? (steps[i % steps.length] as number) : log.length);
+    fold.fold(log.slice(at, at + step));
+    at = Math.min(log.length, at + step);
+    if (at === log.length || publishes[i % Math.max(1, publishes.length)]) published.push(publish(at, fold.publish()));
+  }
+  expect(fold.publish()).toEqual(expected[log.length]);
+  for (const p of published) {
+    expect(p.state).toEqual(expected[p.serial]);
+    expect(JSON.stringify(p.state)).toBe(p.json);
+    expect(JSON.stringify(staffView(p.state))).toBe(p.staff);
+    expect(JSON.stringify(audienceView(p.state))).toBe(p.audience);
+    expect(JSON.stringify(selfView(p.state, AUDIENCE_IDS[0]))).toBe(p.self);
+    // Memo caches hit on unchanged objects: the views must also equal those of a fresh copy.
+    const copy = JSON.parse(p.json) as EventState;
+    expect(JSON.stringify(staffView(copy))).toBe(p.staff);
+  }
+}
+
+describe('BatchFold: a batch across calls, published states never written again', () => {
+  it('random histories in random steps and publishes: every published state and its views stay as they were', () => {
+    fc.assert(
+      fc.property(arbLog(80), fc.array(fc.integer({ min: 1, max: 30 }), { maxLength: 6 }), fc.array(fc.boolean(), { maxLength: 6 }), (log, steps, pubs) =>
+        checkPublishedStates(log, steps, pubs),
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('vote-heavy histories over many clients (leaves copied, split and rewritten in place across steps) keep published states intact', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ c: fc.nat(300), p: fc.constantFrom('p1', 'p2', 'p3'), o: fc.subarray([...OPTION_IDS], { minLength: 1 }), w: fc.constantFrom('alpha', 'beta', 'gamma') }), { minLength: 1, maxLength: 1_200 }),
+        fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }),
+        (ballots, steps, pubs) => {
+          const log = new LogBuilder();
+          const options = OPTION_IDS.map((id) => ({ id, label: id }));
+          const entries = [
+            log.host('event.update', { status: 'live' }),
+            log.host('poll.create', { pollId: 'p1', question: 'Pick', kind: 'multiple', options }),
+            log.host('poll.create', { pollId: 'p2', question: 'One', kind: 'single', options }),
+            log.host('poll.create', { pollId: 'p3', question: 'Word?', kind: 'wordcloud' }),
+            ...['p1', 'p2', 'p3'].map((pollId) => log.host('poll.open', { pollId })),
+            ...ballots.map(({ c, p, o, w }, i) =>
+              i % 97 === 96
+                ? log.host('poll.close', { pollId: p }) // some refusals after this, and a reopen below
+                : i % 97 === 0 && i > 0
+                  ? log.host('poll.open', { pollId: 'p1' })
+                  : log.aud(`cid-aud-${c}`, 'vote.cast', p === 'p3' ? { pollId: p, text: w } : { pollId: p, optionIds: p === 'p1' ? o : [o[0]] }),
+            ),
+          ];
+          checkPublishedStates(entries, steps, pubs);
         },
       ),
       { numRuns: 40 },

@@ -98,7 +98,9 @@ function applyAs(state: EventState, entry: LogEntry, owner: Owner | null): Resul
   const handler = route.handler;
   try {
     const r = handler(state, entry, data, owner);
-    return r.applied ? { state: afterApplied(r.state, entry), applied: true } : r;
+    if (!r.applied) return r;
+    const after = afterApplied(r.state, entry);
+    return after === r.state ? r : { state: after, applied: true };
   } catch {
     // Unreachable by design (tests assert this reason never shows up), but a reducer bug must
     // refuse one entry, not take the event down; the outcome is still deterministic.
@@ -117,12 +119,53 @@ export const reduce = (state: EventState, entry: LogEntry): EventState => apply(
  * `onEach` hears every entry's outcome (null: applied, else the reason it was not).
  */
 export function foldBatch(state: EventState, entries: readonly LogEntry[], onEach?: (entry: LogEntry, reason: string | null) => void): EventState {
-  const owner = new Owner();
-  let s = state;
-  for (const entry of entries) {
-    const r = applyAs(s, entry, owner);
-    s = r.state;
-    if (onEach) onEach(entry, r.applied ? null : r.reason);
+  const fold = new BatchFold(state);
+  fold.fold(entries, onEach);
+  return fold.publish();
+}
+
+/**
+ * A batch fold that goes on across calls (issue 18): several `fold` calls (engine pages) are one
+ * batch, each node copied at most once, until `publish()` hands the state out. From then on that
+ * state is never written again (the next `fold` starts a new batch, which copies what it
+ * changes), so a published state can go to views, memo caches and the resume ring. `peek()`
+ * reads the state without ending the batch: for reads that keep nothing of it (a number, a
+ * timer list), never for a view (views memoise on the objects, which the batch may still rewrite).
+ */
+export class BatchFold {
+  private owner: Owner | null = null;
+  private current: EventState;
+
+  constructor(state: EventState) {
+    this.current = state;
   }
-  return s;
+
+  fold(entries: readonly LogEntry[], onEach?: (entry: LogEntry, reason: string | null) => void): void {
+    if (entries.length === 0) return;
+    const owner = (this.owner ??= new Owner());
+    let s = this.current;
+    for (const entry of entries) {
+      const r = applyAs(s, entry, owner);
+      s = r.state;
+      if (onEach) onEach(entry, r.applied ? null : r.reason);
+    }
+    this.current = s;
+  }
+
+  /** The state so far, handed out: nothing will write into it any more. */
+  publish(): EventState {
+    this.owner = null;
+    return this.current;
+  }
+
+  /** The state so far, to read now and keep nothing of (see the class comment). */
+  peek(): EventState {
+    return this.current;
+  }
+
+  /** Starts again from `state` (a published one, or one nobody else holds). */
+  reset(state: EventState): void {
+    this.owner = null;
+    this.current = state;
+  }
 }

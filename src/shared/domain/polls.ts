@@ -1,7 +1,7 @@
 /** poll.create / update / delete / open / close / reveal and vote.cast (PROTOCOL.md sections 6 and 9). */
 import { DURATION_MS } from '../protocol/messages';
 import { asData, isBool, isId, isText, oneOf, type Data } from './data-guards';
-import { emptyMap, pdelete, pget, pset, pswap } from './pmap';
+import { emptyMap, pdelete, pget, pset, psetPrevious } from './pmap';
 import { copyArray, copyObject, writableBy, type Owner } from './owner';
 import { no, ok, type Handler, type Result } from './result';
 import { cueExists, withCueLast, withoutCue } from './run-of-show';
@@ -41,8 +41,13 @@ export function parseOptions(v: unknown): OptionView[] | null {
   return out;
 }
 
-/** `s` with `poll` in its polls map (in place where a batch fold owns the objects, owner.ts). */
-function withPoll(s: EventState, poll: PollState, owner: Owner | null = null): EventState {
+/**
+ * `s` with `poll` in its polls map (in place where a batch fold owns the objects, owner.ts). `was`:
+ * the poll `poll` replaces; when the batch rewrote it in place (`poll === was`) the map holds it
+ * already, and every object on the way to it is the batch's own, so `s` is the answer.
+ */
+function withPoll(s: EventState, poll: PollState, owner: Owner | null = null, was?: PollState): EventState {
+  if (poll === was && owner !== null) return s;
   const polls = pset(s.polls, poll.id, poll, owner);
   const next = writableBy(owner, s, copyObject);
   next.polls = polls;
@@ -171,7 +176,8 @@ function recastOptions(s: EventState, e: LogEntry, poll: PollState, ids: unknown
     if (i < 0 || mask & (1 << i)) return no(s, 'bad_option');
     mask |= 1 << i;
   }
-  const { map: votes, previous } = pswap(poll.votes, e.clientId, mask, owner);
+  const votes = pset(poll.votes, e.clientId, mask, owner);
+  const previous = psetPrevious();
   if (previous === mask) return ok(s);
   const prev = typeof previous === 'number' ? previous : 0;
   const next = writableBy(owner, poll, copyObject);
@@ -180,14 +186,15 @@ function recastOptions(s: EventState, e: LogEntry, poll: PollState, ids: unknown
   next.counts = counts;
   next.votes = votes;
   if (previous === undefined) next.ballots = poll.ballots + 1;
-  return ok(withPoll(s, next, owner));
+  return ok(withPoll(s, next, owner, poll));
 }
 
 function recastWord(s: EventState, e: LogEntry, poll: PollState, text: unknown, owner: Owner | null): Result {
   if (typeof text !== 'string') return no(s, 'bad_option');
   const word = normaliseWord(text);
   if (!word) return no(s, 'bad_option');
-  const { map: votes, previous } = pswap(poll.votes, e.clientId, word, owner);
+  const votes = pset(poll.votes, e.clientId, word, owner);
+  const previous = psetPrevious();
   if (previous === word) return ok(s);
   let words = poll.words;
   if (typeof previous === 'string') {
@@ -201,7 +208,7 @@ function recastWord(s: EventState, e: LogEntry, poll: PollState, text: unknown, 
   next.words = words;
   next.votes = votes;
   if (previous === undefined) next.ballots = poll.ballots + 1;
-  return ok(withPoll(s, next, owner));
+  return ok(withPoll(s, next, owner, poll));
 }
 
 /**
