@@ -9,15 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PollView } from '../src/shared/domain/types';
 import type { DeliveryStats } from '../src/shared/protocol';
-import { runSimulation, type SimReport } from '../src/simulator';
+import type { SimReport } from '../src/simulator';
 import { BENCH_ADMIN_KEY, startHubChild } from './lib/child';
 import { CpuMeter, rssKB } from './lib/proc-stats';
 import type { BenchModule, BenchTable } from './lib/report';
-import { runOfShow } from './lib/run-of-show';
+import { DROP_RATE, livelyAudience, runOfShow } from './lib/run-of-show';
 import { createEventWithHost, StaffClient } from './lib/staff-client';
 
-/** Drops per attendee per minute: a phone losing its socket every 5 minutes or so. */
-const DROP_RATE = 0.2;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const top = (m: Record<string, number>): string =>
   Object.entries(m)
@@ -76,20 +74,10 @@ async function one(audience: number, durationS: number, log: (l: string) => void
     const script = runOfShow(host, { chatEveryMs: 1_000, pollEveryMs: 10_000, quizEveryMs: 15_000, signal: show.signal });
     const cpu = new CpuMeter(hub.pid);
     let rss = 0;
-    const r = await runSimulation({
-      hubs: [hub.url],
-      code: ev.joinCode,
-      audience,
-      profile: 'lively',
-      durationS,
-      dropRate: DROP_RATE,
-      workers: 2,
-      seed: audience,
-      onProgress: (p) => {
-        phase = p.phase;
-        rss = Math.max(rss, rssKB(hub.pid));
-        if (Math.round(p.elapsedS) % 5 === 0) log(`sim ${audience}: ${p.phase} ${p.connected}/${p.audience}, in ${p.framesInPerSec}/s, ack p99 ${p.ackP99Ms} ms, reconnects ${p.reconnects}`);
-      },
+    const r = await livelyAudience(hub.url, ev.joinCode, audience, durationS, (p) => {
+      phase = p.phase;
+      rss = Math.max(rss, rssKB(hub.pid));
+      if (Math.round(p.elapsedS) % 5 === 0) log(`sim ${audience}: ${p.phase} ${p.connected}/${p.audience}, in ${p.framesInPerSec}/s, ack p99 ${p.ackP99Ms} ms, reconnects ${p.reconnects}`);
     });
     const used = cpu.read();
     show.abort();

@@ -3,7 +3,16 @@
  * (the previous one closed), and a quiz question every `quizEveryMs`, so a simulated audience
  * has something to vote on, answer, and watch.
  */
+import { runSimulation, type SimProgress, type SimReport } from '../../src/simulator';
 import type { StaffClient } from './staff-client';
+
+/** Drops per attendee per minute: a phone losing its socket every 5 minutes or so. */
+export const DROP_RATE = 0.2;
+
+/** The benches' simulated audience: `audience` lively attendees in 2 worker threads, dropping at DROP_RATE, for `durationS` once all joined. */
+export function livelyAudience(hubUrl: string, code: string, audience: number, durationS: number, onProgress: (p: SimProgress) => void): Promise<SimReport> {
+  return runSimulation({ hubs: [hubUrl], code, audience, profile: 'lively', durationS, dropRate: DROP_RATE, workers: 2, seed: audience, onProgress });
+}
 
 export interface RunOfShowOptions {
   chatEveryMs: number;

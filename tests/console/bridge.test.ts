@@ -190,6 +190,11 @@ describe('the contract gate', () => {
     expect(calls).toEqual([]);
     expect(await dispatchRequest(core, 'outbox/list', { limit: 10 })).toEqual({ ok: true, value: null });
     expect(calls).toEqual(['outbox/list']);
+    // A core that takes parsed requests gets the gate's parse (a trimmed title) and is not asked to parse again.
+    const parsedCalls: Array<[string, unknown]> = [];
+    const parsing = { request: () => Promise.reject(new Error('parsed twice')), handleParsed: async (n: string, p: unknown) => (parsedCalls.push([n, p]), { ok: true as const, value: null }) };
+    expect(await dispatchRequest(parsing, 'session/startLocal', { title: '  Town hall  ' })).toEqual({ ok: true, value: null });
+    expect(parsedCalls).toEqual([['session/startLocal', { title: 'Town hall' }]]);
     const throwing = { request: () => Promise.reject(new Error('boom')) };
     expect(await dispatchRequest(throwing, 'app/info', {})).toMatchObject({ ok: false, error: { code: 'internal', message: 'boom' } });
   });
