@@ -53,7 +53,7 @@ export type HubFrom = 'built' | 'tsx';
 
 /** The real hub on loopback, by default as `npm run hub` starts it; joins unthrottled unless `joinRate` is given. */
 export function startHubChild(dataDir: string, o: { port?: number; joinRate?: number; from?: HubFrom } = {}): Promise<Child> {
-  const args = ['--port', String(o.port ?? 0), '--data', dataDir, '--admin-key', BENCH_ADMIN_KEY, '--join-rate', String(o.joinRate ?? 100_000)];
+  const args = ['--port', String(o.port ?? 0), '--data', dataDir, '--admin-key', BENCH_ADMIN_KEY, '--join-rate', String(o.joinRate ?? 100_000), '--max-connections-per-address', '0'];
   const ready = /Hub ready: (http:\/\/\S+)/;
   return o.from === 'tsx' ? startChild('src/hub/cli.ts', args, ready) : startChild('src/main/launch.cjs', ['hub', ...args], ready);
 }

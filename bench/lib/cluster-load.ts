@@ -93,7 +93,7 @@ export async function redisCommandMeter(url: string): Promise<{ read(): Promise<
 }
 
 export function startHub(dataDir: string, redisUrl: string | undefined, node: string): Promise<Child> {
-  const args = ['--port', '0', '--data', dataDir, '--admin-key', BENCH_ADMIN_KEY, '--join-rate', '100000', '--node', node];
+  const args = ['--port', '0', '--data', dataDir, '--admin-key', BENCH_ADMIN_KEY, '--join-rate', '100000', '--max-connections-per-address', '0', '--node', node];
   if (redisUrl) args.push('--engine', 'redis', '--redis', redisUrl);
   return startChild('src/hub/cli.ts', args, /Hub ready: (http:\/\/\S+)/);
 }

@@ -29,6 +29,7 @@ const spec = {
   'sync-hz': { kind: 'number' },
   capacity: { kind: 'number' },
   'join-rate': { kind: 'number' },
+  'max-connections-per-address': { kind: 'number' },
   'drain-seconds': { kind: 'number', default: 10 },
   'queue-budget-mb': { kind: 'number', default: 256 },
   'public-url': { kind: 'list' },
@@ -41,6 +42,7 @@ const USAGE = `usage: npm run hub -- [--port 8787] [--host 127.0.0.1] [--data ./
                       [--engine embedded|redis] [--redis redis://127.0.0.1:6379] [--node NAME]
                       [--redis-sentinels host:port,host:port --redis-master-name NAME] [--redis-min-replicas 1]
                       [--sync-hz 10] [--capacity 5000] [--join-rate 50] [--drain-seconds 10]
+                      [--max-connections-per-address CAPACITY (0: none)]
                       [--queue-budget-mb 256] [--public-url https://hub-a.example --public-url https://hub-b.example]
                       [--idle-unload-seconds 300] [--token-cache-size 20000]
        npm run hub -- verify --data DIR   report every damaged event and line (exit 1 if any)
@@ -154,6 +156,7 @@ async function main(): Promise<void> {
     ...(a['sync-hz'] ? { syncHz: a['sync-hz'] } : {}),
     ...(a.capacity ? { capacity: a.capacity } : {}),
     ...(a['join-rate'] ? { joinRatePerSec: a['join-rate'] } : {}),
+    ...(a['max-connections-per-address'] !== undefined ? { maxConnectionsPerAddress: a['max-connections-per-address'] } : {}),
     drainSeconds: a['drain-seconds'] ?? 10,
     queueBudgetBytes: (a['queue-budget-mb'] ?? 256) * 1024 * 1024,
     idleUnloadMs,

@@ -3,6 +3,7 @@
  * engine. A library function, so the console can run a hub in-process (local-event mode).
  */
 import http from 'node:http';
+import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -17,6 +18,7 @@ import { EventRuntime } from './event-runtime';
 import { HubApi } from './http/api';
 import { HttpError, sendError } from './http/json';
 import { StaticFiles } from './http/static-files';
+import { AddressConnections } from './address-connections';
 import { ClientRegistry } from './client-registry';
 import { newConnectionId } from './ids';
 import { HubMetrics } from './metrics';
@@ -33,6 +35,11 @@ export interface HubOptions {
   syncHz?: number;
   /** Connections this node is sized for: `load` in stats is measured against it. */
   capacity?: number;
+  /**
+   * Concurrent TCP connections one remote address may hold (HTTP and WebSocket, any phase); over
+   * it a 429 (note 54). Default: `capacity`, so a venue behind one NAT still fits; 0: no bound.
+   */
+  maxConnectionsPerAddress?: number;
   /** The built audience app; defaults to out/audience in the project. */
   staticDir?: string;
   /** P6: joins per second per remote address (default 50, burst 4x). */
@@ -73,6 +80,9 @@ export interface Hub {
 }
 
 const HEARTBEAT_MS = 10_000;
+const DEFAULT_CAPACITY = 5_000;
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 export async function startHub(opts: HubOptions): Promise<Hub> {
   const node = opts.node ?? `${os.hostname().split('.')[0]}-${process.pid}`;
@@ -81,7 +91,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const startedAt = Date.now();
   const engine = opts.engine;
   const tokens = new TokenAuthority(opts.adminKey, await engine.tokenSecret(), opts.tokenCacheSize !== undefined ? { cacheSize: opts.tokenCacheSize } : {});
-  const metrics = new HubMetrics(opts.capacity ?? 5_000);
+  const metrics = new HubMetrics(opts.capacity ?? DEFAULT_CAPACITY);
   metrics.trackTokenCache(tokens.cache);
   metrics.trackEventTroubles(() => engine.troubles?.() ?? []);
   /** Runtimes that finished opening, for what /metrics reads synchronously. */
@@ -224,7 +234,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
 
   // Node's own 400 for an HTTP/1.1 request without Host has an empty, non-JSON body: the hub
   // refuses it itself, in PROTOCOL.md's error shape like every other refusal.
-  const server = http.createServer({ requireHostHeader: false }, (req, res) => {
+  // Note 54: a request must have sent its headers within 10 s and all of itself within 30 s
+  // (Node: 60 s and 300 s, checked every 30 s), so half-sent requests cannot pile up.
+  const server = http.createServer({ requireHostHeader: false, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000 }, (req, res) => {
     if (req.headers.host === undefined && req.httpVersion === '1.1') return sendError(res, new HttpError(400, 'bad_request', 'an HTTP/1.1 request needs a Host header'));
     const target = parseRequestTarget(req.url);
     if (!target.ok) return sendError(res, new HttpError(target.status, target.code, target.message));
@@ -248,6 +260,15 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   // Content-Type or Content-Length then seems absent); the 16 KB header-size limit bounds them anyway.
   server.maxHeadersCount = 0;
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
+  // Note 54: one remote address holds at most so many sockets at once, whatever they are doing.
+  const perAddress = new AddressConnections(opts.maxConnectionsPerAddress ?? opts.capacity ?? DEFAULT_CAPACITY);
+  server.prependListener('connection', (socket: net.Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    if (perAddress.admit(address)) return void socket.once('close', () => perAddress.release(address));
+    metrics.connectionRefused('per_address');
+    socket.on('error', () => socket.destroy());
+    socket.end(upgradeRefusal(429, { code: 'too_many_connections', message: `at most ${perAddress.max} connections at once from one address` }), () => socket.destroy());
+  });
 
   const wss = new WebSocketServer({
     noServer: true,

@@ -30,6 +30,7 @@ export class HubMetrics {
   private readonly fanoutHist: client.Histogram<'view'>;
   private readonly divergences: client.Counter<'view'>;
   private readonly atDropped: client.Counter;
+  private readonly refused: client.Counter<'reason'>;
   private readonly drainingGauge: client.Gauge;
   private readonly eventConnGauge: client.Gauge<'event' | 'role'>;
   /** Open sessions per event and role, so a series is removed when its event has none left. */
@@ -91,6 +92,13 @@ export class HubMetrics {
       },
     });
     this.eventConnGauge = new client.Gauge({ name: 'stagecall_event_connections', help: 'Open WebSocket sessions by event and role', labelNames: ['event', 'role'], registers: [this.registry] });
+    this.refused = new client.Counter({
+      name: 'stagecall_connections_refused_total',
+      help: 'TCP connections refused before any request was read, by reason (note 54)',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
+    this.refused.inc({ reason: 'per_address' }, 0);
     this.atDropped = new client.Counter({
       name: 'stagecall_at_reports_dropped_total',
       help: 'P27 `at` reports ignored for coming faster than once a second per view per connection (note 53)',
@@ -235,6 +243,9 @@ export class HubMetrics {
   }
   divergence(view: 'staff' | 'audience'): void {
     this.divergences.inc({ view });
+  }
+  connectionRefused(reason: 'per_address'): void {
+    this.refused.inc({ reason });
   }
   atReportDropped(): void {
     this.atDropped.inc();

@@ -38,8 +38,9 @@ export class TestClient {
     ws.on('error', () => undefined);
   }
 
-  static async open(hubUrl: string, query = ''): Promise<TestClient> {
-    const ws = new WebSocket(`${hubUrl.replace(/^http/, 'ws')}/v1/ws${query}`, SUBPROTOCOL);
+  /** `localAddress` (e.g. 127.0.0.2) connects from another loopback address: another peer for per-address limits. */
+  static async open(hubUrl: string, query = '', opts: { localAddress?: string } = {}): Promise<TestClient> {
+    const ws = new WebSocket(`${hubUrl.replace(/^http/, 'ws')}/v1/ws${query}`, SUBPROTOCOL, opts.localAddress ? { localAddress: opts.localAddress } : {});
     const c = new TestClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -49,8 +50,8 @@ export class TestClient {
   }
 
   /** Opens, says hello, and waits for welcome. */
-  static async connect(hubUrl: string, token: string, extra: Record<string, unknown> = {}): Promise<TestClient> {
-    const c = await TestClient.open(hubUrl);
+  static async connect(hubUrl: string, token: string, extra: Record<string, unknown> = {}, opts: { localAddress?: string } = {}): Promise<TestClient> {
+    const c = await TestClient.open(hubUrl, '', opts);
     c.send({ t: 'hello', token, client: { name: 'test', version: '0' }, ...extra });
     await c.waitFor((f) => f.t === 'welcome' || f.t === 'error');
     return c;
