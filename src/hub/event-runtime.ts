@@ -3,13 +3,14 @@
  * fold of the log), acks a publish only once this node's state has applied it (read your
  * writes, P12, P16), and drives the event's views, self frames and log stream at syncHz.
  */
-import { apply, audienceView, foldBatch, hubTimers, HUB_CLIENT_ID, initialState, selfView, staffView, type EventState, type HubTimer } from '../shared/domain';
+import { audienceView, BatchFold, hubTimers, HUB_CLIENT_ID, initialState, selfView, staffView, type EventState, type HubTimer } from '../shared/domain';
 import type { AudienceView, LogEntry, StaffView } from '../shared/domain/types';
 import { pforEach } from '../shared/domain/pmap';
 import type { DeliveryStats, WireEntry } from '../shared/protocol';
 import type { CueOpening } from './delivery-tracker';
 import type { AppendInput, Engine, EventMeta } from './engine/engine';
 import { NotAppliedWindow, Refolder } from './not-applied';
+import { CHECKPOINT_EVERY, RecentStates } from './recent-states';
 import type { Subscriber } from './subscriber';
 import { ViewChannel } from './view-channel';
 
@@ -30,18 +31,22 @@ interface LogSub {
 const BROAD_SELF = new Set(['quiz.reveal', 'quiz.next', 'quiz.end', 'question.moderate', 'poll.create', 'hub.reset']);
 const PRESENCE_EVERY_MS = 1_000;
 /**
- * States kept for resume (P18): after a restart the view ring is empty, but a client holding a
- * recent serial can still get a patch from the view rebuilt from that state. States share
- * structure, so each costs only what its entry changed.
+ * Serials whose states are kept for resume (P18): after a restart the view ring is empty, but a
+ * client holding a recent serial can still get a patch from the view rebuilt from that state
+ * (recent-states.ts: folded on demand from a checkpoint).
  */
 const RETAINED_STATES = 256;
 
 export class EventRuntime {
-  private state: EventState;
+  /**
+   * The event's state, folded as one batch across engine pages until something takes the state
+   * (a view, a self frame, a checkpoint): `published()` hands it out, `this.folder.peek()` only reads.
+   */
+  private readonly folder: BatchFold;
   private applied = 0;
   private epochValue = '';
   private readonly waiters = new Map<number, Array<() => void>>();
-  private readonly states = new Map<number, EventState>();
+  private readonly recent = new RecentStates(RETAINED_STATES);
   /** The log's last serial when the event was opened: states before its last RETAINED_STATES are not kept. */
   private recoveringTo = 0;
   /** P14's original outcomes: recent ones remembered, older ones folded again on demand. */
@@ -94,13 +99,13 @@ export class EventRuntime {
       (from, limit) => engine.read(meta.eventId, from, limit),
       () => initialState({ eventId: meta.eventId, title: meta.title, createdAt: meta.createdAt }),
     );
-    this.state = initialState({ eventId: meta.eventId, title: meta.title, createdAt: meta.createdAt });
+    this.folder = new BatchFold(initialState({ eventId: meta.eventId, title: meta.title, createdAt: meta.createdAt }));
     const at = <V>(select: (s: EventState) => V) => (serial: number): V | undefined => {
-      const s = this.states.get(serial);
+      const s = this.recent.at(serial);
       return s === undefined ? undefined : select(s);
     };
-    this.staff = new ViewChannel('staff', () => staffView(this.state), () => this.epochValue, () => this.applied, { viewAt: at(staffView) });
-    this.audience = new ViewChannel('audience', () => audienceView(this.state), () => this.epochValue, () => this.applied, {
+    this.staff = new ViewChannel('staff', () => staffView(this.published()), () => this.epochValue, () => this.applied, { viewAt: at(staffView) });
+    this.audience = new ViewChannel('audience', () => audienceView(this.published()), () => this.epochValue, () => this.applied, {
       viewAt: at(audienceView),
       delayMs: () => this.streamDelayMs,
     });
@@ -146,11 +151,21 @@ export class EventRuntime {
     return Math.max(this.clusterAudienceValue, this.localAudience);
   }
   get online(): number {
-    return staffView(this.state).audience.online;
+    return staffView(this.published()).audience.online;
   }
   /** P30: the event's stream delay setting. */
   get streamDelayMs(): number {
-    return this.state.event.settings.streamDelayMs;
+    return this.folder.peek().event.settings.streamDelayMs;
+  }
+
+  /**
+   * The state, handed out (to views, self frames): the batch fold ends here, so nothing writes
+   * into it again, and it is the newest checkpoint for resume.
+   */
+  private published(): EventState {
+    const s = this.folder.publish();
+    this.recent.checkpoint(this.applied, s);
+    return s;
   }
 
   /** Members are told to reconnect; they will get the new epoch and a snapshot (P15). */
@@ -256,23 +271,24 @@ export class EventRuntime {
         break;
       } // else already folded (a tail may overlap)
     }
-    // Only the last RETAINED_STATES states are kept (for resume; while opening, the last of the
-    // whole log, whatever page this is), so everything before them folds
-    // as one batch, in place (foldBatch, issue 18): a restart's whole log, or a burst, costs a
-    // fraction of folding one by one. The kept ones fold one by one, each its own persistent state.
-    const newest = Math.max(this.recoveringTo, fresh.at(-1)?.serial ?? 0);
-    const cut = Math.min(fresh.length, Math.max(0, newest - RETAINED_STATES - this.applied));
-    if (cut > 0) {
-      this.state = foldBatch(this.state, fresh.slice(0, cut), (entry, reason) => this.folded(entry, reason));
-      this.states.clear();
-    }
-    for (let i = cut; i < fresh.length; i++) {
-      const entry = fresh[i] as LogEntry;
-      const r = apply(this.state, entry);
-      this.state = r.state;
-      this.states.set(entry.serial, this.state);
-      if (this.states.size > RETAINED_STATES) this.states.delete(entry.serial - RETAINED_STATES);
-      this.folded(entry, r.applied ? null : r.reason);
+    // One batch fold across pages (BatchFold, issue 18), in place, until something takes the state:
+    // a restart's whole log, a burst, or the entries between two ticks. Resume's states are
+    // checkpoints (published states) and the entries after them (recent-states.ts): the first one
+    // at the start of the last RETAINED_STATES serials of the log being opened, then at least
+    // every CHECKPOINT_EVERY entries, and whenever a view takes the state.
+    const firstCheckpoint = Math.max(0, this.recoveringTo - RETAINED_STATES);
+    for (let i = 0; i < fresh.length; ) {
+      const last = this.recent.lastCheckpoint;
+      const due = last === null ? firstCheckpoint : last + CHECKPOINT_EVERY;
+      if (due <= this.applied) {
+        this.published();
+        continue;
+      }
+      const part = fresh.slice(i, i + (due - this.applied));
+      this.folder.fold(part, (entry, reason) => this.folded(entry, reason));
+      this.recent.add(part);
+      i += part.length;
+      if (this.applied === due) this.published();
     }
     if (gap) this.opts.onError(new Error(`event ${this.meta.eventId}: gap in log, expected serial ${this.applied + 1}, got ${gap.serial}`));
     if (fresh.length && this.logSubs.size) this.streamLog(fresh);
@@ -329,7 +345,7 @@ export class EventRuntime {
   // ---- P28 timers: every node running the event arms the same timer; dedupe keeps one entry ----
   private armTimer(): void {
     if (this.closed) return;
-    const next = hubTimers(this.state).find((t) => t.id !== this.firing);
+    const next = hubTimers(this.folder.peek()).find((t) => t.id !== this.firing);
     if (this.timer && next && this.timer.id === next.id && this.timer.at === next.at) return;
     if (this.timer) clearTimeout(this.timer.handle);
     this.timer = null;
@@ -375,11 +391,12 @@ export class EventRuntime {
   /** `delivery.audience` for a stats frame: per open poll and running quiz, how many show it. */
   deliveryStats(): DeliveryStats {
     const cues: CueOpening[] = [];
-    pforEach(this.state.polls, (p) => {
+    const state = this.folder.peek();
+    pforEach(state.polls, (p) => {
       const serial = this.cueOpened.get(p.id);
       if (p.status === 'open' && serial !== undefined) cues.push({ id: p.id, serial });
     });
-    pforEach(this.state.quizzes, (q) => {
+    pforEach(state.quizzes, (q) => {
       const serial = this.cueOpened.get(q.id);
       if (q.status === 'running' && serial !== undefined) cues.push({ id: q.id, serial });
     });
@@ -427,7 +444,7 @@ export class EventRuntime {
   }
 
   private sendSelf(sub: Subscriber): void {
-    const text = JSON.stringify(selfView(this.state, sub.clientId));
+    const text = JSON.stringify(selfView(this.published(), sub.clientId));
     if (this.selfSubs.get(sub) === text) return;
     this.selfSubs.set(sub, text);
     sub.sendRaw(Buffer.from(`{"t":"self","data":${text}}`), 'self');
