@@ -1,7 +1,7 @@
 /**
  * The console UI's Content-Security-Policy (STYLE.md: script-src 'self'), shared by the
  * Electron window, its app:// protocol and the web host. Inline styles stay allowed
- * because React and recharts set `style` attributes; scripts never are. Frames may show
+ * because React sets `style` attributes (the Live chart's tooltip, virtualised rows); scripts never are. Frames may show
  * http(s) pages: the overlay previews, which are the hub's own pages in a cross-origin frame.
  */
 export function rendererCsp(opts: { connectSrc?: string[]; /** electron-vite dev server only (React refresh preamble). */ devInlineScripts?: boolean } = {}): string {

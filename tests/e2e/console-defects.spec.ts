@@ -82,7 +82,9 @@ test('14.4 Live: one unit per chart, units in tooltips, ack latency from the hub
     await expect(ackTile.locator('strong')).toHaveText(/^\d+(\.\d)? ms \/ \d+(\.\d)? ms$/, { timeout: 30_000 });
     // The ack line draws (a path with points), in the Delivery chart.
     const delivery = unitOf('Delivery');
-    await expect.poll(async () => (await delivery.locator('.recharts-line-curve').first().getAttribute('d'))?.length ?? 0, { timeout: 30_000 }).toBeGreaterThan(10);
+    // A chart redraws only while it is on screen (metric-chart.tsx): bring it into view first.
+    await delivery.scrollIntoViewIfNeeded();
+    await expect.poll(async () => (await delivery.locator('.chart-line').first().getAttribute('d'))?.length ?? 0, { timeout: 30_000 }).toBeGreaterThan(10);
     // The tooltip carries the unit.
     const hoverTooltip = async (chart: typeof delivery, unit: RegExp): Promise<void> => {
       const plot = chart.locator('.chart-box');
@@ -91,7 +93,7 @@ test('14.4 Live: one unit per chart, units in tooltips, ack latency from the hub
       if (!box) throw new Error('no chart box');
       await plot.hover({ position: { x: box.width * 0.7, y: box.height / 2 } });
       await plot.hover({ position: { x: box.width * 0.75, y: box.height / 2 } });
-      await expect(chart.locator('.recharts-tooltip-wrapper')).toContainText(unit);
+      await expect(chart.locator('.chart-tooltip')).toContainText(unit);
     };
     await hoverTooltip(delivery, /\d ms/);
     await hoverTooltip(unitOf('Engagement'), /\d\/s/);

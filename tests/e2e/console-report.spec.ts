@@ -170,7 +170,7 @@ test('14.11 the post-event report: CSV files and a printable HTML report with th
     await expect(tiles.locator('.tile', { hasText: 'Voted' }).locator('strong')).toHaveText('6');
     await expect(tiles.locator('.tile', { hasText: 'Played the quiz' }).locator('strong')).toHaveText('4');
     // The audience chart is plain SVG, drawn.
-    const line = report.locator('figure.chart svg .recharts-line-curve').first();
+    const line = report.locator('figure.chart svg .chart-line').first();
     await expect(line).toHaveAttribute('d', /^M[\d.]+,[\d.]+[LH]/);
     await expect(report.getByRole('list', { name: 'Reach per cue' }).locator(`[data-option="${pollId}"]`)).toContainText('100% (6)');
     const best = report.getByTestId('report-poll').filter({ hasText: 'Best session today?' });

@@ -71,7 +71,7 @@ test('UI-5 screenshots of each screen, light and dark', async ({ page }) => {
   await page.locator('.qa-row[data-question-id="q-6"]').getByRole('button', { name: 'Reject' }).click();
   // Let the dashboard collect a good stretch of seconds.
   await goTo(page, 'Live');
-  await expect.poll(() => page.locator('.recharts-line').count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
+  await expect.poll(() => page.locator('.chart-line').count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
   await page.waitForTimeout(40_000); // charts fill one point a second: not a correctness wait
   stop();
 

@@ -1,7 +1,6 @@
 /**
  * Renders the report (report-document.tsx) to one self-contained HTML file: the React tree is
- * mounted off screen in the console's own page, so recharts lays its chart out and draws plain
- * SVG, then the markup is taken as it stands and wrapped with the console's stylesheets. The
+ * mounted off screen in the console's own page, its chart drawn as plain SVG at a fixed size, then the markup is taken as it stands and wrapped with the console's stylesheets. The
  * file has no script and loads nothing: it opens anywhere and prints.
  */
 import { flushSync } from 'react-dom';
@@ -13,14 +12,14 @@ import componentsCss from '../styles/components.css?inline';
 import screensCss from '../styles/screens.css?inline';
 import reportCss from './report.css?inline';
 
-/** recharts draws after its first layout pass: wait for every chart's line, a few frames at most. */
+/** The chart draws on its first render; should a line be missing, wait a few frames at most. */
 const CHART_WAIT_MS = 3_000;
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 async function chartsDrawn(root: HTMLElement): Promise<void> {
   const until = Date.now() + CHART_WAIT_MS;
-  const pending = (): boolean => [...root.querySelectorAll('.chart-static')].some((c) => !c.querySelector('svg .recharts-line-curve, svg .recharts-line'));
+  const pending = (): boolean => [...root.querySelectorAll('.chart-static')].some((c) => !c.querySelector('svg .chart-line'));
   // setTimeout, not requestAnimationFrame: a console in a background tab still exports.
   while (pending() && Date.now() < until) await new Promise((r) => setTimeout(r, 16));
 }
