@@ -9,11 +9,13 @@ import path from 'node:path';
 import type http from 'node:http';
 import sirv from 'sirv';
 
-// The audience page talks only to its own origin; nothing may frame it but OBS-style browser sources.
-const PAGE_HEADERS: Record<string, string> = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; form-action 'none'",
-  'referrer-policy': 'no-referrer',
+// The audience pages talk only to their own origin and run only their own scripts.
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; form-action 'none'";
+// The phone page is never framed (another site could lay a fake UI over its buttons: votes,
+// questions, leaving); overlays are, by OBS-style browser sources and the console's previews.
+const PAGE_HEADERS: Record<string, Record<string, string>> = {
+  '/index.html': { 'content-security-policy': `${CSP}; frame-ancestors 'none'`, 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' },
+  '/overlay.html': { 'content-security-policy': CSP, 'referrer-policy': 'no-referrer' },
 };
 
 /** The file a page route stands for; other paths map to themselves. */
@@ -38,7 +40,7 @@ export class StaticFiles {
       setHeaders: (res, pathname) => {
         res.setHeader('x-content-type-options', 'nosniff');
         res.setHeader('cache-control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-        if (pathname.endsWith('.html')) for (const [k, v] of Object.entries(PAGE_HEADERS)) res.setHeader(k, v);
+        if (pathname.endsWith('.html')) for (const [k, v] of Object.entries(PAGE_HEADERS[pathname] ?? PAGE_HEADERS['/index.html'] ?? {})) res.setHeader(k, v);
       },
     });
   }
