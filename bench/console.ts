@@ -64,8 +64,8 @@ class ConsoleProc {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  static async start(label: string, srcDir: string, hubUrl: string, token: string, dataDir: string): Promise<ConsoleProc> {
-    const child = spawn(process.execPath, ['--import', 'tsx', DRIVER, srcDir, hubUrl, token, dataDir], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, STAGECALL_LOG_LEVEL: 'warn' } });
+  static async start(label: string, srcDir: string, hubUrl: string, token: string, dataDir: string, screen: 'live' | 'log'): Promise<ConsoleProc> {
+    const child = spawn(process.execPath, ['--import', 'tsx', DRIVER, srcDir, hubUrl, token, dataDir, screen], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, STAGECALL_LOG_LEVEL: 'warn' } });
     const p = new ConsoleProc(label, child);
     await Promise.race([p.wait(/CONSOLE READY/), p.exited.then((c) => Promise.reject(new Error(`console ${label} exited with ${c} before ready`)))]);
     return p;
@@ -133,14 +133,15 @@ export const bench: BenchModule = {
     try {
       const ev = await createEventWithHost(hub.url, BENCH_ADMIN_KEY, `Console bench ${audience}`);
       const tokenFor = async (name: string): Promise<string> => (await adminPost<{ token: string }>(hub.url, '/v1/tokens', { eventId: ev.eventId, role: 'host', name }, BENCH_ADMIN_KEY)).token;
-      const trees: Array<[string, string]> = [
-        [`before (${BEFORE_COMMIT})`, beforeSrc],
-        ['after (this tree)', ROOT],
+      const trees: Array<[string, string, 'live' | 'log']> = [
+        [`before (${BEFORE_COMMIT})`, beforeSrc, 'live'],
+        ['after (this tree)', ROOT, 'live'],
+        ['after, Connection screen’s log open', ROOT, 'log'],
       ];
-      for (const [label, src] of trees) {
+      for (const [label, src, screen] of trees) {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecall-consolebench-console-'));
         dataDirs.push(dir);
-        consoles.push(await ConsoleProc.start(label, src, hub.url, await tokenFor(label), dir));
+        consoles.push(await ConsoleProc.start(label, src, hub.url, await tokenFor(label), dir, screen));
       }
       const host = await StaffClient.connect(hub.url, ev.hostToken);
       const script = runOfShow(host, { chatEveryMs: 1_000, pollEveryMs: 10_000, quizEveryMs: 15_000, signal: show.signal });
@@ -189,10 +190,11 @@ export const bench: BenchModule = {
           seconds: s,
         };
       });
-      const [before, after] = rows as [(typeof rows)[0], (typeof rows)[0]];
+      const [before, after] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
       const ratio = (x: number, y: number): string => (y === 0 ? (x === 0 ? '1' : '∞') : `${(x / y).toFixed(2)}x`);
       const table: BenchTable['rows'] = rows.map((x) => [x.label, Math.round(x.cpuPct * 10) / 10, Math.round(x.cpuP99 * 10) / 10, Math.round(x.wcharKBs * 10) / 10, Math.round(x.writeKBs * 10) / 10, Math.round(x.syscwS * 10) / 10, Math.round(x.fsyncS * 100) / 100, Math.round(x.bridgeKBs * 10) / 10, Math.round(x.syncS * 10) / 10, Math.round(x.logS * 10) / 10]);
-      table.push([
+      // The ratio row compares the two Live-screen consoles; the third row is for reference.
+      table.splice(2, 0, [
         'before ÷ after',
         ratio(before.cpuPct, after.cpuPct),
         ratio(before.cpuP99, after.cpuP99),
@@ -211,8 +213,8 @@ export const bench: BenchModule = {
           columns: ['console core', 'CPU % (of one core)', 'CPU % p99 of 1 s', 'written KB/s (wchar)', 'disk KB/s (write_bytes)', 'write calls/s (syscw)', 'fsyncs/s', 'to renderer KB/s', 'sync events/s', 'log events/s'],
           rows: table,
           notes: [
-            `Both console cores at once, each in its own process, joined as hosts to one hub child (\`npm run hub\`) under one simulation: ${audience.toLocaleString('en-US')} lively attendees (\`runSimulation\`, 2 worker threads, ${DROP_RATE} drops per attendee per minute) and a scripted host (chat every second, a poll every 10 s, a quiz question every 15 s), measured over the ${Math.round(before.seconds)} s run phase. ${r.joined} joined, ${r.pubs.acked.toLocaleString('en-US')} acked actions; load average (1 min) ${load0.toFixed(2)} at the start of the run, ${load1.toFixed(2)} at its end, on 2 cores shared with the hub and the simulator.`,
-            `"before" is \`git archive ${BEFORE_COMMIT}\` (the parent of 48862c4 "Console core on the shared client", so also before 6a48fb9 dropped the fsynced resume hint and 7c71c00), run through tsx from its own sources with this tree's node_modules; "after" is this tree. Each is a console on the Live screen: no log screen open, so after issue 15 the per-vote log stream is not subscribed; before, the core subscribed to it after the first sync and forwarded every entry.`,
+            `All three console cores at once, each in its own process, joined as hosts to one hub child (\`npm run hub\`) under one simulation: ${audience.toLocaleString('en-US')} lively attendees (\`runSimulation\`, 2 worker threads, ${DROP_RATE} drops per attendee per minute) and a scripted host (chat every second, a poll every 10 s, a quiz question every 15 s), measured over the ${Math.round(before.seconds)} s run phase. ${r.joined} joined, ${r.pubs.acked.toLocaleString('en-US')} acked actions; load average (1 min) ${load0.toFixed(2)} at the start of the run, ${load1.toFixed(2)} at its end, on 2 cores shared with the hub and the simulator.`,
+            `"before" is \`git archive ${BEFORE_COMMIT}\` (the parent of 48862c4 "Console core on the shared client", so also before 6a48fb9 dropped the fsynced resume hint and 7c71c00), run through tsx from its own sources with this tree's node_modules; "after" is this tree. The first two are consoles on the Live screen: no log screen open, so after issue 15 the per-vote log stream is not subscribed; before, the core subscribed to it after the first sync and forwarded every entry. The ratio row compares those two; the last row is this tree with the Connection screen's live log open (a log watch held), what the stream costs now that only that screen pays for it.`,
             'CPU: utime+stime of the console process from /proc/<pid>/stat over the run (10 ms ticks); p99 over its 1-second samples. Written: /proc/<pid>/io wchar (bytes handed to write calls: journal, staff-view.json cache, sockets) and syscw (write calls: sockets and libuv’s eventfd wake-ups included, so it swings run to run); disk: write_bytes (what reached the block layer, often 0 here because writeback attributes later pages to the kernel flusher). fsyncs: fsync/fdatasync calls counted in the process (fs and FileHandle).',
             'To renderer: the JSON the web host would write to one renderer for every event the core emitted (each event serialised once); sync/log events: how many `sync` (one per view change, patch or state) and `log` events it emitted a second.',
           ],

@@ -5,14 +5,15 @@
  * serialised once, as the web host's bridge does for a renderer. fsync calls are counted here
  * (the process's /proc/<pid>/io counts the bytes and write calls; the bench reads it).
  *
- * argv: <source dir> <hub url> <host token> <data dir>. Prints `CONSOLE READY` once the staff
+ * argv: <source dir> <hub url> <host token> <data dir> [log]; with `log` the console shows the
+ * Connection screen's live log too (it holds a log watch, renewed as a renderer does). Prints `CONSOLE READY` once the staff
  * view has arrived; on stdin, `start` zeroes the counters and `stop` prints them as one JSON line.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 
-const [srcDir, hubUrl, token, dataDir] = process.argv.slice(2) as [string, string, string, string];
+const [srcDir, hubUrl, token, dataDir, screen] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 
 let fsyncs = 0;
 const count = <F extends (...a: never[]) => unknown>(f: F): F => ((...a: Parameters<F>) => (fsyncs++, f(...a))) as F;
@@ -62,6 +63,11 @@ async function main(): Promise<void> {
   await core.start();
   const r = await core.request('session/joinRemote', { hubUrls: [hubUrl], token });
   if (!r.ok) throw new Error(`joinRemote: ${r.error?.message ?? 'refused'}`);
+  if (screen === 'log') {
+    const watch = (): void => void core.request('log/watch', { watcher: 'bench', on: true });
+    watch();
+    setInterval(watch, 20_000).unref();
+  }
 
   const rl = readline.createInterface({ input: process.stdin });
   rl.on('line', (line) => {
