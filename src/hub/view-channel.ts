@@ -220,6 +220,9 @@ export class ViewChannel<V extends object> {
   /** Returns how many subscribers of the group were left behind (backpressure). */
   private flushGroup(group: Map<Subscriber, SubState>, target: Target<V>, now: number, result: ViewFlushResult): number {
     let behind = 0;
+    // Almost every subscriber is at the same base: look its frame up once per base, not per socket.
+    let lastBase = -1;
+    let lastFrame: PreparedFrame | null = null;
     for (const [sub, st] of group) {
       // Never backwards: a stream viewer whose delay grew waits until the stream catches up.
       if (st.serial >= target.serial) continue;
@@ -230,8 +233,13 @@ export class ViewChannel<V extends object> {
         else if (now - st.stuckSince > STUCK_MS) sub.closeSlow(`sync backlog above ${HIGH_WATER_BYTES} bytes for ${STUCK_MS / 1000} s`);
         continue;
       }
-      const basePoint = this.ring.get(st.serial);
-      const frame = this.frameOnce(basePoint === undefined ? undefined : { serial: st.serial, view: basePoint.view }, target);
+      let frame: PreparedFrame | null = lastFrame;
+      if (frame === null || st.serial !== lastBase) {
+        const basePoint = this.ring.get(st.serial);
+        frame = this.frameOnce(basePoint === undefined ? undefined : { serial: st.serial, view: basePoint.view }, target);
+        lastBase = st.serial;
+        lastFrame = frame;
+      }
       if (sub.sendPrepared(frame)) result.sent++;
       st.serial = target.serial;
       st.stuckSince = 0;

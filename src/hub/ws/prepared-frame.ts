@@ -3,7 +3,7 @@
  * is what limits fan-out, so keep it to a buffer write). ws has no public API for this, so
  * `writePrepared` uses two of its internals, and only while ws's sender is idle: with
  * per-message deflate off (the hub's setting) it always is, and otherwise we fall back to
- * `ws.send`. tests/hub pins the behaviour through real sockets.
+ * `ws.send`. tests/hub/prepared-frame.test.ts pins the behaviour through real sockets.
  */
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
@@ -12,8 +12,12 @@ import * as wsModule from 'ws';
 export interface PreparedFrame {
   /** The JSON text as bytes (the fallback path sends these). */
   readonly data: Buffer;
-  /** WebSocket header + payload, unmasked, as a server sends them. */
-  readonly wire: readonly Buffer[];
+  /**
+   * WebSocket header + payload, unmasked, as a server sends them, in one buffer: each socket
+   * then costs one plain `write` (no cork, no writev of two chunks), what bench/peers.ts's
+   * pre-built row measures. Null when ws's Sender is not reachable.
+   */
+  readonly wire: Buffer | null;
 }
 
 interface SenderStatic {
@@ -29,22 +33,18 @@ interface WsInternals {
 const Sender: SenderStatic | undefined = (wsModule as unknown as { Sender?: SenderStatic }).Sender;
 const SENDER_IDLE = 0; // ws/lib/sender.js DEFAULT
 
-export const prepareFrame = (data: Buffer): PreparedFrame => ({
-  data,
-  wire: Sender ? Sender.frame(data, { fin: true, rsv1: false, opcode: 0x1, mask: false, readOnly: true }) : [],
-});
+export function prepareFrame(data: Buffer): PreparedFrame {
+  if (!Sender) return { data, wire: null };
+  const wire = Buffer.concat(Sender.frame(data, { fin: true, rsv1: false, opcode: 0x1, mask: false, readOnly: true }));
+  // `data` is the tail of `wire`: the payload is held once.
+  return { data: wire.subarray(wire.length - data.length), wire };
+}
 
 export function writePrepared(ws: WebSocket, frame: PreparedFrame): void {
   const { _socket: socket, _sender: sender } = ws as unknown as WsInternals;
-  if (frame.wire.length === 0 || !socket || socket.destroyed || !sender || sender._state !== SENDER_IDLE || sender._queue.length > 0) {
+  if (frame.wire === null || !socket || socket.destroyed || !sender || sender._state !== SENDER_IDLE || sender._queue.length > 0) {
     ws.send(frame.data, { binary: false });
     return;
   }
-  const [head, body] = frame.wire;
-  if (body) {
-    socket.cork();
-    socket.write(head as Buffer);
-    socket.write(body);
-    socket.uncork();
-  } else socket.write(head as Buffer);
+  socket.write(frame.wire);
 }
