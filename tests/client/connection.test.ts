@@ -301,6 +301,42 @@ describe('Connection: retry policy', () => {
     expect(t.net.sockets).toHaveLength(3);
   });
 
+  it.each([1001, 1012])('P11 P31 after a %i, refused attempts retry within the handover jitter for 15 s (a restarting hub), then back off; a welcome ends it', (code) => {
+    const t = setup();
+    t.setRandom(() => 0.999999);
+    t.link.connect();
+    t.accept();
+    t.net.last().serverClose(code);
+    const closedAt = t.clock.now();
+    t.clock.advance(t.clock.nextDelay() ?? 1);
+    // Every URL refuses (the hub is starting again): full jitter from 250 ms, never above 1 s.
+    const retries: number[] = [];
+    while (t.clock.now() - closedAt < 15_000) {
+      t.net.last().fail();
+      const s = t.states.at(-1);
+      if (t.clock.now() - closedAt < 15_000) retries.push(s?.retryInMs ?? -1);
+      t.clock.advance(s?.retryInMs ?? 1);
+    }
+    expect(retries.slice(0, 3)).toEqual([249, 499, 999]);
+    expect(Math.max(...retries)).toBe(999);
+    expect(retries.length).toBeGreaterThan(14);
+    // Past the window, the usual backoff (cap 15 s) for the attempts failed so far.
+    t.net.last().fail();
+    expect(t.states.at(-1)?.retryInMs).toBe(14_999);
+
+    // A welcome ends the handover: the next drop (not a 1001) backs off from 500 ms again.
+    t.clock.advance(14_999);
+    t.accept();
+    t.net.last().serverClose(1006);
+    expect(t.states.at(-1)).toMatchObject({ attempt: 1, retryInMs: 499 });
+    t.clock.advance(499);
+    t.net.last().fail();
+    expect(t.states.at(-1)).toMatchObject({ attempt: 2, retryInMs: 999 });
+    t.clock.advance(999);
+    t.net.last().fail();
+    expect(t.states.at(-1)).toMatchObject({ attempt: 3, retryInMs: 1_999 });
+  });
+
   it('P11 a 1001 before any welcome backs off instead of looping', () => {
     const t = setup();
     t.link.connect();

@@ -12,7 +12,7 @@
  */
 import type { ClientFrame, WelcomeFrame } from '../protocol/frames';
 import { CloseCode, SUBPROTOCOL } from '../protocol/limits';
-import { DEFAULT_BACKOFF, fullJitterDelay, type BackoffOptions } from './backoff';
+import { DEFAULT_BACKOFF, HANDOVER_JITTER_MS, retryDelay, type BackoffOptions } from './backoff';
 import type { ConnectionEvents, ConnectionOptions, ConnectionState, StateChange } from './connection-types';
 import { decodeHubFrameLight } from './decode-hub-frame';
 import { Emitter } from './emitter';
@@ -60,6 +60,8 @@ export class Connection {
   private urlIndex = 0;
   private currentUrl: string;
   private failures = 0;
+  /** When a working connection was closed with 1001/1012 and no welcome has come since (retryDelay). */
+  private handoverAt: number | null = null;
   private disconnectedSince: number | null = null;
   private retryAt = 0;
   private welcomeFrame: WelcomeFrame | null = null;
@@ -196,6 +198,7 @@ export class Connection {
     this.clearTimer('suspend');
     this.welcomeFrame = frame;
     this.failures = 0;
+    this.handoverAt = null;
     this.disconnectedSince = null;
     this.connects++;
     this.hubClock.seed(frame.hubTime);
@@ -290,11 +293,18 @@ export class Connection {
       this.arm('suspend', this.opts.suspendAfterMs ?? 120_000, () => this.onSuspendDue());
     }
     const suspended = now - this.disconnectedSince >= (this.opts.suspendAfterMs ?? 120_000);
-    const delay = handover
-      ? Math.floor(this.random() * (this.opts.handoverJitterMs ?? 1_000))
-      : suspended
+    if (handover) this.handoverAt = now;
+    const delay =
+      suspended && !handover
         ? (this.opts.suspendedRetryMs ?? 30_000)
-        : fullJitterDelay(this.failures - 1, this.random, this.backoff);
+        : retryDelay({
+            handover,
+            sinceHandoverMs: this.handoverAt === null ? null : now - this.handoverAt,
+            failures: this.failures,
+            random: this.random,
+            backoff: this.backoff,
+            handoverJitterMs: this.opts.handoverJitterMs ?? HANDOVER_JITTER_MS,
+          });
     this.current = suspended ? 'suspended' : 'disconnected';
     this.retryAt = now + delay;
     this.arm('retry', delay, () => this.attemptNow());
@@ -338,6 +348,7 @@ export class Connection {
 
   private resetRecovery(): void {
     this.failures = 0;
+    this.handoverAt = null;
     this.disconnectedSince = null;
     this.welcomeFrame = null;
   }

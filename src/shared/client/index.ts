@@ -3,7 +3,7 @@ export { createClient, StagecallClient } from './client';
 export type { ClientEvents, ClientOptions, ClientStatus, PublishOptions, ViewListener, ViewMeta } from './client-types';
 export { Connection, CLOSE_DRAINING, CLOSE_TOO_MANY_CONNECTIONS, type AtFrame } from './connection';
 export type { ConnectionEvents, ConnectionOptions, ConnectionState, StateChange } from './connection-types';
-export { DEFAULT_BACKOFF, fullJitterDelay, type BackoffOptions } from './backoff';
+export { DEFAULT_BACKOFF, fullJitterDelay, HANDOVER_JITTER_MS, HANDOVER_RETRY_WINDOW_MS, retryDelay, type BackoffOptions } from './backoff';
 export { TokenBucket } from './token-bucket';
 export { HubClock } from './hub-clock';
 export { hashCheck, type HashCheckOptions } from './hash-check';
