@@ -31,6 +31,12 @@ interface LogSub {
 const BROAD_SELF = new Set(['quiz.reveal', 'quiz.next', 'quiz.end', 'question.moderate', 'poll.create', 'hub.reset']);
 const PRESENCE_EVERY_MS = 1_000;
 /**
+ * While the audience count keeps moving (a reconnect storm: thousands leaving and coming back),
+ * a presence entry waits until the count holds for one round, or this long since the last one:
+ * each entry is a patch to every phone, and a storm's would be one a second.
+ */
+const PRESENCE_CHURN_MS = 5_000;
+/**
  * Serials whose states are kept for resume (P18): after a restart the view ring is empty, but a
  * client holding a recent serial can still get a patch from the view rebuilt from that state
  * (recent-states.ts: folded on demand from a checkpoint).
@@ -73,7 +79,9 @@ export class EventRuntime {
   private lastSentAt = -Infinity;
   private edgeQueued = false;
   private presenceTimer: NodeJS.Timeout | null = null;
-  private lastPresence = -1;
+  /** The cluster's audience count at the previous presence round, and when the last presence entry went in. */
+  private lastPresenceSample = -1;
+  private lastPresenceAt = -Infinity;
   private clusterAudienceValue = 0;
   private closed = false;
   /** P28: the one hub timer armed (the soonest), and the one whose entry is on its way to the log. */
@@ -503,9 +511,11 @@ export class EventRuntime {
     const samples = await this.engine.presence(this.meta.eventId);
     const total = samples.reduce((s, p) => s + p.online, 0);
     this.clusterAudienceValue = total;
-    if (total === this.lastPresence && total === this.online) return;
-    this.lastPresence = total;
+    const settled = total === this.lastPresenceSample;
+    this.lastPresenceSample = total;
     if (total === this.online || this.closed) return;
+    if (!settled && performance.now() - this.lastPresenceAt < PRESENCE_CHURN_MS) return;
+    this.lastPresenceAt = performance.now();
     // Presence lives in the log so every view stays a pure function of its serial.
     const second = Math.floor(Date.now() / 1000);
     await this.publish({ clientId: 'hub', id: `presence:${second}`, name: 'hub.presence', role: 'host', author: null, data: { online: total }, ts: Date.now() });

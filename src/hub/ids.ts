@@ -13,5 +13,6 @@ const pick = (alphabet: string, n: number): string => {
 export const newJoinCode = (): string => pick(JOIN_ALPHABET, 6);
 export const newEventId = (): string => `evt_${pick('abcdefghijkmnpqrstuvwxyz23456789', 12)}`;
 export const newClientId = (prefix: string): string => `${prefix}_${pick('abcdefghijkmnpqrstuvwxyz23456789', 14)}`;
-export const newConnectionId = (): string => `conn_${crypto.randomBytes(8).toString('hex')}`;
+// randomUUID draws from a cached entropy pool: a reconnect storm makes thousands of these a second.
+export const newConnectionId = (): string => `conn_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
 export const normaliseJoinCode = (code: string): string => code.trim().toUpperCase().replace(/[\s-]/g, '');

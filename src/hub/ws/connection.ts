@@ -27,7 +27,7 @@ import { FloodDetector, TokenBucket } from '../rate-limit';
 import { MAX_AUDIENCE_CONNECTIONS_PER_CLIENT } from '../client-registry';
 import type { Subscriber } from '../subscriber';
 import { HIGH_WATER_BYTES } from '../view-channel';
-import { writePrepared, type PreparedFrame } from './prepared-frame';
+import { corked, writePrepared, type PreparedFrame } from './prepared-frame';
 
 /** A pub's `data` above this is refused with nack too_large (P13), well under the 64 KiB frame cap. */
 export const MAX_PUB_DATA_BYTES = 16 * 1024;
@@ -254,7 +254,9 @@ export class Connection implements Subscriber {
       return;
     }
     if (this.phase !== 'ready') return; // frames racing the token check are dropped; the client waits for welcome
-    this.dispatch(frame);
+    // A sub's answer and the self frame after it leave in one write.
+    if (frame.t === 'sub') corked(this.ws, () => this.dispatch(frame));
+    else this.dispatch(frame);
   }
 
   /** Over the limit: a pub gets its nack (P24); anything else an error frame. Parses minimally. */
@@ -318,18 +320,22 @@ export class Connection implements Subscriber {
       this.close(CloseCode.unauthorized, 'token expired');
     }, Math.max(0, untilExp));
     this.expiryTimer.unref();
+    corked(this.ws, () => this.welcome(runtime, v.claims, rate.perSec));
+  }
+
+  private welcome(runtime: EventRuntime, claims: TokenClaims, ratePerSec: number): void {
     this.send({
       t: 'welcome',
       connectionId: this.connectionId,
-      clientId: v.claims.clientId,
-      role: v.claims.role,
-      eventId: v.claims.eventId,
+      clientId: claims.clientId,
+      role: claims.role,
+      eventId: claims.eventId,
       epoch: runtime.epoch,
       node: this.host.node,
       hubTime: Date.now(),
-      limits: { maxFrameBytes: MAX_FRAME_BYTES, ratePerSec: rate.perSec, syncHz: this.host.syncHz },
+      limits: { maxFrameBytes: MAX_FRAME_BYTES, ratePerSec, syncHz: this.host.syncHz },
       // A moderator or producer joined by token never saw the code the host shares (notes 46).
-      ...(isStaff(v.claims.role) ? { joinCode: runtime.meta.joinCode } : {}),
+      ...(isStaff(claims.role) ? { joinCode: runtime.meta.joinCode } : {}),
     });
     this.heartbeat(Date.now(), Infinity); // first RTT sample right away, for quiz fairness
   }

@@ -48,3 +48,19 @@ export function writePrepared(ws: WebSocket, frame: PreparedFrame): void {
   }
   socket.write(frame.wire);
 }
+
+/**
+ * Runs `fn` with the socket corked, so the frames it sends leave in one write (one syscall)
+ * instead of one each: a returning client's welcome and first ping, its sync answer and self
+ * frame. ws corks per frame itself; the outer cork holds them until `fn` returns.
+ */
+export function corked(ws: WebSocket, fn: () => void): void {
+  const socket = (ws as unknown as WsInternals)._socket;
+  if (!socket || socket.destroyed) return fn();
+  socket.cork();
+  try {
+    fn();
+  } finally {
+    socket.uncork();
+  }
+}
