@@ -87,7 +87,7 @@ export const bench: BenchModule = {
       {
         title: `Reconnect storm: ${stormClients.toLocaleString('en-US')} audience clients, every socket cut at once`,
         columns: ['clients', 'cut by', 'reconnect jitter ms', 'resumed', 'p50 ms', 'p99 ms', 'max ms', 'resumed by patch', 'by snapshot', 'hub CPU ms', 'hub down ms'],
-        rows: storms.map((st) => [st.clients, st.cut, st.jitterMs, st.resumed, st.p50, st.p99, st.max, st.patches, st.snapshots, st.hubCpuMs, st.hubDownMs ?? '-']),
+        rows: storms.map((st) => [st.clients, st.cut, st.jitterMs ?? 'shared client', st.resumed, st.p50, st.p99, st.max, st.patches, st.snapshots, st.hubCpuMs, st.hubDownMs ?? '-']),
         notes: [
           'Each client holds the audience view; at the cut every socket goes at once (the clients terminate them, or the hub is stopped gracefully with 1001 and a new hub process starts on the same port and data). Clients reconnect after a random 0..jitter ms (then capped exponential backoff while the hub is down), say hello with their token, and re-subscribe with since+epoch.',
           'Time: from the cut until the client applies a sync frame at or after the serial that was current at the cut, on a connection opened after the cut. "resumed by patch" counts every patch frame applied during the storm (presence entries move the view on while clients return).',

@@ -14,10 +14,11 @@ export interface Child {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startChild(file: string, args: string[], ready: RegExp, env: Record<string, string> = {}): Promise<Child> {
+export async function startChild(file: string, args: string[], ready: RegExp, env: Record<string, string> = {}, o: { root?: string; nodeArgs?: string[] } = {}): Promise<Child> {
+  const root = o.root ?? ROOT;
   const loader = /\.[cm]?js$/.test(file) ? [] : ['--import', 'tsx'];
-  const child = spawn(process.execPath, [...loader, path.join(ROOT, file), ...args], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), ...loader, path.join(root, file), ...args], {
+    cwd: root,
     env: { ...process.env, STAGECALL_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -51,9 +52,16 @@ export const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789';
 /** How a benchmark starts the hub: as `npm run hub` does (built JavaScript), or its TypeScript through tsx (before issue 12). */
 export type HubFrom = 'built' | 'tsx';
 
-/** The real hub on loopback, by default as `npm run hub` starts it; joins unthrottled unless `joinRate` is given. */
-export function startHubChild(dataDir: string, o: { port?: number; joinRate?: number; from?: HubFrom } = {}): Promise<Child> {
-  const args = ['--port', String(o.port ?? 0), '--data', dataDir, '--admin-key', BENCH_ADMIN_KEY, '--join-rate', String(o.joinRate ?? 100_000), '--max-connections-per-address', '0'];
+/**
+ * The real hub on loopback, by default as `npm run hub` starts it; joins unthrottled unless
+ * `joinRate` is given. `root`: another checkout's hub (a before/after comparison; from tsx, as
+ * that checkout may predate the build, and without the flags it may predate). STAGECALL_BENCH_HUB_CPU_PROF=<dir>
+ * writes a V8 CPU profile of every hub process there (node --cpu-prof), to see what a benchmark costs the hub.
+ */
+export function startHubChild(dataDir: string, o: { port?: number; joinRate?: number; from?: HubFrom; root?: string } = {}): Promise<Child> {
+  const args = ['--port', String(o.port ?? 0), '--data', dataDir, '--admin-key', BENCH_ADMIN_KEY, '--join-rate', String(o.joinRate ?? 100_000), ...(o.root ? [] : ['--max-connections-per-address', '0'])];
   const ready = /Hub ready: (http:\/\/\S+)/;
-  return o.from === 'tsx' ? startChild('src/hub/cli.ts', args, ready) : startChild('src/main/launch.cjs', ['hub', ...args], ready);
+  const prof = process.env.STAGECALL_BENCH_HUB_CPU_PROF;
+  const run = { ...(o.root ? { root: o.root } : {}), ...(prof ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(prof)}`] } : {}) };
+  return o.from === 'tsx' || o.root ? startChild('src/hub/cli.ts', args, ready, {}, run) : startChild('src/main/launch.cjs', ['hub', ...args], ready, {}, run);
 }

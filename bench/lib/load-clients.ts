@@ -6,7 +6,7 @@
  */
 import WebSocket from 'ws';
 import { io, type Socket } from 'socket.io-client';
-import { fullJitterDelay, ViewMirror, type ViewCursor } from '../../src/shared/client';
+import { decodeHubFrameLight, fullJitterDelay, retryDelay, ViewMirror, type ViewCursor } from '../../src/shared/client';
 import { Histogram } from '../../src/shared/histogram';
 import { SUBPROTOCOL } from '../../src/shared/protocol';
 import { join } from '../../src/simulator/join';
@@ -25,12 +25,13 @@ export class LoadCtx {
   acks = 0;
   nacks: Record<string, number> = {};
   closes: Record<string, number> = {};
-  readonly frameCache = new FrameCache();
+  /** What a phone's client checks of each frame (src/shared/client/decode-hub-frame.ts), not the simulator's full schemas. */
+  readonly frameCache = new FrameCache(decodeHubFrameLight);
   readonly docs = new DocCache();
   storm: { target: number; cutAt: number; times: Histogram; resumed: number; maxMs: number; snapshots: number; patches: number } | null = null;
   stopping = false;
 
-  constructor(public reconnectJitterMs: number) {}
+  constructor(public reconnectJitterMs: number | null) {}
 
   reset(): void {
     this.frames = 0;
@@ -83,6 +84,9 @@ export class HubSub implements LoadClient {
   private readonly votes = new Map<string, number>();
   private n = 0;
   private attempt = 0;
+  /** Attempts failed since the last welcome, as the shared client counts them. */
+  private failures = 0;
+  private handoverAt: number | null = null;
   private ready = false;
   private onFirstView: (() => void) | null = null;
   private freshSinceArm = false;
@@ -131,11 +135,21 @@ export class HubSub implements LoadClient {
     ws.on('error', () => undefined);
     ws.on('close', (code) => {
       if (this.ws !== ws) return;
+      const wasReady = this.ready;
       this.ws = null;
       this.ready = false;
       if (this.ctx.stopping) return;
       this.ctx.closes[code] = (this.ctx.closes[code] ?? 0) + 1;
-      const delay = this.attempt++ === 0 ? Math.random() * this.ctx.reconnectJitterMs : fullJitterDelay(this.attempt, Math.random, { baseMs: 100, capMs: 2_000 });
+      const jitter = this.ctx.reconnectJitterMs;
+      const handover = wasReady && (code === 1001 || code === 1012);
+      if (!handover) this.failures++;
+      else this.handoverAt = Date.now();
+      const delay =
+        jitter === null
+          ? retryDelay({ handover, sinceHandoverMs: this.handoverAt === null ? null : Date.now() - this.handoverAt, failures: this.failures, random: Math.random })
+          : this.attempt++ === 0
+            ? Math.random() * jitter
+            : fullJitterDelay(this.attempt, Math.random, { baseMs: 100, capMs: 2_000 });
       setTimeout(() => this.connect(), delay);
     });
   }
@@ -153,6 +167,8 @@ export class HubSub implements LoadClient {
       this.ready = true;
       this.freshSinceArm = true;
       this.attempt = 0;
+      this.failures = 0;
+      this.handoverAt = null;
       this.subscribe(this.mirror.cursor());
       return;
     }

@@ -12,8 +12,11 @@ export interface LoadConfig {
   /** hub: the event's join code. */
   code?: string;
   connectConcurrency: number;
-  /** After an unplanned close, the first reconnect waits a random 0..this ms (spreads a storm). */
-  reconnectJitterMs: number;
+  /**
+   * After an unplanned close, the first reconnect waits a random 0..this ms (spreads a storm),
+   * then capped backoff; null: as the shared client does (src/shared/client/backoff.ts retryDelay).
+   */
+  reconnectJitterMs: number | null;
 }
 
 export type ToLoad =
@@ -21,7 +24,7 @@ export type ToLoad =
   | { type: 'reset'; id: number }
   | { type: 'collect'; id: number }
   /** Start timing a reconnect storm from `cutAt` (epoch ms); `terminate`: the clients cut their own sockets. */
-  | { type: 'storm'; id: number; target: number; cutAt: number; terminate: boolean; timeoutMs: number; jitterMs: number }
+  | { type: 'storm'; id: number; target: number; cutAt: number; terminate: boolean; timeoutMs: number; jitterMs: number | null }
   | { type: 'stop'; id: number };
 
 export interface LoadStats {

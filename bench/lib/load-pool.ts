@@ -55,14 +55,14 @@ export class LoadPool {
       });
   }
 
-  static async start(o: { kind: LoadKind; url: string; code?: string; clients: number; workers: number; connectConcurrency?: number; reconnectJitterMs?: number }): Promise<LoadPool> {
+  static async start(o: { kind: LoadKind; url: string; code?: string; clients: number; workers: number; connectConcurrency?: number; reconnectJitterMs?: number | null }): Promise<LoadPool> {
     const n = Math.max(1, Math.min(o.workers, o.clients));
     const workers: Worker[] = [];
     const ready: Array<Promise<Extract<FromLoad, { type: 'connected' }>>> = [];
     let first = 0;
     for (let w = 0; w < n; w++) {
       const count = Math.floor(o.clients / n) + (w < o.clients % n ? 1 : 0);
-      const cfg: LoadConfig = { worker: w, kind: o.kind, url: o.url, count, first, ...(o.code ? { code: o.code } : {}), connectConcurrency: o.connectConcurrency ?? 50, reconnectJitterMs: o.reconnectJitterMs ?? 1_000 };
+      const cfg: LoadConfig = { worker: w, kind: o.kind, url: o.url, count, first, ...(o.code ? { code: o.code } : {}), connectConcurrency: o.connectConcurrency ?? 50, reconnectJitterMs: o.reconnectJitterMs === undefined ? 1_000 : o.reconnectJitterMs };
       first += count;
       const wk = spawnWorker(path.join(__dirname, 'load-worker.ts'), cfg);
       workers.push(wk);
@@ -121,7 +121,7 @@ export class LoadPool {
   }
 
   /** Arms every worker's storm timer (and, with `terminate`, cuts every socket); resolves when all resumed or timed out. */
-  async storm(o: { target: number; cutAt: number; terminate: boolean; timeoutMs: number; jitterMs: number }): Promise<MergedStorm> {
+  async storm(o: { target: number; cutAt: number; terminate: boolean; timeoutMs: number; jitterMs: number | null }): Promise<MergedStorm> {
     const out: MergedStorm = { clients: 0, resumed: 0, times: new Histogram(), maxMs: 0, snapshots: 0, patches: 0 };
     for (const r of await this.ask({ type: 'storm', ...o })) {
       const s = r.storm as StormStats;

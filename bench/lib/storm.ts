@@ -16,7 +16,8 @@ import { createEventWithHost, StaffClient } from './staff-client';
 export interface StormRow {
   clients: number;
   cut: string;
-  jitterMs: number;
+  /** null: the shared client's reconnect policy. */
+  jitterMs: number | null;
   resumed: number;
   p50: number;
   p99: number;
@@ -24,24 +25,32 @@ export interface StormRow {
   snapshots: number;
   patches: number;
   hubCpuMs: number;
+  /** This process over the storm: the clients' worker threads (and the runner, mostly idle). */
+  clientsCpuMs: number;
   /** hub restart: from SIGTERM to the new process's ready line. */
   hubDownMs: number | null;
   /** hub restart: how the new process was started. */
   hubFrom: HubFrom | null;
   /** Every client's time to resume, for pooling runs. */
   times: Histogram;
+  label: string | null;
 }
 
 export interface StormPlan {
   how: 'clients' | 'restart';
-  jitterMs: number;
+  /** The first reconnect within 0..this ms, then backoff capped at 2 s; unset: the shared client's policy (retryDelay). */
+  jitterMs?: number;
   /** restart: start the new hub as built JavaScript (default) or from TypeScript through tsx. */
   from?: HubFrom;
+  /** restart: the new hub from another checkout (from tsx), e.g. a commit before a change. */
+  root?: string;
+  /** Names the hub this storm measures, for the caller's tables. */
+  label?: string;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function measureStorms(o: { clients: number; workers: number; plans: StormPlan[]; timeoutMs: number; log: (l: string) => void }): Promise<StormRow[]> {
+export async function measureStorms(o: { clients: number; workers: number; plans: StormPlan[]; timeoutMs: number; log: (l: string) => void; onStorm?: (row: StormRow) => void }): Promise<StormRow[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecall-storm-'));
   let hub: Child = await startHubChild(dataDir);
   const port = Number(new URL(hub.url).port);
@@ -63,23 +72,25 @@ export async function measureStorms(o: { clients: number; workers: number; plans
       const target = (await pool.collect()).maxSerial;
       const cutAt = Date.now() + 100;
       const cpu = new CpuMeter(hub.pid);
-      const done = pool.storm({ target, cutAt, terminate: plan.how === 'clients', timeoutMs: o.timeoutMs, jitterMs: plan.jitterMs });
+      const own = process.cpuUsage();
+      const done = pool.storm({ target, cutAt, terminate: plan.how === 'clients', timeoutMs: o.timeoutMs, jitterMs: plan.jitterMs ?? null });
       let hubCpuMs = 0;
       let hubDownMs: number | null = null;
       if (plan.how === 'restart') {
         await sleep(cutAt - Date.now());
         hubCpuMs += cpu.read().cpuMs;
         await hub.kill('SIGTERM');
-        hub = await startHubChild(dataDir, { port, ...(plan.from ? { from: plan.from } : {}) });
+        hub = await startHubChild(dataDir, { port, ...(plan.from ? { from: plan.from } : {}), ...(plan.root ? { root: plan.root } : {}) });
         hubDownMs = Date.now() - cutAt;
       }
       const r = await done;
       // After a restart: the new process's whole CPU time (start-up and log replay included).
       hubCpuMs += plan.how === 'restart' ? cpuMs(hub.pid) : cpu.read().cpuMs;
+      const ownCpu = process.cpuUsage(own);
       const row: StormRow = {
         clients: r.clients,
         cut: plan.how === 'clients' ? 'clients terminate' : 'hub restart',
-        jitterMs: plan.jitterMs,
+        jitterMs: plan.jitterMs ?? null,
         resumed: r.resumed,
         p50: r.times.quantile(0.5),
         p99: r.times.quantile(0.99),
@@ -87,12 +98,15 @@ export async function measureStorms(o: { clients: number; workers: number; plans
         snapshots: r.snapshots,
         patches: r.patches,
         hubCpuMs,
+        clientsCpuMs: Math.round((ownCpu.user + ownCpu.system) / 1000),
         hubDownMs,
         hubFrom: plan.how === 'restart' ? (plan.from ?? 'built') : null,
         times: r.times,
+        label: plan.label ?? null,
       };
-      o.log(`storm (${row.cut}, jitter ${row.jitterMs} ms): ${row.resumed}/${row.clients} resumed, p50 ${row.p50.toFixed(0)} p99 ${row.p99.toFixed(0)} max ${row.max.toFixed(0)} ms; ${row.patches} patches, ${row.snapshots} snapshots${hubDownMs !== null ? `; hub down ${hubDownMs} ms` : ''}`);
+      o.log(`storm${row.label ? ` [${row.label}]` : ''} (${row.cut}, ${row.jitterMs === null ? 'shared client reconnect policy' : `jitter ${row.jitterMs} ms`}): ${row.resumed}/${row.clients} resumed, p50 ${row.p50.toFixed(0)} p99 ${row.p99.toFixed(0)} max ${row.max.toFixed(0)} ms; ${row.patches} patches, ${row.snapshots} snapshots${hubDownMs !== null ? `; hub down ${hubDownMs} ms` : ''}; hub CPU ${hubCpuMs} ms, clients ${row.clientsCpuMs} ms`);
       rows.push(row);
+      o.onStorm?.(row);
     }
     return rows;
   } finally {

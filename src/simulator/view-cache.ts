@@ -27,12 +27,15 @@ function boundedSet<K, V>(m: Map<K, V>, k: K, v: V, max: number): void {
 export class FrameCache {
   private readonly frames = new Map<string, Decoded<HubFrame>>();
 
+  /** `decodeFrame`: the full zod schemas by default; the benchmarks' clients pass the shared client's light decoder. */
+  constructor(private readonly decodeFrame: (text: string) => Decoded<HubFrame> = decodeHubFrame) {}
+
   decode(text: string): Decoded<HubFrame> {
     // Only sync frames repeat across attendees; acks, pongs and self frames are one-offs.
-    if (!text.startsWith('{"t":"sync"')) return decodeHubFrame(text);
+    if (!text.startsWith('{"t":"sync"')) return this.decodeFrame(text);
     const hit = this.frames.get(text);
     if (hit) return hit;
-    const d = decodeHubFrame(text);
+    const d = this.decodeFrame(text);
     boundedSet(this.frames, text, d, FRAME_CACHE);
     return d;
   }
