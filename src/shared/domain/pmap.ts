@@ -141,7 +141,8 @@ export function pset<V>(map: PMap<V>, key: string, value: V, owner: Owner | null
   added = false;
   replaced = undefined;
   const root = setNode(map.root, hashKey(key), 0, key, value, owner);
-  if (!added && replaced === value) return map;
+  // Unchanged, or changed in place by the batch that owns the whole path (`map` is then its own too).
+  if (!added && (replaced === value || root === map.root)) return map;
   return withRoot(map, root, added ? map.size + 1 : map.size, owner);
 }
 
