@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DeliveryStats, WireEntry } from '../../src/shared/protocol';
 import { ReachWatch } from '../../src/renderer/src/store/metrics/reach-watch';
-import { lastCueChange, proposeDelay } from '../../src/renderer/src/store/stream-delay-mark';
+import { cueChangeBetween, cueChangePage, lastCueChange, proposeDelay } from '../../src/renderer/src/store/stream-delay-mark';
+import type { StaffView } from '../../src/shared/domain/types';
 
 const stats = (cues: Record<string, number>, subscribers = 100): DeliveryStats => ({ subscribers, reported: subscribers, current: 9, atCurrent: 0, lagMs: { p50: 0, p99: 0 }, cues });
 
@@ -42,5 +43,32 @@ describe('stream delay mark', () => {
     expect(proposeDelay(10_000, 10_000)).toEqual({ ok: true, delayMs: 0 });
     expect(proposeDelay(10_000, 9_000)).toMatchObject({ ok: false });
     expect(proposeDelay(0, 60_001)).toMatchObject({ ok: false, message: expect.stringMatching(/60 s/) });
+  });
+});
+
+describe('15.3 the stream-delay mark without the log stream', () => {
+  const poll = (status: string, resultsVisible = false) => ({ id: 'p', status, resultsVisible });
+  const quiz = (status: string, currentIndex: number | null, revealed = false) => ({ id: 'z', status, currentIndex, current: currentIndex === null ? null : { questionId: `q${currentIndex}`, revealed } });
+  const v = (polls: object[], quizzes: object[] = []): StaffView => ({ polls: Object.fromEntries(polls.map((p) => ['p', p])), quizzes: Object.fromEntries(quizzes.map((q) => ['z', q])) }) as unknown as StaffView;
+
+  it('names the cue change between two views as the log would, and nothing for a vote', () => {
+    expect(cueChangeBetween(v([poll('draft')]), v([poll('open')]))).toBe('poll.open');
+    expect(cueChangeBetween(v([]), v([poll('open')]))).toBe('poll.open'); // created and opened within one sync
+    expect(cueChangeBetween(v([]), v([poll('draft')]))).toBeNull();
+    expect(cueChangeBetween(v([poll('open')]), v([poll('open', true)]))).toBe('poll.reveal');
+    expect(cueChangeBetween(v([poll('open')]), v([poll('closed')]))).toBe('poll.close');
+    expect(cueChangeBetween(v([poll('open')]), v([poll('open')]))).toBeNull();
+    expect(cueChangeBetween(v([], [quiz('draft', null)]), v([], [quiz('running', 0)]))).toBe('quiz.next');
+    expect(cueChangeBetween(v([], [quiz('running', 0)]), v([], [quiz('running', 1)]))).toBe('quiz.next');
+    expect(cueChangeBetween(v([], [quiz('running', 1)]), v([], [quiz('running', 1, true)]))).toBe('quiz.reveal');
+    expect(cueChangeBetween(v([], [quiz('running', 1, true)]), v([], [quiz('ended', 1, true)]))).toBe('quiz.end');
+  });
+
+  it('reads the one log page that holds the change, at most 1,000 entries ending at the view that showed it', () => {
+    expect(cueChangePage({ name: 'poll.open', after: 40, serial: 43, seenAt: 0 })).toEqual({ from: 41, limit: 3 });
+    expect(cueChangePage({ name: 'poll.open', after: 0, serial: 5_000, seenAt: 0 })).toEqual({ from: 4_001, limit: 1_000 });
+    const entry = (serial: number, name: string, ts: number): WireEntry => ({ serial, name, ts, clientId: 'h', id: `e${serial}`, data: {} });
+    const page = [entry(41, 'vote.cast', 1), entry(42, 'poll.open', 2), entry(43, 'vote.cast', 3)];
+    expect(lastCueChange(page)?.ts).toBe(2);
   });
 });
