@@ -5,10 +5,9 @@
  * latency (host's publish time in the chat text → each client's receipt of the patch holding
  * it), frames delivered per second, hub RSS per connection and hub CPU per delivered frame,
  * against a bare `ws` relay delivering frames of the same size at the same rate to the same
- * number of clients. Plus the embedded engine's recovery time for a large log.
+ * number of clients. (Reopening a large log is `npm run bench -- recovery`.)
  */
 import os from 'node:os';
-import { measureRecovery } from './lib/engine-recovery';
 import { measureFanout, type FanoutFigures } from './lib/fanout';
 import type { BenchModule, BenchTable } from './lib/report';
 
@@ -21,7 +20,7 @@ const VOTE_EVERY_MS = 10_000;
 const RUNS = { full: [{ clients: 1_000, rateHz: 10 }, { clients: 5_000, rateHz: 4 }], quick: [{ clients: 300, rateHz: 10 }] };
 
 export const bench: BenchModule = {
-  describe: 'hub fan-out, vote acks, RSS and CPU per frame at 1,000/5,000 connections vs bare ws; embedded recovery of a 1M-entry log',
+  describe: 'hub fan-out, vote acks, RSS and CPU per frame at 1,000/5,000 connections vs bare ws',
   async run(ctx) {
     const runs = ctx.quick ? RUNS.quick : RUNS.full;
     const warmupS = ctx.quick ? 3 : 8;
@@ -53,10 +52,6 @@ export const bench: BenchModule = {
           f.kind === 'hub' ? `${(f.cpuUsPerFrame / Math.max(0.001, bare.cpuUsPerFrame)).toFixed(2)}x` : '1.00x',
         ]);
     }
-    const recoveryEntries = ctx.quick ? 100_000 : 1_000_000;
-    ctx.log(`recovery: building a ${recoveryEntries.toLocaleString('en-US')}-entry log`);
-    const rec = await measureRecovery(recoveryEntries);
-    ctx.log(`recovery: open() ${rec.openMs.toFixed(0)} ms over ${(rec.logBytes / 2 ** 20).toFixed(0)} MB`);
     const votesPerSec = runs.map((r) => `${Math.round((r.clients * 1000) / VOTE_EVERY_MS)}/s at ${r.clients.toLocaleString('en-US')}`).join(', ');
     const load1 = os.loadavg()[0] ?? 0;
     const last = pairs[pairs.length - 1];
@@ -79,15 +74,6 @@ export const bench: BenchModule = {
                 `At ${last.hub.clients.toLocaleString('en-US')} connections the hub spent ${last.hub.cpuUsPerFrame.toFixed(1)} µs of CPU per delivered frame against ${last.bare.cpuUsPerFrame.toFixed(1)} µs for the bare relay; that includes taking ${Math.round((last.hub.clients * 1000) / VOTE_EVERY_MS)} votes/s (the peers section measures the same fan-out without votes).`,
               ]
             : []),
-        ],
-      },
-      {
-        title: 'Embedded engine: recovery of a large log',
-        columns: ['entries', 'log MB', 'open() ms', 'entries/s', 'heap MB after', 'RSS MB after'],
-        rows: [[rec.entries, Math.round(rec.logBytes / 2 ** 20), Math.round(rec.openMs), Math.round(rec.entries / (rec.openMs / 1000)), Math.round(rec.heapMB), Math.round(rec.rssMB)]],
-        notes: [
-          'measureRecovery (bench/lib/engine-recovery.ts): a log of ~150-byte vote entries written in the engine\'s line format, then EmbeddedEngine.open() timed: every line read and checksummed, the dedupe index rebuilt.',
-          'Measured in the benchmark process itself (heap and RSS include the benchmark runner).',
         ],
       },
     ];

@@ -1,29 +1,23 @@
 /**
- * Embedded engine figures for `npm run bench -- hub`: how long reopening a big log takes
- * (recovery reads and checks every line, and rebuilds the dedupe index), and how many
- * ~200-byte appends per second group commit sustains from many concurrent callers.
+ * Embedded engine figures: how long a hub takes to reopen a big event (`npm run bench --
+ * recovery`: with its snapshots, and folding the whole log), and how many ~200-byte appends per
+ * second group commit sustains from many concurrent callers.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EmbeddedEngine } from '../../src/hub/engine/embedded';
+import { INDEX_SNAPSHOT_FILE } from '../../src/hub/engine/embedded/index-snapshot';
+import { STATE_SNAPSHOT_FILE } from '../../src/hub/engine/embedded/event-log';
+import type { SnapshotPolicy } from '../../src/hub/engine/engine';
+import { EventRuntime } from '../../src/hub/event-runtime';
+import { staffView } from '../../src/shared/domain';
 import { encodeBatch, encodeEntry, type EncodedLine } from '../../src/hub/engine/embedded/line-codec';
 import type { AppendInput } from '../../src/hub/engine/engine';
 import type { LogEntry } from '../../src/shared/domain/types';
 import { Histogram } from '../../src/shared/histogram';
-import type { BenchContext, BenchTable } from './report';
 
 const EVENT = 'bench-event';
-
-export interface RecoveryFigures {
-  entries: number;
-  logBytes: number;
-  /** Wall time of EmbeddedEngine.open() over the log. */
-  openMs: number;
-  /** Heap in use after open (after a GC when run with --expose-gc). */
-  heapMB: number;
-  rssMB: number;
-}
 
 /** A small audience vote, as the hub would store it (~150 bytes a line). */
 function voteEntry(serial: number): LogEntry {
@@ -50,43 +44,138 @@ async function withEngine<T>(dir: string, fn: (e: EmbeddedEngine) => Promise<T>)
 
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 
-/** Builds an N-entry log (written directly in the engine's line format, 100 per batch) and times reopen. */
-export async function measureRecovery(entries: number): Promise<RecoveryFigures> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecall-recovery-'));
-  try {
-    await withEngine(dir, (e) => e.createEvent({ eventId: EVENT, title: 'bench', joinCode: 'BENCH1', createdAt: Date.now() }));
-    const logFile = path.join(dir, 'events', EVENT, 'log.jsonl');
-    const fd = fs.openSync(logFile, 'a');
-    let batch: EncodedLine[] = [];
-    let chunk: Buffer[] = [];
-    let chunkBytes = 0;
-    for (let s = 1; s <= entries; s++) {
-      batch.push(encodeEntry(voteEntry(s)));
-      if (batch.length === 100 || s === entries) {
-        const b = encodeBatch(batch);
-        chunk.push(b);
-        chunkBytes += b.length;
-        batch = [];
-      }
-      if (chunkBytes > 8 << 20 || s === entries) {
-        fs.writeSync(fd, Buffer.concat(chunk));
-        chunk = [];
-        chunkBytes = 0;
-      }
+/** The hub's view of a reopened event: what a restart must rebuild before it serves. */
+export interface ReopenRun {
+  ms: number;
+  /** Of which EmbeddedEngine.open() (every log checked, as at start-up). */
+  engineMs: number;
+  serial: number;
+  retained: number[];
+  staffJson: string;
+  heapMB: number;
+}
+
+export interface ReopenFigures {
+  entries: number;
+  logBytes: number;
+  indexSnapshotBytes: number;
+  stateSnapshotBytes: number;
+  withSnapshot: ReopenRun[];
+  fullFold: ReopenRun[];
+  /** Whether every snapshot reopen matched the full fold (state, serial, retained serials). */
+  same: boolean;
+}
+
+/**
+ * An event as the hub logs it: a poll created and opened by the host, then ballots from 40,000
+ * audience clients (each changing its ballot from time to time), a chat message every 1,000.
+ */
+function eventEntry(serial: number): LogEntry {
+  const ts = 1_760_000_000_000 + serial;
+  if (serial === 1) {
+    return { serial, ts, clientId: 'staff_host', id: 'mk', name: 'poll.create', role: 'host', data: { pollId: 'poll-1', question: 'Q', kind: 'single', options: [0, 1, 2, 3].map((i) => ({ id: `o${i}`, label: `Option ${i}` })) } };
+  }
+  if (serial === 2) return { serial, ts, clientId: 'staff_host', id: 'op', name: 'poll.open', role: 'host', data: { pollId: 'poll-1' } };
+  if (serial % 1000 === 0) return { serial, ts, clientId: 'staff_host', id: `c${serial}`, name: 'chat.send', role: 'host', data: { messageId: `m${serial}`, text: `message ${serial}` } };
+  return voteEntry(serial);
+}
+
+async function writeLog(dir: string, entries: number): Promise<string> {
+  await withEngine(dir, (e) => e.createEvent({ eventId: EVENT, title: 'bench', joinCode: 'BENCH1', createdAt: 1_760_000_000_000 }));
+  const logFile = path.join(dir, 'events', EVENT, 'log.jsonl');
+  const fd = fs.openSync(logFile, 'a');
+  let batch: EncodedLine[] = [];
+  let chunk: Buffer[] = [];
+  let chunkBytes = 0;
+  for (let s = 1; s <= entries; s++) {
+    batch.push(encodeEntry(eventEntry(s)));
+    if (batch.length === 100 || s === entries) {
+      const b = encodeBatch(batch);
+      chunk.push(b);
+      chunkBytes += b.length;
+      batch = [];
     }
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    const logBytes = fs.statSync(logFile).size;
+    if (chunkBytes > 8 << 20 || s === entries) {
+      fs.writeSync(fd, Buffer.concat(chunk));
+      chunk = [];
+      chunkBytes = 0;
+    }
+  }
+  fs.fsyncSync(fd);
+  fs.closeSync(fd);
+  return logFile;
+}
+
+const NO_SNAPSHOTS: SnapshotPolicy = { everyEntries: Infinity, everyMs: Infinity, minEntries: Infinity };
+
+/**
+ * One restart as the hub does it: a new EmbeddedEngine over the folder, open() (which checks
+ * every event's log), then EventRuntime.open (the log reopened on demand, the state loaded from
+ * its snapshot or folded, the states kept for resume rebuilt); timed until the runtime is live.
+ * `snapshot` true: the state snapshot is written before closing (the first, full-fold run).
+ */
+async function reopen(dir: string, writeSnapshots: boolean): Promise<ReopenRun> {
+  gc();
+  const notices: string[] = [];
+  const t0 = performance.now();
+  const engine = new EmbeddedEngine({ dataDir: dir, node: 'bench', snapshots: NO_SNAPSHOTS, notice: (_e, m) => notices.push(m) });
+  await engine.open();
+  const engineMs = performance.now() - t0;
+  const meta = await engine.getEvent(EVENT);
+  if (!meta) throw new Error('bench event missing');
+  const rt = await EventRuntime.open(engine, meta, {
+    node: 'bench',
+    syncHz: 10,
+    snapshots: NO_SNAPSHOTS,
+    onError: (err) => {
+      throw err;
+    },
+    onEnded: () => undefined,
+    notice: (m) => notices.push(m),
+  });
+  const ms = performance.now() - t0;
+  try {
+    if (writeSnapshots) {
+      await engine.snapshotIndex(EVENT);
+      await rt.snapshotNow();
+    }
     gc();
-    const t0 = performance.now();
-    return await withEngine(dir, async (engine) => {
-      const openMs = performance.now() - t0;
-      const info = await engine.info(EVENT);
-      if (info.lastSerial !== entries) throw new Error(`recovered ${info.lastSerial} of ${entries} entries`);
-      gc();
-      const mem = process.memoryUsage();
-      return { entries, logBytes, openMs, heapMB: mem.heapUsed / 2 ** 20, rssMB: mem.rss / 2 ** 20 };
-    });
+    return { ms, engineMs, serial: rt.serial, retained: rt.retainedSerials, staffJson: JSON.stringify(staffView(rt.currentState)), heapMB: process.memoryUsage().heapUsed / 2 ** 20 };
+  } finally {
+    await rt.close();
+    await engine.close();
+    if (notices.length && !writeSnapshots) console.log(`  notices: ${notices.join('; ')}`);
+  }
+}
+
+/**
+ * Builds an N-entry log, folds it once in full (writing both snapshots), then reopens it
+ * `opens` times with the snapshots and `fullOpens` times without them (moved aside), all in
+ * this run.
+ */
+export async function measureReopen(entries: number, opens: number, fullOpens: number, log: (l: string) => void): Promise<ReopenFigures> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecall-reopen-'));
+  try {
+    const logFile = await writeLog(dir, entries);
+    const evDir = path.dirname(logFile);
+    const first = await reopen(dir, true);
+    log(`first open (full fold, snapshots written): ${first.ms.toFixed(0)} ms`);
+    const snaps = [INDEX_SNAPSHOT_FILE, STATE_SNAPSHOT_FILE].map((f) => path.join(evDir, f));
+    const [indexSnapshotBytes, stateSnapshotBytes] = snaps.map((f) => fs.statSync(f).size) as [number, number];
+    const withSnapshot: ReopenRun[] = [];
+    for (let i = 0; i < opens; i++) {
+      withSnapshot.push(await reopen(dir, false));
+      log(`reopen with snapshots: ${withSnapshot.at(-1)?.ms.toFixed(0)} ms`);
+    }
+    const fullFold: ReopenRun[] = [first];
+    for (const f of snaps) fs.renameSync(f, `${f}.aside`);
+    for (let i = 1; i < fullOpens; i++) {
+      fullFold.push(await reopen(dir, false));
+      log(`reopen, full fold: ${fullFold.at(-1)?.ms.toFixed(0)} ms`);
+    }
+    for (const f of snaps) fs.renameSync(`${f}.aside`, f);
+    const same = [...withSnapshot, ...fullFold].every((r) => r.serial === first.serial && r.staffJson === first.staffJson && r.retained.join() === first.retained.join());
+    return { entries, logBytes: fs.statSync(logFile).size, indexSnapshotBytes, stateSnapshotBytes, withSnapshot, fullFold, same };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -134,39 +223,4 @@ export async function measureAppends(callers: number, entries: number): Promise<
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Both measurements as docs/benchmarks.md tables, for the hub benchmark to include. */
-export async function embeddedEngineTables(ctx: BenchContext): Promise<BenchTable[]> {
-  const sizes = ctx.quick ? [100_000] : [100_000, 1_000_000];
-  const recovery: BenchTable = {
-    title: 'Embedded engine: reopen (recovery) time',
-    columns: ['entries', 'log MB', 'open ms', 'heap MB after open'],
-    rows: [],
-    notes: [
-      'A log of small vote.cast entries (~180 bytes a line, 100 per batch), written in the engine format; then EmbeddedEngine.open() is timed.',
-      'Open verifies every line checksum, rebuilds the dedupe index (clientId+id → serial) and a sparse offset index, and loads the newest 10,000 entries.',
-      'Heap is what the process holds afterwards (run with --expose-gc for a GC first): mostly the dedupe index.',
-    ],
-  };
-  for (const n of sizes) {
-    const r = await measureRecovery(n);
-    ctx.log(`recovery ${n}: ${r.openMs.toFixed(0)} ms`);
-    recovery.rows.push([n, r.logBytes / 2 ** 20, r.openMs, r.heapMB]);
-  }
-  const appends: BenchTable = {
-    title: 'Embedded engine: durable appends with group commit',
-    columns: ['callers', 'entries', 'entries/s', 'fsyncs', 'entries per fsync', 'p50 ms', 'p99 ms'],
-    rows: [],
-    notes: [
-      'Each caller appends one ~220-byte entry per call and awaits it; append resolves only after the batch holding it is fsynced (P16).',
-      'Appends arriving during an fsync are written and fsynced together in the next batch, so throughput grows with concurrency.',
-    ],
-  };
-  for (const callers of [1, 100, 1000]) {
-    const r = await measureAppends(callers, ctx.quick ? Math.min(20_000, callers * 200) : Math.min(100_000, callers * 1000));
-    ctx.log(`appends, ${callers} callers: ${r.perSecond.toFixed(0)}/s`);
-    appends.rows.push([callers, r.entries, r.perSecond, r.fsyncs, r.meanBatch, r.p50Ms, r.p99Ms]);
-  }
-  return [recovery, appends];
 }

@@ -10,6 +10,7 @@ import pino from 'pino';
 import { parseArgs } from '../shared/cli-args';
 import { adminKeyProblem, loadOrCreateAdminKey } from './auth';
 import { createEngine } from './engine/create-engine';
+import { DEFAULT_SNAPSHOTS, type SnapshotPolicy } from './engine/engine';
 import { parseHostPorts, type HostPort } from './engine/redis/host-port';
 import { startHub } from './hub';
 import { parsePublicUrls } from './public-urls';
@@ -35,6 +36,7 @@ const spec = {
   'public-url': { kind: 'list' },
   'idle-unload-seconds': { kind: 'number', default: 300 },
   'token-cache-size': { kind: 'number' },
+  'snapshot-every': { kind: 'number', default: 50_000 },
   help: { kind: 'boolean' },
 } as const;
 
@@ -44,7 +46,7 @@ const USAGE = `usage: npm run hub -- [--port 8787] [--host 127.0.0.1] [--data ./
                       [--sync-hz 10] [--capacity 5000] [--join-rate 50] [--drain-seconds 10]
                       [--max-connections-per-address CAPACITY (0: none)]
                       [--queue-budget-mb 256] [--public-url https://hub-a.example --public-url https://hub-b.example]
-                      [--idle-unload-seconds 300] [--token-cache-size 20000]
+                      [--idle-unload-seconds 300] [--token-cache-size 20000] [--snapshot-every 50000]
        npm run hub -- verify --data DIR   report every damaged event and line (exit 1 if any)
        npm run hub -- repair --data DIR   keep each damaged log's valid prefix, move the rest aside, new epoch
 every flag also reads STAGECALL_<FLAG> (STAGECALL_PORT, STAGECALL_DATA, STAGECALL_ADMIN_KEY, ...)`;
@@ -132,6 +134,13 @@ async function main(): Promise<void> {
     console.error('stagecall hub: --token-cache-size must be a whole number, 0 or more (0: verify every hello)');
     process.exit(2);
   }
+  const snapshotEvery = a['snapshot-every'] ?? 50_000;
+  if (!(Number.isSafeInteger(snapshotEvery) && snapshotEvery > 0)) {
+    console.error('stagecall hub: --snapshot-every must be a whole number of entries, more than 0');
+    process.exit(2);
+  }
+  // Issue 18: snapshots every N entries, or every minute once min(N, 1,000) arrived.
+  const snapshots: SnapshotPolicy = { ...DEFAULT_SNAPSHOTS, everyEntries: snapshotEvery, minEntries: Math.min(snapshotEvery, DEFAULT_SNAPSHOTS.minEntries) };
   const engine = await createEngine(
     a.engine === 'redis'
       ? {
@@ -142,7 +151,7 @@ async function main(): Promise<void> {
           ...(sentinels.length ? { sentinels, masterName: a['redis-master-name'] ?? '' } : {}),
           ...(minReplicas !== undefined ? { minReplicas } : {}),
         }
-      : { kind: 'embedded', dataDir, node, idleUnloadMs },
+      : { kind: 'embedded', dataDir, node, idleUnloadMs, snapshots, notice: (eventId, message) => logger.warn({ eventId }, message) },
   );
   await engine.open();
   let stop = (_why: string): void => undefined;
@@ -161,6 +170,7 @@ async function main(): Promise<void> {
     queueBudgetBytes: (a['queue-budget-mb'] ?? 256) * 1024 * 1024,
     idleUnloadMs,
     ...(tokenCacheSize !== undefined ? { tokenCacheSize } : {}),
+    snapshots,
     onDrained: () => stop('drained'),
     publicUrls,
   });

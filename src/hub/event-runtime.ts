@@ -3,12 +3,12 @@
  * fold of the log), acks a publish only once this node's state has applied it (read your
  * writes, P12, P16), and drives the event's views, self frames and log stream at syncHz.
  */
-import { audienceView, BatchFold, hubTimers, HUB_CLIENT_ID, initialState, selfView, staffView, type EventState, type HubTimer } from '../shared/domain';
+import { audienceView, BatchFold, hubTimers, HUB_CLIENT_ID, initialState, selfView, staffView, STATE_VERSION, type EventState, type HubTimer } from '../shared/domain';
 import type { AudienceView, LogEntry, StaffView } from '../shared/domain/types';
 import { pforEach } from '../shared/domain/pmap';
 import type { DeliveryStats, WireEntry } from '../shared/protocol';
 import type { CueOpening } from './delivery-tracker';
-import type { AppendInput, Engine, EventMeta } from './engine/engine';
+import { DEFAULT_SNAPSHOTS, snapshotDue, type AppendInput, type Engine, type EventMeta, type SnapshotPolicy } from './engine/engine';
 import { NotAppliedWindow, Refolder } from './not-applied';
 import { CHECKPOINT_EVERY, RecentStates } from './recent-states';
 import type { Subscriber } from './subscriber';
@@ -42,6 +42,21 @@ const PRESENCE_CHURN_MS = 5_000;
  * (recent-states.ts: folded on demand from a checkpoint).
  */
 const RETAINED_STATES = 256;
+/**
+ * Issue 18: the state snapshot's payload format, and the schema the engine checks (a change of
+ * either, or of the state's own STATE_VERSION, makes older snapshots ignored: the log is folded).
+ */
+const SNAPSHOT_FORMAT = 1;
+export const STATE_SNAPSHOT_SCHEMA = STATE_VERSION * 1000 + SNAPSHOT_FORMAT;
+
+interface StatePayload {
+  format: number;
+  eventId: string;
+  serial: number;
+  state: EventState;
+  notApplied: { from: number; reasons: Array<[number, string]> };
+  cueOpened: Array<[string, number]>;
+}
 
 export class EventRuntime {
   /**
@@ -87,6 +102,11 @@ export class EventRuntime {
   /** P28: the one hub timer armed (the soonest), and the one whose entry is on its way to the log. */
   private timer: { id: string; at: number; handle: NodeJS.Timeout } | null = null;
   private firing: string | null = null;
+  /** Issue 18: serial folded when the last state snapshot was taken, when, and the write in flight. */
+  private snapFolded = 0;
+  private snapAt = performance.now();
+  private snapshotting: Promise<void> | null = null;
+  private restoredFromValue = 0;
 
   private constructor(
     private readonly engine: Engine,
@@ -100,6 +120,10 @@ export class EventRuntime {
       onEnded: (rt: EventRuntime, reason: string) => void;
       /** Serials whose not-applied reasons stay in memory (default NOT_APPLIED_WINDOW). */
       notAppliedWindow?: number;
+      /** When state snapshots are written (issue 18; default DEFAULT_SNAPSHOTS). */
+      snapshots?: SnapshotPolicy;
+      /** A stored state ignored or not written, and why (the event carries on). */
+      notice?: (message: string) => void;
     },
   ) {
     this.notApplied = new NotAppliedWindow(opts.notAppliedWindow);
@@ -125,10 +149,12 @@ export class EventRuntime {
     const info = await engine.info(meta.eventId);
     rt.epochValue = info.epoch;
     rt.recoveringTo = info.lastSerial;
+    if (info.lastSerial > 0) await rt.restoreSnapshot();
+    rt.snapFolded = rt.applied;
     const caughtUp = info.lastSerial > 0 ? rt.appliedAt(info.lastSerial) : Promise.resolve();
     rt.stopTail = engine.tail(
       meta.eventId,
-      1,
+      rt.applied + 1,
       (entries) => rt.fold(entries),
       (err) => rt.ended(err.code === 'log_reset' ? 'the event log was reset; resubscribe for a snapshot' : 'the event is gone'),
     );
@@ -137,10 +163,117 @@ export class EventRuntime {
     // restart resume by patch even if entries (presence) land before they are back (P18).
     void rt.staff.current;
     void rt.audience.current;
+    rt.armTimer();
     rt.startTicker();
     rt.presenceTimer = setInterval(() => void rt.reportPresence().catch(opts.onError), PRESENCE_EVERY_MS);
     rt.presenceTimer.unref();
     return rt;
+  }
+
+  // ---- state snapshots (issue 18) -------------------------------------------------------
+
+  /**
+   * Starts from the engine's stored state when it matches the log: the state after serial B (a
+   * published checkpoint at least RETAINED_STATES before the end when it was taken, so the
+   * checkpoints for resume are rebuilt from the tail as a full fold would), P14's remembered
+   * reasons and P27's cue openings. Anything that does not fit is ignored with its reason, and
+   * the whole log is folded instead.
+   */
+  private async restoreSnapshot(): Promise<void> {
+    const stored = await this.engine.loadState?.(this.meta.eventId, STATE_SNAPSHOT_SCHEMA).catch((err: unknown) => {
+      this.opts.notice?.(`state snapshot unreadable, folding the whole log: ${String(err)}`);
+      return null;
+    });
+    if (!stored) return;
+    let p: StatePayload;
+    try {
+      p = JSON.parse(stored.payload.toString('utf8')) as StatePayload;
+    } catch {
+      this.opts.notice?.('state snapshot ignored, folding the whole log: payload is not JSON');
+      return;
+    }
+    const why =
+      p.format !== SNAPSHOT_FORMAT ? `format ${String(p.format)}`
+      : p.eventId !== this.meta.eventId ? `it is event ${String(p.eventId)}'s`
+      : p.serial !== stored.serial ? `payload serial ${String(p.serial)}, stored as ${stored.serial}`
+      : p.state?.v !== STATE_VERSION ? `state version ${String(p.state?.v)}`
+      : null;
+    if (why) {
+      this.opts.notice?.(`state snapshot ignored, folding the whole log: ${why}`);
+      return;
+    }
+    // Parsed from the file, held by nobody else: the batch fold may write into it.
+    this.folder.reset(p.state);
+    this.applied = p.serial;
+    this.restoredFromValue = p.serial;
+    this.notApplied.restore(p.serial, p.notApplied.from, p.notApplied.reasons);
+    for (const [id, s] of p.cueOpened) this.cueOpened.set(id, s);
+  }
+
+  private maybeSnapshot(): void {
+    if (this.snapshotting || this.closed || !this.engine.saveState) return;
+    if (!snapshotDue(this.opts.snapshots ?? DEFAULT_SNAPSHOTS, this.applied - this.snapFolded, performance.now() - this.snapAt)) return;
+    this.snapshotting = this.writeSnapshot()
+      .then(() => undefined)
+      .finally(() => (this.snapshotting = null));
+  }
+
+  /**
+   * Writes the oldest checkpoint kept for resume, once it is at least RETAINED_STATES entries old
+   * (so a reopen folds at least the entries whose states resume needs, and rebuilds the same
+   * checkpoints a full fold would). Checkpoints are published states, never written again.
+   * JSON.stringify runs here, between two folds; the write, fsync and rename happen in the
+   * engine in the background.
+   */
+  private async writeSnapshot(): Promise<boolean> {
+    const save = this.engine.saveState?.bind(this.engine);
+    const cp = this.recent.oldest;
+    if (!save || !cp || cp.serial > this.applied - RETAINED_STATES || cp.serial === 0) return false;
+    this.snapFolded = this.applied;
+    this.snapAt = performance.now();
+    const payload: StatePayload = {
+      format: SNAPSHOT_FORMAT,
+      eventId: this.meta.eventId,
+      serial: cp.serial,
+      state: cp.state,
+      notApplied: this.notApplied.export(cp.serial),
+      cueOpened: [...this.cueOpened],
+    };
+    try {
+      await save(this.meta.eventId, cp.serial, STATE_SNAPSHOT_SCHEMA, Buffer.from(JSON.stringify(payload), 'utf8'));
+      return true;
+    } catch (err) {
+      this.opts.notice?.(`state snapshot at serial ${cp.serial} not written: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  /** Takes a state snapshot now (tests, benchmarks); resolves with whether one was stored. */
+  async snapshotNow(): Promise<boolean> {
+    while (this.snapshotting) await this.snapshotting;
+    const w = this.writeSnapshot();
+    this.snapshotting = w.then(() => undefined).finally(() => (this.snapshotting = null));
+    return w;
+  }
+
+  /** The serial of the state snapshot this runtime opened from (0: it folded the whole log). */
+  get restoredFrom(): number {
+    return this.restoredFromValue;
+  }
+
+  /** Serials of the checkpoints kept for resume (tests compare reopen paths). */
+  get retainedSerials(): number[] {
+    return this.recent.checkpointSerials;
+  }
+
+  /** The state after serial `serial` if resume still holds it (tests compare reopen paths). */
+  stateAt(serial: number): EventState | undefined {
+    return this.recent.at(serial);
+  }
+
+  /** The current state (read-only; tests compare reopen paths). */
+  get currentState(): EventState {
+    return this.folder.peek();
   }
 
   get epoch(): string {
@@ -303,6 +436,7 @@ export class EventRuntime {
     if (fresh.length) {
       this.armTimer();
       this.leadingEdge();
+      this.maybeSnapshot();
     }
   }
 
@@ -528,6 +662,7 @@ export class EventRuntime {
     if (this.timer) clearTimeout(this.timer.handle);
     if (this.pending.length) await this.flushPending();
     this.stopTail?.();
+    await this.snapshotting;
   }
 }
 

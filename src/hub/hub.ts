@@ -11,7 +11,7 @@ import { WebSocketServer } from 'ws';
 import { CloseCode, DEFAULT_SYNC_HZ, MAX_FRAME_BYTES, SILENT_PEER_MS, SUBPROTOCOL, type DeliveryStats } from '../shared/protocol';
 import { answerClientError, parseRequestTarget, upgradeRefusal } from '../shared/request-target';
 import { TokenAuthority } from './auth';
-import { DEFAULT_IDLE_UNLOAD_MS, type Engine } from './engine/engine';
+import { DEFAULT_IDLE_UNLOAD_MS, type Engine, type SnapshotPolicy } from './engine/engine';
 import { RevocationSet } from './engine/revocations';
 import { drainEvenly } from './drain';
 import { EventRuntime } from './event-runtime';
@@ -60,6 +60,8 @@ export interface HubOptions {
   idleUnloadMs?: number;
   /** Issue 18: verified tokens remembered for the next hello (default DEFAULT_TOKEN_CACHE_SIZE; 0: verify every hello). */
   tokenCacheSize?: number;
+  /** Issue 18: when event runtimes write state snapshots (default DEFAULT_SNAPSHOTS). */
+  snapshots?: SnapshotPolicy;
   logger?: pino.Logger;
 }
 
@@ -135,6 +137,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
                 metrics.framesSent('sync', sent);
               },
               onError: (err) => log.error({ err, eventId }, 'event runtime error'),
+              notice: (message) => log.warn({ eventId }, message),
+              ...(opts.snapshots ? { snapshots: opts.snapshots } : {}),
               onEnded: (ended, reason) => {
                 log.warn({ eventId, reason }, 'event runtime ended');
                 runtimes.delete(eventId);
@@ -145,7 +149,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
           : null,
       );
       rt.then(
-        (r) => r && openRuntimes.set(eventId, r),
+        (r) => {
+          if (!r) return;
+          openRuntimes.set(eventId, r);
+          log.info({ eventId, serial: r.serial, fromSnapshot: r.restoredFrom }, 'event opened');
+        },
         () => runtimes.delete(eventId),
       );
       runtimes.set(eventId, rt);

@@ -22,6 +22,8 @@ export type Remembered = string | undefined | null;
 export class NotAppliedWindow {
   private readonly reasons = new Map<number, string>();
   private newest = 0;
+  /** Serials below this are not known here (a restore from a snapshot knew no older ones). */
+  private floor = 0;
 
   constructor(readonly window: number = NOT_APPLIED_WINDOW) {}
 
@@ -38,12 +40,27 @@ export class NotAppliedWindow {
   }
 
   lookup(serial: number): Remembered {
-    if (serial <= this.newest - this.window) return null;
+    if (serial <= this.newest - this.window || serial < this.floor) return null;
     return this.reasons.get(serial);
   }
 
   get size(): number {
     return this.reasons.size;
+  }
+
+  /** For a state snapshot at `upTo`: the first serial known here and the reasons up to `upTo`. */
+  export(upTo: number): { from: number; reasons: Array<[number, string]> } {
+    const reasons: Array<[number, string]> = [];
+    for (const e of this.reasons) if (e[0] <= upTo) reasons.push(e);
+    return { from: Math.max(this.floor, this.newest - this.window + 1, 1), reasons };
+  }
+
+  /** Back to what `export` saw, with `newest` the snapshot's serial; folding goes on from there. */
+  restore(newest: number, from: number, reasons: ReadonlyArray<readonly [number, string]>): void {
+    this.reasons.clear();
+    for (const [s, r] of reasons) if (s >= from && s <= newest) this.reasons.set(s, r);
+    this.newest = newest;
+    this.floor = from;
   }
 }
 

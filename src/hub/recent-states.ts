@@ -29,6 +29,16 @@ export class RecentStates {
   /** `window`: how many of the newest serials have a state (those after `newest - window`). */
   constructor(private readonly window: number) {}
 
+  /** The oldest checkpoint held (issue 18: what a state snapshot stores), or undefined before the first. */
+  get oldest(): { serial: number; state: EventState } | undefined {
+    return this.checkpoints[0];
+  }
+
+  /** Serials of the checkpoints held, oldest first (tests compare reopen paths). */
+  get checkpointSerials(): number[] {
+    return this.checkpoints.map((c) => c.serial);
+  }
+
   /** The serial of the newest checkpoint, or null before the first. */
   get lastCheckpoint(): number | null {
     return this.checkpoints.at(-1)?.serial ?? null;

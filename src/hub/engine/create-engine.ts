@@ -1,5 +1,5 @@
 /** Picks the engine by name (DESIGN.md: embedded by default, Redis for clustered mode). */
-import type { Engine } from './engine';
+import type { Engine, SnapshotPolicy } from './engine';
 import type { HostPort } from './redis/host-port';
 
 export interface RedisChoice {
@@ -15,12 +15,28 @@ export interface RedisChoice {
   minReplicas?: number;
 }
 
-export type EngineChoice = { kind: 'embedded'; dataDir: string; node: string; idleUnloadMs?: number } | RedisChoice;
+export interface EmbeddedChoice {
+  kind: 'embedded';
+  dataDir: string;
+  node: string;
+  idleUnloadMs?: number;
+  /** Issue 18: when each log writes its index snapshot. */
+  snapshots?: SnapshotPolicy;
+  notice?: (eventId: string, message: string) => void;
+}
+
+export type EngineChoice = EmbeddedChoice | RedisChoice;
 
 export async function createEngine(choice: EngineChoice): Promise<Engine> {
   if (choice.kind === 'embedded') {
     const { EmbeddedEngine } = await import('./embedded');
-    return new EmbeddedEngine({ dataDir: choice.dataDir, node: choice.node, ...(choice.idleUnloadMs ? { idleUnloadMs: choice.idleUnloadMs } : {}) });
+    return new EmbeddedEngine({
+      dataDir: choice.dataDir,
+      node: choice.node,
+      ...(choice.idleUnloadMs ? { idleUnloadMs: choice.idleUnloadMs } : {}),
+      ...(choice.snapshots ? { snapshots: choice.snapshots } : {}),
+      ...(choice.notice ? { notice: choice.notice } : {}),
+    });
   }
   const { RedisEngine } = await import('./redis');
   const where = choice.sentinels?.length ? { sentinel: { sentinels: choice.sentinels, masterName: choice.masterName ?? 'stagecall' } } : { url: choice.url };

@@ -12,6 +12,21 @@ import type { Revocation, RevocationListener } from './revocations';
  */
 export const DEFAULT_IDLE_UNLOAD_MS = 5 * 60_000;
 
+/** Issue 18: when snapshots (the embedded log's indexes, the hub's state) are written. */
+export interface SnapshotPolicy {
+  /** After this many entries since the last one. */
+  everyEntries: number;
+  /** Or after this long (ms) once at least `minEntries` arrived. */
+  everyMs: number;
+  minEntries: number;
+}
+
+export const DEFAULT_SNAPSHOTS: SnapshotPolicy = { everyEntries: 50_000, everyMs: 60_000, minEntries: 1_000 };
+
+/** Whether a snapshot is due under `policy`, `since` entries and `ms` after the last one. */
+export const snapshotDue = (policy: SnapshotPolicy, since: number, ms: number): boolean =>
+  since >= policy.everyEntries || (since >= policy.minEntries && ms >= policy.everyMs);
+
 /** An entry before the engine gives it a serial. */
 export type AppendInput = Omit<LogEntry, 'serial'>;
 
@@ -86,6 +101,15 @@ export interface Engine {
    * engine throws unknown_event at once instead and never resets a log while open.
    */
   tail(eventId: string, fromSerial: number, onEntries: (entries: LogEntry[]) => void, onEnd?: (err: EngineError) => void): () => void;
+
+  /**
+   * Issue 18: stores the hub's folded state after entry `serial` (opaque bytes of `schema`)
+   * beside the log, replacing the last, so reopening the event folds only the entries after it.
+   * Optional: without it (or without a stored state) the hub folds the whole log.
+   */
+  saveState?(eventId: string, serial: number, schema: number, payload: Uint8Array): Promise<void>;
+  /** The stored state, or null when there is none or it does not match this log (the reason is logged). */
+  loadState?(eventId: string, schema: number): Promise<{ serial: number; payload: Buffer } | null>;
 
   /** Events this engine cannot serve right now, and why (the Redis engine reports none per event). */
   troubles?(): EventTrouble[];

@@ -4,6 +4,8 @@
  *   meta.json  the EventMeta, replaced atomically (temp + fsync + rename + dir fsync)
  *   epoch      P15's epoch, chosen when the log is created, and again if the log was lost
  *   log.jsonl  the log, one checksummed JSON line per entry (line-codec.ts), group-committed
+ *   log-index.snap, state.snap  snapshots of the log's indexes and of the hub's state up to a
+ *              serial (issue 18), so reopening folds only the tail; ignored when they do not match
  * Every event's log is recovered (checked) by open(), then closed: logs are opened on demand and
  * closed again once idle (log-slots.ts), so open files follow the events in use. A log damaged
  * where acknowledged entries live (found at open or at a later reopen), or an unreadable
@@ -17,14 +19,14 @@ import { parseEventMeta } from '../event-meta';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { LogEntry } from '../../../shared/domain/types';
-import { DEFAULT_IDLE_UNLOAD_MS, type AppendInput, type AppendOutcome, type Engine, type EventLogInfo, type EventMeta, type EventTrouble, type PresenceSample } from '../engine';
+import { DEFAULT_IDLE_UNLOAD_MS, type SnapshotPolicy, type AppendInput, type AppendOutcome, type Engine, type EventLogInfo, type EventMeta, type EventTrouble, type PresenceSample } from '../engine';
 import { EngineError, isEngineError } from '../engine-error';
 import { loadOrCreateSecretFile } from '../secret-file';
 import { RevocationListeners, type Revocation, type RevocationListener } from '../revocations';
 import { RevocationFile } from './revocation-file';
 import { DamagedLogError } from './log-recovery';
 import { takeDataDirLock } from './data-dir-lock';
-import { EventLog, type LogCounters } from './event-log';
+import { EventLog, type EventLogOptions, type LogCounters, type StoredState } from './event-log';
 import { fsyncDir, writeFileAtomic } from './fs-durable';
 import { LogSlots } from './log-slots';
 import { PresenceStore } from './presence-store';
@@ -38,6 +40,10 @@ export interface EmbeddedEngineOptions {
   idleUnloadMs?: number;
   /** Clock for presence expiry; tests inject one. */
   now?: () => number;
+  /** When each log writes its index snapshot (issue 18; default DEFAULT_SNAPSHOTS). */
+  snapshots?: SnapshotPolicy;
+  /** Snapshot troubles (ignored or not written), with the event id; default console.warn. */
+  notice?: (eventId: string, message: string) => void;
 }
 
 export interface EmbeddedStats extends LogCounters {
@@ -74,7 +80,7 @@ export class EmbeddedEngine implements Engine {
   private readonly takenIds = new Set<string>();
   private readonly creatingCodes = new Set<string>();
   private readonly counters: LogCounters = {
-    fsyncs: 0, batches: 0, appended: 0, duplicates: 0, largestBatch: 0, droppedLines: 0, droppedBytes: 0, tailErrors: 0,
+    fsyncs: 0, batches: 0, appended: 0, duplicates: 0, largestBatch: 0, droppedLines: 0, droppedBytes: 0, tailErrors: 0, indexSnapshots: 0, snapshotOpens: 0,
   };
   private unlock: (() => void) | null = null;
   private revocations: RevocationFile | null = null;
@@ -82,6 +88,8 @@ export class EmbeddedEngine implements Engine {
   private readonly now: () => number;
   private openMs = 0;
   private recoveredEntries = 0;
+  private readonly snapshots: SnapshotPolicy | undefined;
+  private readonly notice: (eventId: string, message: string) => void;
 
   constructor(opts: EmbeddedEngineOptions) {
     this.dataDir = opts.dataDir;
@@ -90,6 +98,8 @@ export class EmbeddedEngine implements Engine {
     this.recentEntries = opts.recentEntries ?? 10_000;
     this.now = opts.now ?? Date.now;
     this.presenceStore = new PresenceStore(this.now);
+    this.snapshots = opts.snapshots;
+    this.notice = opts.notice ?? ((eventId, m) => console.warn(`event ${eventId}: ${m}`));
     this.logs = new LogSlots({ idleMs: opts.idleUnloadMs ?? DEFAULT_IDLE_UNLOAD_MS, open: (eventId) => this.reopenLog(eventId) });
   }
 
@@ -117,9 +127,8 @@ export class EmbeddedEngine implements Engine {
         let meta: EventMeta | null = null;
         try {
           meta = parseMeta(text, metaFile);
-          const log = await EventLog.open(meta.eventId, dir, this.recentEntries, this.counters);
-          this.recoveredEntries += log.info().lastSerial;
-          await log.close(); // checked; opened again when first needed
+          // Checked (and a torn tail cut); opened again when first needed.
+          this.recoveredEntries += await EventLog.check(meta.eventId, dir, this.counters, this.logOptions(meta.eventId));
           this.register(meta, null);
         } catch (err) {
           if (!isEngineError(err, 'corrupt_log')) throw err;
@@ -162,7 +171,7 @@ export class EmbeddedEngine implements Engine {
     try {
       await fs.mkdir(dir, { recursive: true });
       await fsyncDir(this.eventsDir);
-      log = await EventLog.open(eventId, dir, this.recentEntries, this.counters);
+      log = await EventLog.open(eventId, dir, this.recentEntries, this.counters, this.logOptions(eventId));
       // meta.json last: its presence is what makes the event exist after a restart.
       await writeFileAtomic(path.join(dir, META_FILE), `${JSON.stringify(clean)}\n`);
       if (this.state !== 'open') throw new EngineError('closed', 'engine closed while creating an event');
@@ -240,6 +249,27 @@ export class EmbeddedEngine implements Engine {
     };
   }
 
+  /** Issue 18: stores the hub's state after `serial` beside the log (state.snap). */
+  async saveState(eventId: string, serial: number, schema: number, payload: Uint8Array): Promise<void> {
+    await (await this.log(eventId)).saveState(serial, schema, payload);
+  }
+
+  /** The stored state if it matches this log (epoch, serial, line, checksum, schema), else null. */
+  async loadState(eventId: string, schema: number): Promise<StoredState | null> {
+    return (await this.log(eventId)).loadState(schema);
+  }
+
+  /** Writes the event's index snapshot now (the log also does by itself, per its policy). */
+  async snapshotIndex(eventId: string): Promise<number> {
+    const log = await this.log(eventId);
+    await log.snapshotNow();
+    return log.indexSnapshotSerial;
+  }
+
+  private logOptions(eventId: string): EventLogOptions {
+    return { notice: (m) => this.notice(eventId, m), ...(this.snapshots ? { snapshots: this.snapshots } : {}) };
+  }
+
   /** Closes every event log unused for the idle period (the engine also does this by itself). */
   unloadIdle(): Promise<number> {
     return this.logs.unloadIdle();
@@ -294,7 +324,7 @@ export class EmbeddedEngine implements Engine {
   /** Reopens a closed log; damage found now quarantines the event as it would at start-up. */
   private async reopenLog(eventId: string): Promise<EventLog> {
     try {
-      return await EventLog.open(eventId, path.join(this.eventsDir, eventId), this.recentEntries, this.counters);
+      return await EventLog.open(eventId, path.join(this.eventsDir, eventId), this.recentEntries, this.counters, this.logOptions(eventId));
     } catch (err) {
       if (isEngineError(err, 'corrupt_log')) {
         const meta = this.events.get(eventId) ?? null;

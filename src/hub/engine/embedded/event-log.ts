@@ -13,15 +13,27 @@
  * Recovery that drops bytes from the tail (a torn last batch, or a committed line lost to a
  * truncating copy) writes a new epoch before cutting: the dropped serials will be given out
  * again, so no client may resume by patch across them (P15, P18).
+ *
+ * Snapshots (issue 18): every `snapshots.everyEntries` entries (or `everyMs` once at least
+ * `minEntries` arrived), in the background, the log writes `log-index.snap` (index-snapshot.ts)
+ * so the next open scans only the tail; it also stores the hub's state snapshots (`state.snap`,
+ * saveState/loadState), checked against the log the same way. A snapshot that does not match
+ * is ignored, with its reason given to `notice`, and the log is read in full.
  */
 import fs from 'node:fs/promises';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type { LogEntry } from '../../../shared/domain/types';
-import type { AppendInput, AppendOutcome, EventLogInfo } from '../engine';
+import { DEFAULT_SNAPSHOTS, snapshotDue, type AppendInput, type AppendOutcome, type EventLogInfo, type SnapshotPolicy } from '../engine';
 import { EngineError } from '../engine-error';
 import { encodeBatch, encodeEntry, lineLength, normaliseEntry, type EncodedLine } from './line-codec';
-import { dedupeKey, recoverLog, SPARSE_EVERY } from './log-recovery';
+import { dedupeKey, recoverLog, SPARSE_EVERY, type RecoveryStart } from './log-recovery';
+import { DedupeIndex, KeyTable } from './dedupe-index';
+import { readIndexSnapshot, writeIndexSnapshot } from './index-snapshot';
+import { checkLogPoint, lineAt, readSnapshot, writeSnapshot, type LogPoint } from './snapshot-file';
+import { scanLines } from './line-scanner';
+import { checkLine } from './line-codec';
+import { readEntryKey } from './entry-key';
 import { exists, fsyncDir, truncateDurable, writeAll, writeFileAtomic } from './fs-durable';
 import { readFromFile } from './log-reader';
 import type { RecentCache } from './recent-cache';
@@ -30,6 +42,20 @@ import { describeIoError, Retrier, type OutageInfo } from '../storage-retry';
 
 export const LOG_FILE = 'log.jsonl';
 export const EPOCH_FILE = 'epoch';
+export const STATE_SNAPSHOT_FILE = 'state.snap';
+
+export interface EventLogOptions {
+  onOutage?: (o: OutageInfo | null) => void;
+  snapshots?: SnapshotPolicy;
+  /** Why a snapshot was ignored or could not be written (the log carries on without it). */
+  notice?: (message: string) => void;
+}
+
+/** A state snapshot that matches the log: the hub's payload and the serial it covers. */
+export interface StoredState {
+  serial: number;
+  payload: Buffer;
+}
 
 /** Counters shared by every event of one engine (EmbeddedEngine.stats()). */
 export interface LogCounters {
@@ -42,6 +68,9 @@ export interface LogCounters {
   droppedBytes: number;
   /** Tails stopped because their callback threw or their catch-up read failed. */
   tailErrors: number;
+  /** Index snapshots written, and log opens that started from one (issue 18). */
+  indexSnapshots: number;
+  snapshotOpens: number;
 }
 
 interface Ticket {
@@ -84,22 +113,37 @@ export class EventLog {
   /** Last serial given out (durable or queued). */
   private assigned: number;
   private readonly tails: TailSet;
+  private readonly policy: SnapshotPolicy;
+  private readonly notice: (message: string) => void;
+  /** Serial the newest index snapshot covers, and when it was taken. */
+  private snapSerial: number;
+  private snapAt = performance.now();
+  private snapshotting: Promise<void> | null = null;
+  private stateWrites: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly eventId: string,
     readonly epoch: string,
     private readonly logFile: string,
     private handle: fs.FileHandle,
-    private readonly index: Map<string, number>,
+    private readonly dir: string,
+    private readonly index: DedupeIndex,
     private readonly offsets: number[],
     private readonly recent: RecentCache,
     /** Last durable serial, and the file length holding exactly the entries up to it. */
     private durable: number,
     private durableBytes: number,
+    /** Where the line of serial `durable` starts. */
+    private lastLineStart: number,
+    snapSerial: number,
     private readonly counters: LogCounters,
-    onOutage?: (o: OutageInfo | null) => void,
+    opts: EventLogOptions,
   ) {
     this.assigned = durable;
+    this.snapSerial = snapSerial;
+    this.policy = opts.snapshots ?? DEFAULT_SNAPSHOTS;
+    this.notice = opts.notice ?? ((m) => console.warn(`event ${eventId}: ${m}`));
+    const onOutage = opts.onOutage;
     this.tails = new TailSet(
       (from, limit) => this.read(from, limit),
       () => this.durable,
@@ -108,10 +152,33 @@ export class EventLog {
     this.retrier = new Retrier(() => this.repair(), onOutage ? { onChange: onOutage } : {});
   }
 
-  static async open(eventId: string, dir: string, recentEntries: number, counters: LogCounters, onOutage?: (o: OutageInfo | null) => void): Promise<EventLog> {
+  /**
+   * Start-up's check of a log (quarantine, item 45; a torn tail cut under a new epoch): what open
+   * does, without loading the index snapshot's payload or the recent cache, since the log is
+   * closed again at once. Resolves with the last serial.
+   */
+  static async check(eventId: string, dir: string, counters: LogCounters, opts: EventLogOptions = {}): Promise<number> {
+    const log = await EventLog.open(eventId, dir, 0, counters, opts, true);
+    const last = log.durable;
+    await log.close();
+    return last;
+  }
+
+  static async open(eventId: string, dir: string, recentEntries: number, counters: LogCounters, opts: EventLogOptions = {}, checkOnly = false): Promise<EventLog> {
     let epoch = await prepareFiles(dir);
     const logFile = path.join(dir, LOG_FILE);
-    const r = await recoverLog(logFile, recentEntries);
+    const notice = opts.notice ?? ((m: string) => console.warn(`event ${eventId}: ${m}`));
+    const logBytes = (await fs.stat(logFile)).size;
+    const snap = await readIndexSnapshot(dir, logFile, epoch, logBytes, SPARSE_EVERY, checkOnly).catch((err: unknown) => ({ ignored: `unreadable (${String(err)})` }));
+    let cold = KeyTable.empty;
+    let start: RecoveryStart | undefined;
+    if (snap && 'ignored' in snap) notice(`index snapshot ignored, reading the whole log: ${snap.ignored}`);
+    else if (snap) {
+      const table = snap.table;
+      cold = table;
+      start = { serial: snap.at.serial, goodBytes: snap.at.offset, lastLineStart: snap.at.lineStart, offsets: snap.offsets, known: (k) => table.get(Buffer.from(k, 'utf8')) !== undefined };
+    }
+    const r = await recoverLog(logFile, recentEntries, start);
     if (r.droppedBytes > 0) {
       // The new epoch first: a crash between the two steps must not leave a cut log under the old one.
       epoch = newEpoch();
@@ -121,8 +188,10 @@ export class EventLog {
       counters.droppedLines += r.droppedLines;
       counters.droppedBytes += r.droppedBytes;
     }
+    const index = new DedupeIndex(cold, r.index);
+    if (start && !checkOnly) counters.snapshotOpens++;
     const handle = await fs.open(logFile, 'a');
-    return new EventLog(eventId, epoch, logFile, handle, r.index, r.offsets, r.recent, r.lastSerial, r.goodBytes, counters, onOutage);
+    return new EventLog(eventId, epoch, logFile, handle, dir, index, r.offsets, r.recent, r.lastSerial, r.goodBytes, r.lastLineStart, start?.serial ?? 0, counters, { ...opts, notice });
   }
 
   info(): EventLogInfo {
@@ -219,6 +288,7 @@ export class EventLog {
       lines.forEach((l, i) => {
         const e = entries[i] as LogEntry;
         if ((e.serial - 1) % SPARSE_EVERY === 0) this.offsets.push(at);
+        this.lastLineStart = at;
         at += lineLength(l); // the last line's end mark only shifts lines of the next batch
         this.recent.push(e);
       });
@@ -227,6 +297,110 @@ export class EventLog {
       this.tails.deliver(entries);
     }
     for (const t of batch) t.resolve(t.outcomes);
+    this.maybeSnapshot();
+  }
+
+  // ---- snapshots (issue 18) ----------------------------------------------------------------
+
+  private maybeSnapshot(): void {
+    if (this.snapshotting || this.closed) return;
+    if (!snapshotDue(this.policy, this.durable - this.snapSerial, performance.now() - this.snapAt)) return;
+    this.snapshotting = this.writeIndex().finally(() => (this.snapshotting = null));
+  }
+
+  /** Writes the index snapshot now (the policy does this by itself); resolves when it is durable. */
+  async snapshotNow(): Promise<void> {
+    while (this.snapshotting) await this.snapshotting;
+    if (this.closed || this.durable === this.snapSerial) return;
+    this.snapshotting = this.writeIndex().finally(() => (this.snapshotting = null));
+    await this.snapshotting;
+  }
+
+  /** The serial the newest index snapshot covers (0: none). */
+  get indexSnapshotSerial(): number {
+    return this.snapSerial;
+  }
+
+  /**
+   * Captures the durable prefix (synchronously: serial, offsets, the hot keys up to it), merges
+   * the keys into a new table a slice at a time, writes it atomically, then makes it the cold
+   * tier. Appends and commits go on meanwhile; a failure only means no new snapshot.
+   */
+  private async writeIndex(): Promise<void> {
+    const serial = this.durable;
+    const lineStart = this.lastLineStart;
+    const offset = this.durableBytes;
+    const offsets = this.offsets.slice();
+    const moved = this.index.hotUpTo(serial);
+    this.snapAt = performance.now();
+    try {
+      const line = await lineAt(this.logFile, lineStart, offset);
+      if (typeof line === 'string' || line.serial !== serial) throw new Error(`the last durable line ${typeof line === 'string' ? line : `is serial ${line.serial}`}`);
+      const table = await this.index.cold.merge(moved, () => this.closed);
+      if (!table) return;
+      const at: LogPoint = { epoch: this.epoch, serial, lineStart, offset, lineCrc: line.crc };
+      await writeIndexSnapshot(this.dir, { at, offsets, table });
+      this.index.promote(table, moved);
+      this.snapSerial = serial;
+      this.counters.indexSnapshots++;
+    } catch (err) {
+      this.notice(`index snapshot at serial ${serial} not written: ${(err as Error).message}`);
+    }
+  }
+
+  /** Where the line of `serial` starts and ends, and its checksum field (from the sparse index). */
+  private async locate(serial: number): Promise<LogPoint> {
+    if (serial < 1 || serial > this.durable) throw new Error(`serial ${serial} is not in the log (1-${this.durable})`);
+    const from = this.offsets[Math.floor((serial - 1) / SPARSE_EVERY)] ?? 0;
+    let found: LogPoint | null = null;
+    const h = await fs.open(this.logFile, 'r');
+    try {
+      await scanLines(
+        h,
+        from,
+        this.durableBytes,
+        (buf, start, nl, offset) => {
+          const chk = checkLine(buf, start, nl);
+          if (!chk.ok) throw new EngineError('corrupt_log', `${this.logFile}: damaged line at byte ${offset} (${chk.reason})`);
+          const k = readEntryKey(buf, chk.entryStart, chk.entryEnd);
+          const s = k ? k.serial : (JSON.parse(buf.toString('utf8', chk.entryStart, chk.entryEnd)) as LogEntry).serial;
+          if (s < serial) return;
+          if (s === serial) found = { epoch: this.epoch, serial, lineStart: offset, offset: offset + (nl - start) + 1, lineCrc: buf.toString('latin1', start + 6, start + 14) };
+          return false;
+        },
+        64 * 1024,
+      );
+    } finally {
+      await h.close();
+    }
+    if (!found) throw new Error(`serial ${serial} not found in the log`);
+    return found;
+  }
+
+  /**
+   * Stores the hub's state after entry `serial` (opaque bytes), atomically, replacing the last;
+   * one write at a time, in call order.
+   */
+  saveState(serial: number, schema: number, payload: Uint8Array): Promise<void> {
+    const write = this.stateWrites.then(async () => {
+      if (this.closed) return;
+      const at = await this.locate(serial);
+      await writeSnapshot(path.join(this.dir, STATE_SNAPSHOT_FILE), 'state', schema, at, {}, [payload]);
+    });
+    this.stateWrites = write.catch(() => undefined);
+    return write;
+  }
+
+  /** The stored state snapshot if it is whole, of `schema`, and covers a prefix of this log; else null, the reason given to `notice`. */
+  async loadState(schema: number): Promise<StoredState | null> {
+    const r = await readSnapshot(path.join(this.dir, STATE_SNAPSHOT_FILE), 'state', schema);
+    if (r === null) return null;
+    const why = r.ok ? (r.header.serial > this.durable ? `covers serial ${r.header.serial}, the log ends at ${this.durable}` : await checkLogPoint(this.logFile, r.header, this.epoch, this.durableBytes)) : r.reason;
+    if (why) {
+      this.notice(`state snapshot ignored, folding the whole log: ${why}`);
+      return null;
+    }
+    return r.ok ? { serial: r.header.serial, payload: r.payload } : null;
   }
 
   /** Forgets every serial and dedupe key given out past the durable prefix, and refuses those calls. */
@@ -287,7 +461,7 @@ export class EventLog {
    * must cut the file back before anyone reads it again. A busy log is never unloaded.
    */
   get busy(): boolean {
-    return this.tails.size > 0 || this.queue.length > 0 || this.flushing !== null || this.retrier.current !== null;
+    return this.tails.size > 0 || this.queue.length > 0 || this.flushing !== null || this.retrier.current !== null || this.snapshotting !== null;
   }
 
   /** Waits for every queued batch, stops tails and releases the file. */
@@ -295,6 +469,8 @@ export class EventLog {
     this.closed = true;
     this.retrier.stop();
     while (this.flushing) await this.flushing;
+    while (this.snapshotting) await this.snapshotting;
+    await this.stateWrites;
     this.tails.stopAll();
     await this.handle.close();
   }

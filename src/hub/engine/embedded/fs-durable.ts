@@ -39,12 +39,12 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
 }
 
 /** Temp file + fsync + rename + directory fsync: readers see the old or the new file, whole. */
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'w');
   try {
-    await handle.writeFile(data, 'utf8');
+    await (typeof data === 'string' ? handle.writeFile(data, 'utf8') : handle.writeFile(data));
     await handle.sync();
   } finally {
     await handle.close();

@@ -22,13 +22,26 @@ export const dedupeKey = (clientId: string, id: string): string => `${clientId}\
 
 export interface RecoveredLog {
   lastSerial: number;
+  /** Where the last committed line starts (0 when empty). */
+  lastLineStart: number;
   /** File length up to the end of the last committed line: everything past it is to be cut. */
   goodBytes: number;
   droppedBytes: number;
   droppedLines: number;
+  /** Keys of the lines scanned (all of them, or the tail after `from`). */
   index: Map<string, number>;
   offsets: number[];
   recent: RecentCache;
+}
+
+/** A prefix already known from an index snapshot (index-snapshot.ts): only the rest is scanned. */
+export interface RecoveryStart {
+  serial: number;
+  goodBytes: number;
+  lastLineStart: number;
+  offsets: number[];
+  /** Whether a key is in the snapshot's dedupe table. */
+  known: (key: string) => boolean;
 }
 
 /** The slow path, for entries the fast reader declines (escaped strings). */
@@ -69,13 +82,16 @@ export class DamagedLogError extends EngineError {
   }
 }
 
-export async function recoverLog(file: string, recentEntries: number): Promise<RecoveredLog> {
+export async function recoverLog(file: string, recentEntries: number, from?: RecoveryStart): Promise<RecoveredLog> {
   const index = new Map<string, number>();
-  const offsets: number[] = [];
-  let lastSerial = 0;
-  let goodBytes = 0;
-  let lineNo = 0;
-  let committedLines = 0;
+  const offsets: number[] = from ? from.offsets.slice() : [];
+  const known = from?.known ?? (() => false);
+  let lastSerial = from?.serial ?? 0;
+  let goodBytes = from?.goodBytes ?? 0;
+  let lastLineStart = from?.lastLineStart ?? 0;
+  // One line per entry: lines before the start are the snapshot's serials.
+  let lineNo = lastSerial;
+  let committedLines = lastSerial;
   // The batch being read: committed to the indexes only when its end mark is seen.
   let pendingKeys: string[] = [];
   let pendingOffsets: number[] = [];
@@ -109,11 +125,12 @@ export async function recoverLog(file: string, recentEntries: number): Promise<R
     for (let i = 0; i < pendingKeys.length; i++) {
       const s = lastSerial + 1 + i;
       const key = pendingKeys[i] as string;
-      if (!index.has(key)) index.set(key, s);
+      if (!index.has(key) && !known(key)) index.set(key, s);
       if ((s - 1) % SPARSE_EVERY === 0) offsets.push(pendingOffsets[i] as number);
     }
     lastSerial += pendingKeys.length;
     committedLines = lineNo;
+    lastLineStart = offset;
     pendingKeys = [];
     pendingOffsets = [];
     goodBytes = offset + (nl - start) + 1;
@@ -124,7 +141,7 @@ export async function recoverLog(file: string, recentEntries: number): Promise<R
   let partialBytes: number;
   try {
     size = (await handle.stat()).size;
-    ({ partialBytes } = await scanLines(handle, 0, size, onLine, CHUNK));
+    ({ partialBytes } = await scanLines(handle, goodBytes, size, onLine, CHUNK));
   } finally {
     await handle.close();
   }
@@ -140,6 +157,7 @@ export async function recoverLog(file: string, recentEntries: number): Promise<R
   }
   return {
     lastSerial,
+    lastLineStart,
     goodBytes,
     droppedBytes: size - goodBytes,
     droppedLines: lineNo - committedLines + (partialBytes > 0 ? 1 : 0),
