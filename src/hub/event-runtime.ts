@@ -107,6 +107,8 @@ export class EventRuntime {
   private snapAt = performance.now();
   private snapshotting: Promise<void> | null = null;
   private restoredFromValue = 0;
+  /** Serial of the newest state snapshot written or opened from. */
+  private snapSerial = 0;
 
   private constructor(
     private readonly engine: Engine,
@@ -206,13 +208,23 @@ export class EventRuntime {
     this.folder.reset(p.state);
     this.applied = p.serial;
     this.restoredFromValue = p.serial;
+    this.snapSerial = p.serial;
     this.notApplied.restore(p.serial, p.notApplied.from, p.notApplied.reasons);
     for (const [id, s] of p.cueOpened) this.cueOpened.set(id, s);
   }
 
   private maybeSnapshot(): void {
-    if (this.snapshotting || this.closed || !this.engine.saveState) return;
+    // Not while opening: the reopen's fold stays one batch across pages.
+    if (this.snapshotting || this.closed || !this.engine.saveState || this.applied < this.recoveringTo) return;
     if (!snapshotDue(this.opts.snapshots ?? DEFAULT_SNAPSHOTS, this.applied - this.snapFolded, performance.now() - this.snapAt)) return;
+    const cp = this.recent.oldest;
+    if (!cp || cp.serial <= this.snapSerial || cp.serial > this.applied - RETAINED_STATES) {
+      // No checkpoint to store yet (nobody took the state lately): publish one now; it is the
+      // next snapshot's base once RETAINED_STATES entries older (pruning drops the ones before).
+      const last = this.recent.lastCheckpoint;
+      if (last === null || last <= this.snapSerial) this.published();
+      return;
+    }
     this.snapshotting = this.writeSnapshot()
       .then(() => undefined)
       .finally(() => (this.snapshotting = null));
@@ -241,6 +253,7 @@ export class EventRuntime {
     };
     try {
       await save(this.meta.eventId, cp.serial, STATE_SNAPSHOT_SCHEMA, Buffer.from(JSON.stringify(payload), 'utf8'));
+      this.snapSerial = Math.max(this.snapSerial, cp.serial);
       return true;
     } catch (err) {
       this.opts.notice?.(`state snapshot at serial ${cp.serial} not written: ${(err as Error).message}`);
