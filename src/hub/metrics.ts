@@ -8,6 +8,8 @@ import { Histogram } from '../shared/histogram';
 import type { Role } from '../shared/protocol';
 import type { EventTrouble } from './engine/engine';
 
+const LOOP_SAMPLE_MS = 50;
+
 export interface StatsSnapshot {
   connections: Record<string, number>;
   framesInPerSec: number;
@@ -53,7 +55,10 @@ export class HubMetrics {
   private rates = { framesInPerSec: 0, framesOutPerSec: 0, cpuPct: 0 };
 
   constructor(private readonly capacity: number) {
-    client.collectDefaultMetrics({ register: this.registry, prefix: 'stagecall_' });
+    // Both event-loop monitors sample every 50 ms, not prom-client's and perf_hooks' 10: each
+    // sample wakes the loop, and 200 wake-ups a second were half an idle hub's CPU (issue 18.3).
+    // A stall still shows in full (the late sample measures it); p99 over a second is its max.
+    client.collectDefaultMetrics({ register: this.registry, prefix: 'stagecall_', eventLoopMonitoringPrecision: LOOP_SAMPLE_MS });
     this.connGauge = new client.Gauge({ name: 'stagecall_connections', help: 'Open WebSocket sessions by role', labelNames: ['role'], registers: [this.registry] });
     this.framesIn = new client.Counter({ name: 'stagecall_frames_in_total', help: 'Frames received from clients', registers: [this.registry] });
     this.framesOut = new client.Counter({ name: 'stagecall_frames_out_total', help: 'Frames sent to clients', labelNames: ['kind'], registers: [this.registry] });
@@ -112,7 +117,7 @@ export class HubMetrics {
     });
     this.divergences.inc({ view: 'staff' }, 0);
     this.divergences.inc({ view: 'audience' }, 0);
-    this.loop = monitorEventLoopDelay({ resolution: 10 });
+    this.loop = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
     this.loop.enable();
   }
 
