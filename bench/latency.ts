@@ -9,6 +9,7 @@ import type { BenchModule, BenchTable } from './lib/report';
 
 const CLIENTS = { full: 500, quick: 100 };
 const RATES = [1, 50];
+const ms = (v: number): string => v.toFixed(1);
 
 export const bench: BenchModule = {
   describe: 'fan-out latency p50/p99 at 1 and 50 changes/s, hub vs bare ws in the same run',
@@ -22,7 +23,7 @@ export const bench: BenchModule = {
       const hub = await measureFanout({ kind: 'hub', clients, rateHz, warmupS: 2, measureS, workers: 2, log: ctx.log });
       const ws: FanoutFigures = await measureFanout({ kind: 'ws', clients, rateHz, frameBytes: Math.round(hub.avgFrameBytes), warmupS: 2, measureS, workers: 2, log: ctx.log });
       for (const f of [hub, ws]) rows.push([`${rateHz}/s`, f.kind === 'hub' ? 'Stagecall hub' : 'bare ws relay', f.connected, Math.round(f.framesPerSec), f.latencyP50, f.latencyP99]);
-      notes.push(`${rateHz} change(s)/s: hub p50 ${hub.latencyP50} ms = ${(hub.latencyP50 / Math.max(0.01, ws.latencyP50)).toFixed(2)}x bare ws (${ws.latencyP50} ms); p99 ${hub.latencyP99} vs ${ws.latencyP99} ms; hub frames/s per subscriber ${(hub.framesPerSec / Math.max(1, hub.connected)).toFixed(1)}.`);
+      notes.push(`${rateHz} change(s)/s: hub p50 ${ms(hub.latencyP50)} ms = ${(hub.latencyP50 / Math.max(0.01, ws.latencyP50)).toFixed(2)}x bare ws (${ms(ws.latencyP50)} ms); p99 ${ms(hub.latencyP99)} vs ${ms(ws.latencyP99)} ms; hub frames/s per subscriber ${(hub.framesPerSec / Math.max(1, hub.connected)).toFixed(1)}.`);
     }
     const load1 = os.loadavg()[0] ?? 0;
     return [
