@@ -10,6 +10,7 @@ import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
+import { reactionGlyphs } from './src/shared/node/reaction-glyphs-plugin';
 
 const r = (p: string): string => path.resolve(__dirname, p);
 
@@ -47,7 +48,8 @@ export default defineConfig({
   renderer: {
     root: r('src/renderer'),
     base: './',
-    plugins: [react(), devCsp()],
+    // The same shipped Twemoji SVGs as the phone and overlays (issue 14.10): bundled assets, so img-src 'self' covers them.
+    plugins: [react(), devCsp(), reactionGlyphs(__dirname)],
     build: {
       outDir: r('out/renderer'),
       emptyOutDir: true,

@@ -4,12 +4,11 @@
  * reactions overlay draw the shipped Twemoji SVGs instead: each is an <img> that loaded, and
  * the pixels on screen are in colour (a box is not).
  */
-import { execFileSync } from 'node:child_process';
-import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { joinAudience, staffToken } from '../helpers/hub-process';
 import { TestClient } from '../helpers/test-client';
 import { hostPub, newPhone, shot, startStage, stopStage, type Stage } from './helpers/audience-env';
-import { colourShare } from './helpers/png-pixels';
+import { colourShare, emojiFonts, glyphState } from './helpers/png-pixels';
 import { joinByLink } from './helpers/phone';
 
 test.describe.configure({ mode: 'serial' });
@@ -21,23 +20,6 @@ const SHIPPED = ['👍', '❤️', '😂', '🔥', '🚀', '💡'];
 /** Not in REACTION_PALETTE: drawn by the system font, the control for the colour check. */
 const UNSHIPPED = '🦄';
 const SET = [...SHIPPED, UNSHIPPED];
-
-/** The image's own state: fetched, decoded, and from the build's assets. */
-const glyphState = (img: Locator): Promise<{ src: string; loaded: boolean }> =>
-  img.evaluate((el) => {
-    const i = el as unknown as { currentSrc: string; complete: boolean; naturalWidth: number };
-    return { src: i.currentSrc, loaded: i.complete && i.naturalWidth > 0 };
-  });
-
-/** What fontconfig offers for emoji here: the reason boxes would show without shipped glyphs. */
-function emojiFonts(): string {
-  try {
-    const found = execFileSync('fc-list', { encoding: 'utf8' }).split('\n').filter((l) => /emoji/i.test(l));
-    return found.length ? found.join('; ') : 'none';
-  } catch {
-    return '(fc-list not available)';
-  }
-}
 
 test.beforeAll(async ({ browser }) => {
   stage = await startStage('Emoji');

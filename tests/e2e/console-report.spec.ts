@@ -179,6 +179,11 @@ test('14.11 the post-event report: CSV files and a printable HTML report with th
     await expect(report.getByTestId('report-poll').filter({ hasText: 'One word for today?' }).locator('.cloud li', { hasText: 'inspiring' })).toHaveAttribute('data-count', '2');
     const quizCard = report.getByTestId('report-quiz');
     await expect(quizCard.getByRole('table', { name: 'Leaderboard' }).locator('tbody tr')).toHaveCount(4);
+    // The streak 🔥 is the console's shipped glyph, carried inside the file as a data: URL (it loads nothing).
+    const fires = quizCard.getByRole('table', { name: 'Leaderboard' }).locator('img.emoji-img[data-emoji="🔥"]');
+    await expect(fires).toHaveCount(2);
+    expect(await fires.first().getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
+    await expect.poll(() => fires.first().evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
     await expect(quizCard.getByRole('list', { name: 'Answers: Capital of Japan?' }).locator('[data-option="x"]')).toContainText('75% (3)');
     await expect(quizCard.getByRole('heading', { name: /^1\. Capital of France\?/ })).toContainText('reach 6 of 6 (100%)');
     await expect(quizCard.getByRole('list', { name: 'Answers: Capital of Japan?' }).locator('.bar-row.correct')).toHaveAttribute('data-option', 'x');

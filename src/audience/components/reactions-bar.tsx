@@ -1,7 +1,7 @@
 /** The reactions bar: the event's emoji set (shipped glyphs, 14.10); each tap floats the emoji up on this phone too. */
 import { useRef, useState } from 'react';
 import { useAudience } from '../lib/store';
-import { EmojiGlyph } from './emoji-glyph';
+import { EmojiGlyph } from '../../shared/ui/emoji-glyph';
 
 interface Floater {
   id: number;

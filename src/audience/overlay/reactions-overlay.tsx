@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { AudienceView } from '../../shared/domain/types';
-import { EmojiGlyph, preloadGlyphs } from '../components/emoji-glyph';
+import { EmojiGlyph, preloadGlyphs } from '../../shared/ui/emoji-glyph';
 
 interface Floater {
   id: number;

@@ -42,12 +42,13 @@ export async function ensureRendererBuilt(): Promise<void> {
 async function buildRendererOnly(): Promise<void> {
   const { build } = await import('vite');
   const react = (await import('@vitejs/plugin-react')).default;
+  const { reactionGlyphs } = await import('../../../src/shared/node/reaction-glyphs-plugin');
   await build({
     configFile: false,
     root: RENDERER_SRC,
     base: './',
     logLevel: 'warn',
-    plugins: [react()],
+    plugins: [react(), reactionGlyphs(ROOT)],
     build: { outDir: path.join(ROOT, 'out/renderer'), emptyOutDir: true, target: 'es2022', assetsInlineLimit: 0, modulePreload: { polyfill: false } },
   });
 }

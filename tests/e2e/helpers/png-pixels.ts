@@ -3,7 +3,8 @@
  * repo): the PNG is drawn on a canvas in a scratch page and `body`, an expression over `g` (its
  * 2D context), `w` and `h`, is evaluated there.
  */
-import type { BrowserContext } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import type { BrowserContext, Locator } from '@playwright/test';
 
 export async function onPixels<T>(context: BrowserContext, png: Buffer, body: string): Promise<T> {
   const page = await context.newPage();
@@ -47,3 +48,20 @@ export const colourShare = (context: BrowserContext, png: Buffer): Promise<numbe
       return opaque ? colour / opaque : 0;
     })()`,
   );
+
+/** The image's own state: fetched, decoded, and from the build's assets. */
+export const glyphState = (img: Locator): Promise<{ src: string; loaded: boolean }> =>
+  img.evaluate((el) => {
+    const i = el as unknown as { currentSrc: string; complete: boolean; naturalWidth: number };
+    return { src: i.currentSrc, loaded: i.complete && i.naturalWidth > 0 };
+  });
+
+/** What fontconfig offers for emoji here: the reason boxes would show without shipped glyphs. */
+export function emojiFonts(): string {
+  try {
+    const found = execFileSync('fc-list', { encoding: 'utf8' }).split('\n').filter((l) => /emoji/i.test(l));
+    return found.length ? found.join('; ') : 'none';
+  } catch {
+    return '(fc-list not available)';
+  }
+}

@@ -1,7 +1,9 @@
 /**
  * Renders the report (report-document.tsx) to one self-contained HTML file: the React tree is
- * mounted off screen in the console's own page, its chart drawn as plain SVG at a fixed size, then the markup is taken as it stands and wrapped with the console's stylesheets. The
- * file has no script and loads nothing: it opens anywhere and prints.
+ * mounted off screen in the console's own page, its chart drawn as plain SVG at a fixed size, then
+ * the markup is taken as it stands and wrapped with the console's stylesheets. The file has no
+ * script and loads nothing: it opens anywhere and prints (the shipped emoji glyphs, bundled
+ * assets in the console, go into it as data: URLs).
  */
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
@@ -24,6 +26,28 @@ async function chartsDrawn(root: HTMLElement): Promise<void> {
   while (pending() && Date.now() < until) await new Promise((r) => setTimeout(r, 16));
 }
 
+const dataUrl = (blob: Blob): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result));
+    r.onerror = () => reject(r.error ?? new Error('could not read a glyph'));
+    r.readAsDataURL(blob);
+  });
+
+/** Each emoji glyph's image (a console asset) becomes a data: URL, so the file loads nothing. */
+async function inlineGlyphs(root: HTMLElement): Promise<void> {
+  const byUrl = new Map<string, Promise<string>>();
+  await Promise.all(
+    [...root.querySelectorAll<HTMLImageElement>('img.emoji-img')].map(async (img) => {
+      const url = img.getAttribute('src') ?? '';
+      if (!url || url.startsWith('data:')) return;
+      let inline = byUrl.get(url);
+      if (!inline) byUrl.set(url, (inline = fetch(url).then((r) => (r.ok ? r.blob() : Promise.reject(new Error(`${url}: ${r.status}`)))).then(dataUrl)));
+      img.setAttribute('src', await inline);
+    }),
+  );
+}
+
 export async function renderReportHtml(report: ReportData): Promise<string> {
   const host = document.createElement('div');
   host.setAttribute('aria-hidden', 'true');
@@ -33,6 +57,7 @@ export async function renderReportHtml(report: ReportData): Promise<string> {
   try {
     flushSync(() => root.render(<ReportDocument report={report} />));
     await chartsDrawn(host);
+    await inlineGlyphs(host);
     const body = host.innerHTML;
     const css = [themeCss, componentsCss, screensCss, reportCss].join('\n');
     return `<!doctype html>

@@ -1,5 +1,6 @@
-/** The top of the quiz leaderboard. */
+/** The top of the quiz leaderboard (the streak's 🔥 is the shipped glyph, as on phones: no emoji font needed). */
 import type { LeaderboardRowStaff } from '../../../../shared/domain/types';
+import { EmojiGlyph } from '../../../../shared/ui/emoji-glyph';
 
 export function Leaderboard({ rows, limit = 10 }: { rows: LeaderboardRowStaff[]; limit?: number }) {
   if (rows.length === 0) return <p className="empty">No scores yet: the leaderboard fills when an answer is revealed.</p>;
@@ -23,7 +24,15 @@ export function Leaderboard({ rows, limit = 10 }: { rows: LeaderboardRowStaff[];
             <td>{i + 1}</td>
             <td>{r.name}</td>
             <td className="num">{r.score}</td>
-            <td className="num">{r.streak > 1 ? `🔥 ${r.streak}` : r.streak}</td>
+            <td className="num">
+              {r.streak > 1 ? (
+                <>
+                  <EmojiGlyph emoji="🔥" /> {r.streak}
+                </>
+              ) : (
+                r.streak
+              )}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -5,6 +5,7 @@
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { DEFAULT_REACTIONS } from '../../../../shared/domain/state';
+import { EmojiGlyph } from '../../../../shared/ui/emoji-glyph';
 import { updateSettings } from '../../store/actions';
 import { changedSettings, checkSettings, inputOf, MAX_REACTIONS, parseReactions, type SettingsErrors, type SettingsInput } from '../../store/settings-input';
 import { useConsole } from '../../store/store';
@@ -199,7 +200,7 @@ function SettingsFrame({ children }: { children: ReactNode }) {
   );
 }
 
-/** The buttons phones will show, from what is typed (only the valid emoji). */
+/** The buttons phones will show, from what is typed (only the valid emoji), drawn with the phones' shipped glyphs. */
 function ReactionPreview({ raw }: { raw: string }) {
   const parsed = parseReactions(raw);
   const emoji = parsed.ok ? parsed.value : [];
@@ -207,7 +208,7 @@ function ReactionPreview({ raw }: { raw: string }) {
     <p className="reaction-preview grow" aria-label={emoji.length ? `Phones show: ${emoji.join(' ')}` : 'Phones show no reactions'}>
       {emoji.map((e) => (
         <span key={e} className="reaction-chip" aria-hidden="true">
-          {e}
+          <EmojiGlyph emoji={e} />
         </span>
       ))}
       {emoji.length === 0 && <span className="muted small">No reactions bar</span>}

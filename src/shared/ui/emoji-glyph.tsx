@@ -4,7 +4,7 @@
  * The image is decorative: the control around it carries the name ("React 👍").
  */
 import { GLYPHS } from 'virtual:reaction-glyphs';
-import { glyphKey } from '../../shared/domain/reaction-palette';
+import { glyphKey } from '../domain/reaction-palette';
 
 export const glyphUrl = (emoji: string): string | undefined => {
   const key = glyphKey(emoji);
