@@ -140,4 +140,21 @@ describe('hostile attendee (embedded hub process)', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
     expect(answer).toContain('"code":"timeout"');
   }, 30_000);
+
+  it('frames sent while hello is being checked are dropped unread: not decoded, not counted, no answer', async () => {
+    const hub = await startHubProcess();
+    hubs.push(hub);
+    const ev = await createEvent(hub.url, 'Racing hello');
+    const { token } = await joinAudience(hub.url, ev.joinCode);
+    const c = await TestClient.open(hub.url);
+    clients.push(c);
+    // In one write: hello, then frames the hub would have to parse (60 KB each) while it checks the token.
+    c.send({ t: 'hello', token, client: { name: 'racer', version: '0' } });
+    for (let i = 0; i < 30; i++) c.send(`{"t":"ping","pad":"${'x'.repeat(60_000)}"`); // not JSON: malformed if decoded
+    await c.waitFor((f) => f.t === 'welcome');
+    c.send({ t: 'ping', id: 1, ts: 1 });
+    await c.waitFor((f) => f.t === 'pong');
+    expect(c.frames.filter((f) => f.t === 'error')).toEqual([]);
+    expect(c.closed).toBeNull();
+  });
 });

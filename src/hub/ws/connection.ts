@@ -219,6 +219,9 @@ export class Connection implements Subscriber {
     if (this.phase === 'closed') return;
     this.lastHeard = Date.now();
     this.host.frameIn();
+    // Frames racing the token check are dropped, and before any decoding: without a bucket yet,
+    // they would cost a JSON parse each (up to 64 KiB) at whatever rate the peer sends.
+    if (this.phase === 'authenticating') return;
     const now = Date.now();
     if (this.bucket && this.flood) {
       if (this.flood.offer(now)) {
@@ -253,7 +256,7 @@ export class Connection implements Subscriber {
       });
       return;
     }
-    if (this.phase !== 'ready') return; // frames racing the token check are dropped; the client waits for welcome
+    if (this.phase !== 'ready') return; // closed meanwhile
     // A sub's answer and the self frame after it leave in one write.
     if (frame.t === 'sub') corked(this.ws, () => this.dispatch(frame));
     else this.dispatch(frame);
