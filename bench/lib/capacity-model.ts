@@ -6,6 +6,13 @@
  *   base + (A/n)·perConnSec + (A/n)·framesPerConn·perFrame + (V/n)·perPub + V·(n-1)/n·perRemoteEntry
  * since each node serves its share of the sockets and takes its share of the pubs, but folds
  * every entry of the event (the ones other nodes appended cost perRemoteEntry each).
+ *
+ * Redis commands per second (src/hub/engine/redis, counted by INFO commandstats, script calls included):
+ *   perEntry·V + perBatch·B + (n-1)·perTailRead·R + n·(perNodeSec + (n-1)·perNodePeerSec)
+ * with B the append batches per second (a node flushes what arrived in one turn of its event loop:
+ * entriesPerBatch = 1 + (V/n)·appendWindow, so one node never flushes more than 1/appendWindow batches
+ * a second) and R the tail reads per second of each further node (one per wake-up, one PUBLISH per
+ * batch; wake-ups during a read coalesce: R = B / (1 + B·tailReadWindow)).
  */
 
 /** Where `npm run bench -- capacity` stores the costs, in bench/results. */
@@ -35,15 +42,33 @@ export interface CapacityCosts {
   bytesPerPubIn: number;
   /** What one accepted pub sends back to its phone (ack, self frame), bytes. */
   bytesPerPubOut: number;
-  /** Redis commands per second one node issues at rest (presence, safety-net reads). */
+  /** Redis commands per second one node issues at rest (presence report and read, safety-net tail read). */
   redisOpsPerNodeSec: number;
-  /** Redis commands per accepted pub (append script, WAIT/commit when used, wake-up). */
-  redisOpsPerPub: number;
-  /** Redis commands each further node adds per entry (its stream reads). */
-  redisOpsPerRemoteEntry: number;
+  /** What each further node adds to every node's rest (READ_PRESENCE GETs one key per node, each second). */
+  redisOpsPerNodePeerSec: number;
+  /** Commands per appended entry (APPEND: HGET dedupe, XADD, HSET dedupe). */
+  redisOpsPerEntry: number;
+  /** Commands per append batch on the node that took it (EVALSHA, EXISTS, GETs, XLEN, SETs, PUBLISH; its own tail's reads when a direct hand-off missed). */
+  redisOpsPerBatch: number;
+  /** Commands per tail read of a further node (READ: EVALSHA, EXISTS, GET epoch, GET committed, XRANGE). */
+  redisOpsPerTailRead: number;
+  /**
+   * The append loop's batching window, ms: entries per batch = 1 + (pubs/s on the node)·window/1000,
+   * so a node flushes at most 1000/window batches a second. Measured on the cluster check (sync
+   * fan-out and votes together); `votesPhaseAppendWindowMs` is the one node's with votes alone.
+   */
+  appendWindowMs: number;
+  votesPhaseAppendWindowMs?: number;
+  /** Where the stored batching was measured (nodes, pubs/s and frames/s per node). */
+  measuredBatchingAt?: string;
+  /** A further node's tail read round trip, ms: wake-ups that arrive meanwhile share the next read. */
+  tailReadWindowMs: number;
+  /** Batching as measured where appendWindowMs was: entries per batch, batches/s. */
+  measuredEntriesPerBatch: number;
+  measuredBatchesPerSec: number;
   /** redis-server CPU µs per accepted pub (with one node reading). */
   redisUsPerPub: number;
-  /** The rates the costs were measured at (costs per pub fall as batches grow). */
+  /** The rates the costs were measured at (CPU per pub falls as batches grow). */
   measuredVotesPerSec: number;
   measuredFramesPerSec: number;
 }
@@ -87,6 +112,8 @@ export interface Plan {
   rssPerNodeMB: number;
   memoryTotalMB: number;
   redisOpsPerSec: number;
+  /** Append batches per second across the cluster. */
+  redisBatchesPerSec: number;
   egressMbps: number;
   egressMbpsPerNode: number;
   ingressMbps: number;
@@ -101,6 +128,41 @@ export function nodeCpuUs(c: CapacityCosts, w: Workload, n: number): number {
   const conns = w.audience / n;
   return c.hubBaseUsPerSec + conns * c.usPerConnSec + conns * perConnFrames * c.usPerFrame + (w.votesPerSec / n) * c.usPerPub + ((w.votesPerSec * (n - 1)) / n) * c.usPerRemoteEntry;
 }
+
+export interface RedisOps {
+  total: number;
+  /** Append batches per second across the cluster, and entries in each. */
+  batchesPerSec: number;
+  entriesPerBatch: number;
+  /** Tail reads per second of each further node. */
+  tailReadsPerNode: number;
+  perEntry: number;
+  perBatch: number;
+  tailReads: number;
+  fixed: number;
+}
+
+/**
+ * Redis commands per second with `votesPerSec` accepted pubs spread over `n` nodes (see the
+ * header). `measuredBatchesPerSec`: the batching a run measured at that rate (the check), instead
+ * of the append window's estimate.
+ */
+export function redisOps(c: CapacityCosts, votesPerSec: number, n: number, measuredBatchesPerSec?: number): RedisOps {
+  const batchesPerSec = measuredBatchesPerSec ?? votesPerSec / (1 + (votesPerSec / n) * (c.appendWindowMs / 1000));
+  const entriesPerBatch = batchesPerSec > 0 ? votesPerSec / batchesPerSec : 1;
+  const tailReadsPerNode = batchesPerSec / (1 + batchesPerSec * (c.tailReadWindowMs / 1000));
+  const perEntry = votesPerSec * c.redisOpsPerEntry;
+  const perBatch = batchesPerSec * c.redisOpsPerBatch;
+  const tailReads = (n - 1) * tailReadsPerNode * c.redisOpsPerTailRead;
+  const fixed = n * (c.redisOpsPerNodeSec + (n - 1) * c.redisOpsPerNodePeerSec);
+  return { total: perEntry + perBatch + tailReads + fixed, batchesPerSec, entriesPerBatch, tailReadsPerNode, perEntry, perBatch, tailReads, fixed };
+}
+
+/**
+ * How far the predicted Redis commands/s may be from a measured cluster run and still count as a
+ * match (`npm run bench -- capacity`, tests/capacity/capacity-plan.test.ts).
+ */
+export const REDIS_TOLERANCE = 0.25;
 
 const rssMB = (c: CapacityCosts, conns: number): number => c.rssBaseMB + (conns * c.rssKBPerConn) / 1024;
 
@@ -130,9 +192,9 @@ export function plan(c: CapacityCosts, w: Workload, limits: PlanLimits = DEFAULT
   const redisCores = redisUs / 1e6 / limits.targetCpu;
   if (redisUs / 1e6 > limits.targetCpu)
     warnings.push(`one event's appends need ${((redisUs / 1e6) * 100).toFixed(0)}% of a Redis core: an event lives in one hash slot, so one Redis shard serves it; this is past what one event can take`);
-  if (w.votesPerSec > c.measuredVotesPerSec * 2)
+  if (w.votesPerSec / n > c.measuredVotesPerSec * 2)
     warnings.push(
-      `per-pub costs were measured at ${Math.round(c.measuredVotesPerSec)} pubs/s; at higher rates batches grow (one script per batch, one stream read per wake-up on each node), so the Redis operations are an upper bound`,
+      `per-pub CPU was measured at ${Math.round(c.measuredVotesPerSec)} pubs/s on one node; this asks ${Math.round(w.votesPerSec / n)}/s per node, where batches are larger and the CPU per pub lower`,
     );
   const egressBytes = framesPerSec * (c.bytesPerFrame + WIRE_OVERHEAD_BYTES) + w.votesPerSec * (c.bytesPerPubOut + 2 * WIRE_OVERHEAD_BYTES);
   const ingressBytes = w.votesPerSec * (c.bytesPerPubIn + WIRE_OVERHEAD_BYTES);
@@ -150,7 +212,8 @@ export function plan(c: CapacityCosts, w: Workload, limits: PlanLimits = DEFAULT
     redisCpu: redisUs / 1e6,
     rssPerNodeMB: rssMB(c, w.audience / n),
     memoryTotalMB: n * rssMB(c, w.audience / n),
-    redisOpsPerSec: n * c.redisOpsPerNodeSec + w.votesPerSec * c.redisOpsPerPub + w.votesPerSec * (n - 1) * c.redisOpsPerRemoteEntry,
+    redisOpsPerSec: redisOps(c, w.votesPerSec, n).total,
+    redisBatchesPerSec: redisOps(c, w.votesPerSec, n).batchesPerSec,
     egressMbps: mbps(egressBytes),
     egressMbpsPerNode: mbps(egressBytes) / n,
     ingressMbps: mbps(ingressBytes),

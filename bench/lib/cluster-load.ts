@@ -49,6 +49,12 @@ export interface ClusterFigures {
   redisCpuPct: number | null;
   /** Commands Redis processed per second in the window (the bench's own INFO calls left out). */
   redisOpsPerSec: number | null;
+  /** The same, per command over the window (INFO commandstats deltas): xadd = entries, publish = append batches. */
+  redisCommands: CommandCounts | null;
+  /** The measurement window, s (longer than asked when the machine is overloaded). */
+  wallS: number;
+  /** Chat pubs the host sent in the window (besides the audience's votes). */
+  hostPubsPerSec: number;
   /** Sync frame bytes delivered per second, all clients. */
   bytesPerSec: number;
   hubCpuUsPerFrame: number;
@@ -74,18 +80,40 @@ export async function redisPid(url: string): Promise<number> {
   return Number(/process_id:(\d+)/.exec(await redisInfo(url, 'server'))?.[1] ?? 0);
 }
 
+/** Calls per command (INFO commandstats, commands a script runs included) between two reads. */
+export type CommandCounts = Record<string, number>;
+
+export const commandTotal = (c: CommandCounts): number => Object.values(c).reduce((s, n) => s + n, 0);
+/** Commands counted per `name` (lower case, as INFO spells it: evalsha, xadd, publish, ...). */
+export const calls = (c: CommandCounts, name: string): number => c[name] ?? 0;
+
+const parseCommandStats = (text: string): CommandCounts => {
+  const out: CommandCounts = {};
+  for (const m of text.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) out[m[1] as string] = Number(m[2]);
+  return out;
+};
+
 /**
- * Counts the commands redis-server processes (INFO stats) over one held connection, so that
- * between two reads only the first read's own INFO is extra (subtracted).
+ * Counts the commands redis-server processes (INFO commandstats) over one held connection. The
+ * meter's own INFO calls are left out (no hub sends INFO), so the deltas are the hubs' commands.
  */
-export async function redisCommandMeter(url: string): Promise<{ read(): Promise<number>; close(): Promise<void> }> {
+export async function redisCommandMeter(url: string): Promise<{ read(): Promise<CommandCounts>; close(): Promise<void> }> {
   const c = createClient({ url });
   c.on('error', () => undefined);
   await c.connect();
-  const total = async (): Promise<number> => Number(/total_commands_processed:(\d+)/.exec(await c.info('stats'))?.[1] ?? 0);
-  const start = await total();
+  const snap = async (): Promise<CommandCounts> => parseCommandStats(await c.info('commandstats'));
+  const start = await snap();
   return {
-    read: async () => (await total()) - start - 1,
+    read: async () => {
+      const now = await snap();
+      const out: CommandCounts = {};
+      for (const [k, n] of Object.entries(now)) {
+        if (k === 'info') continue;
+        const d = n - (start[k] ?? 0);
+        if (d > 0) out[k] = d;
+      }
+      return out;
+    },
     close: async () => {
       await c.close();
     },
@@ -141,8 +169,10 @@ export async function measureCluster(o: ClusterLoadOptions): Promise<ClusterFigu
     const rPid = o.redisUrl ? await redisPid(o.redisUrl) : 0;
     const redisMeter = rPid ? new CpuMeter(rPid) : null;
     const opsMeter = o.redisUrl ? await redisCommandMeter(o.redisUrl) : null;
+    const seq0 = seq;
     await sleep(o.measureS * 1000);
     const ops = opsMeter ? await opsMeter.read() : null;
+    const hostPubs = seq - seq0;
     await opsMeter?.close();
     const stats: MergedStats[] = [];
     for (const p of pools) stats.push(await p.collect());
@@ -176,7 +206,10 @@ export async function measureCluster(o: ClusterLoadOptions): Promise<ClusterFigu
       ackP99: ack.quantile(0.99),
       hubCpuPct: hubCpu.map((c) => (c.cpuMs / c.wallMs) * 100),
       redisCpuPct: redisCpu ? (redisCpu.cpuMs / redisCpu.wallMs) * 100 : null,
-      redisOpsPerSec: ops === null ? null : ops / wallS,
+      redisOpsPerSec: ops === null ? null : commandTotal(ops) / wallS,
+      redisCommands: ops,
+      hostPubsPerSec: hostPubs / wallS,
+      wallS,
       bytesPerSec: stats.reduce((s, x) => s + x.bytes, 0) / wallS,
       hubCpuUsPerFrame: frames ? (hubCpuMs * 1000) / frames : 0,
       nacks: sum(stats.map((s) => s.nacks)),
@@ -187,6 +220,7 @@ export async function measureCluster(o: ClusterLoadOptions): Promise<ClusterFigu
         `${fig.remote ? `, ${fig.remote.p50.toFixed(0)}/${fig.remote.p99.toFixed(0)} ms across` : ''}; ${fig.votesPerSec.toFixed(0)} votes/s acked p50/p99 ${fig.ackP50.toFixed(0)}/${fig.ackP99.toFixed(0)} ms; ` +
         `hub CPU ${fig.hubCpuPct.map((c) => `${c.toFixed(0)}%`).join(' + ')}${fig.redisCpuPct !== null ? `, Redis ${fig.redisCpuPct.toFixed(0)}%` : ''}`,
     );
+    if (ops) o.log(`Redis commands in ${wallS.toFixed(1)} s: ${Object.entries(ops).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
     return fig;
   } finally {
     stopBeat();
