@@ -107,11 +107,11 @@ test('UI-6 load: 5,000 people for 60 s, the console stays responsive', async ({ 
       shot = true;
       await page.waitForTimeout(4_000); // pacing: let a few seconds of the run reach the charts
       await page.screenshot({ path: shotTo });
-      // And the charts below the fold (the screen scrolls inside <main>).
-      await page.locator('main').evaluate('(el) => { el.scrollTop = el.scrollHeight; }');
-      await page.waitForTimeout(1_500); // pacing: the scrolled-in charts draw on their next second
-      await page.screenshot({ path: shotTo.replace(/(\.png)?$/, '-below.png') });
-      await page.locator('main').evaluate('(el) => { el.scrollTop = 0; }');
+      // And every chart: a window tall enough for the whole screen (off-screen charts do not draw).
+      await page.setViewportSize({ width: 1440, height: 2600 });
+      await page.waitForTimeout(1_500); // pacing: the charts that came into view draw
+      await page.screenshot({ path: shotTo.replace(/(\.png)?$/, '-all.png') });
+      await page.setViewportSize({ width: 1440, height: 900 });
     }
     const wait = Math.min(10_000, RUN_S * 1000 - (Date.now() - t0) - 2_000);
     if (wait > 0) await page.waitForTimeout(wait); // pacing the scenario, not a correctness wait
