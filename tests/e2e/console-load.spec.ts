@@ -138,7 +138,7 @@ test('UI-6 load: 5,000 people for 60 s, the console stays responsive', async ({ 
 
 ### Console UI under a 5,000-person audience
 
-The console page (web host → real hub) while \`runSimulation\` drives ${AUDIENCE.toLocaleString('en')} lively attendees (2 worker threads, same machine: hub, console core, simulator and Chromium share the cores; load average ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end, other jobs on the machine included).
+The console page (web host → real hub) while \`runSimulation\` drives ${AUDIENCE.toLocaleString('en')} lively attendees (2 worker threads, same machine: hub, console core, simulator and Chromium share the cores; load average ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end, other jobs on the machine included).${report.joined < AUDIENCE ? ` Only ${report.joined.toLocaleString('en')} of them had joined when the simulator's ramp limit (${(60 + AUDIENCE / 50).toFixed(0)} s) ran out and the 60 s began: the hub and the simulator were short of CPU.` : ''}
 
 | figure | value |
 |---|---|
