@@ -76,10 +76,12 @@ export async function measureStorms(o: { clients: number; workers: number; plans
       const done = pool.storm({ target, cutAt, terminate: plan.how === 'clients', timeoutMs: o.timeoutMs, jitterMs: plan.jitterMs ?? null });
       let hubCpuMs = 0;
       let hubDownMs: number | null = null;
+      let stoppedMs: number | null = null;
       if (plan.how === 'restart') {
         await sleep(cutAt - Date.now());
         hubCpuMs += cpu.read().cpuMs;
         await hub.kill('SIGTERM');
+        stoppedMs = Date.now() - cutAt;
         hub = await startHubChild(dataDir, { port, ...(plan.from ? { from: plan.from } : {}), ...(plan.root ? { root: plan.root } : {}) });
         hubDownMs = Date.now() - cutAt;
       }
@@ -104,7 +106,7 @@ export async function measureStorms(o: { clients: number; workers: number; plans
         times: r.times,
         label: plan.label ?? null,
       };
-      o.log(`storm${row.label ? ` [${row.label}]` : ''} (${row.cut}, ${row.jitterMs === null ? 'shared client reconnect policy' : `jitter ${row.jitterMs} ms`}): ${row.resumed}/${row.clients} resumed, p50 ${row.p50.toFixed(0)} p99 ${row.p99.toFixed(0)} max ${row.max.toFixed(0)} ms; ${row.patches} patches, ${row.snapshots} snapshots${hubDownMs !== null ? `; hub down ${hubDownMs} ms` : ''}; hub CPU ${hubCpuMs} ms, clients ${row.clientsCpuMs} ms`);
+      o.log(`storm${row.label ? ` [${row.label}]` : ''} (${row.cut}, ${row.jitterMs === null ? 'shared client reconnect policy' : `jitter ${row.jitterMs} ms`}): ${row.resumed}/${row.clients} resumed, p50 ${row.p50.toFixed(0)} p99 ${row.p99.toFixed(0)} max ${row.max.toFixed(0)} ms; ${row.patches} patches, ${row.snapshots} snapshots${hubDownMs !== null ? `; hub down ${hubDownMs} ms (old one exited after ${stoppedMs} ms)` : ''}; hub CPU ${hubCpuMs} ms, clients ${row.clientsCpuMs} ms`);
       rows.push(row);
       o.onStorm?.(row);
     }
