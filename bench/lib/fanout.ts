@@ -59,6 +59,15 @@ export interface FanoutFigures {
   rssPerConnKB: number;
   nacks: Record<string, number>;
   closes: Record<string, number>;
+  /** hub only: sync frames the hub wrote per second over the window (its /metrics), to set against `framesPerSec` received. */
+  serverFramesPerSec?: number;
+}
+
+/** The hub's count of sync frames written (`stagecall_frames_out_total{kind="sync"}`). */
+async function hubSyncFramesOut(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const m = /^stagecall_frames_out_total\{kind="sync"\} (\d+)/m.exec(text);
+  return m ? Number(m[1]) : 0;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -192,11 +201,13 @@ export async function measureFanout(o: FanoutOptions): Promise<FanoutFigures> {
     publisher.start();
     await sleep(o.warmupS * 1000);
     await pool.reset();
+    const sync0 = o.kind === 'hub' ? await hubSyncFramesOut(server.url) : 0;
     const cpu = new CpuMeter(server.pid);
     const loadCpu0 = process.cpuUsage();
     await sleep(o.measureS * 1000);
     const stats: MergedStats = await pool.collect();
     const used = cpu.read();
+    const sync1 = o.kind === 'hub' ? await hubSyncFramesOut(server.url) : 0;
     const loadCpu = process.cpuUsage(loadCpu0);
     const loadCpuMs = (loadCpu.user + loadCpu.system) / 1000;
     const rssLoaded = rssKB(server.pid);
@@ -226,9 +237,10 @@ export async function measureFanout(o: FanoutOptions): Promise<FanoutFigures> {
       rssPerConnKB: (rssLoaded - rssIdle) / Math.max(1, stats.connected),
       nacks: stats.nacks,
       closes: stats.closes,
+      ...(o.kind === 'hub' ? { serverFramesPerSec: (sync1 - sync0) / seconds } : {}),
     };
     o.log(
-      `${o.kind} x${o.clients}: ${fig.framesPerSec.toFixed(0)} frames/s (${fig.avgFrameBytes.toFixed(0)} B), latency p50 ${fig.latencyP50.toFixed(1)} p99 ${fig.latencyP99.toFixed(1)} ms, server CPU ${fig.serverCpuPct.toFixed(0)}% = ${fig.cpuUsPerFrame.toFixed(2)} µs/frame, load generators ${fig.loadCpuPct.toFixed(0)}% = ${fig.loadCpuUsPerFrame.toFixed(1)} µs/frame, RSS ${fig.rssIdleMB.toFixed(0)}→${fig.rssLoadedMB.toFixed(0)} MB${fig.acks ? `, vote ack p50 ${fig.ackP50.toFixed(1)} p99 ${fig.ackP99.toFixed(1)} ms` : ''}`,
+      `${o.kind} x${o.clients}: ${fig.framesPerSec.toFixed(0)} frames/s (${fig.avgFrameBytes.toFixed(0)} B)${fig.serverFramesPerSec !== undefined ? ` of ${fig.serverFramesPerSec.toFixed(0)} written` : ''}, latency p50 ${fig.latencyP50.toFixed(1)} p99 ${fig.latencyP99.toFixed(1)} ms, server CPU ${fig.serverCpuPct.toFixed(0)}% = ${fig.cpuUsPerFrame.toFixed(2)} µs/frame, load generators ${fig.loadCpuPct.toFixed(0)}% = ${fig.loadCpuUsPerFrame.toFixed(1)} µs/frame, RSS ${fig.rssIdleMB.toFixed(0)}→${fig.rssLoadedMB.toFixed(0)} MB${fig.acks ? `, vote ack p50 ${fig.ackP50.toFixed(1)} p99 ${fig.ackP99.toFixed(1)} ms` : ''}`,
     );
     return fig;
   } finally {
