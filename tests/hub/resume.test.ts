@@ -1,8 +1,11 @@
 /** P15 P18 P19 resume: patches after a disconnect, snapshots for a stale epoch. */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncFrame } from '../../src/shared/protocol';
 import { createEvent, joinAudience, staffToken, startHubProcess, type HubProcess } from '../helpers/hub-process';
 import { TestClient } from '../helpers/test-client';
+import { waitUntil } from '../helpers/wait';
 
 let hub: HubProcess;
 let ev: { eventId: string; joinCode: string };
@@ -150,6 +153,52 @@ describe('resume across a hub restart', () => {
     const chat = (v: { doc: unknown }) => (v.doc as { chat: unknown[] }).chat;
     expect(chat(snap)).toEqual(chat(held));
     expect(chat(held).length).toBeGreaterThan(0);
+    fresh.close();
+    r.close();
+    await again.kill();
+  });
+
+  it('P18 issue 18: a hub restarted over its snapshots opens from them (folding only the tail), and the last serial still resumes by patch', async () => {
+    const args = ['--snapshot-every', '50'];
+    const own = await startHubProcess({ args });
+    const e = await createEvent(own.url, 'Snapshots');
+    const token = (await staffToken(own.url, e.eventId)).token;
+    // A staff view subscribed meanwhile, as a console would be: its ticks publish checkpoints.
+    const watcher = await TestClient.connect(own.url, token);
+    watcher.send({ t: 'sub', view: 'staff' });
+    const w = await TestClient.connect(own.url, token);
+    for (let i = 0; i < 400; i++) {
+      for (;;) {
+        const f = await w.pub(`s${i}`, 'chat.send', { messageId: `s${i}`, text: `message ${i}` });
+        if (f.t === 'ack') break;
+        expect(f.t === 'nack' && f.code).toBe('rate_limited');
+        await new Promise((r) => setTimeout(r, 100)); // pacing under the limit, not a wait for the hub
+      }
+    }
+    w.close();
+    const held = await watcher.until(() => (watcher.views.staff && watcher.views.staff.serial >= 400 ? watcher.views.staff : undefined));
+    watcher.close();
+    await own.kill('SIGTERM');
+    const dir = path.join(own.dataDir, 'events', e.eventId);
+    for (const f of ['log-index.snap', 'state.snap']) expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
+    expect(own.output()).not.toMatch(/snapshot/);
+    const again = await startHubProcess({ dataDir: own.dataDir, port: own.port, args, env: { STAGECALL_LOG_LEVEL: 'info' } });
+    const r = await TestClient.connect(again.url, token);
+    r.views.staff = { ...held };
+    r.send({ t: 'sub', view: 'staff', since: held.serial, epoch: held.epoch });
+    const f = (await r.waitFor((x) => x.t === 'sync')) as SyncFrame;
+    expect('patch' in f, 'resumed by patch').toBe(true);
+    const opened = await waitUntil(() => /"serial":(\d+),"fromSnapshot":(\d+),"msg":"event opened"/.exec(again.output()) ?? undefined, () => `no 'event opened' line in:\n${again.output()}`);
+    expect(Number(opened[2]), 'opened from a state snapshot').toBeGreaterThan(0);
+    expect(Number(opened[2])).toBeLessThanOrEqual(Number(opened[1]) - 256);
+    expect(again.output()).not.toMatch(/snapshot ignored/);
+    const fresh = await TestClient.connect(again.url, token);
+    fresh.send({ t: 'sub', view: 'staff' });
+    const snap = await fresh.until(() => fresh.views.staff);
+    const chat = (v: { doc: unknown }) => (v.doc as { chat: unknown[] }).chat;
+    expect(chat(snap)).toEqual(chat(held));
+    const doc = (await r.until(() => (r.views.staff && r.views.staff.serial >= snap.serial ? r.views.staff.doc : undefined))) as { chat: unknown[] };
+    expect(doc.chat).toEqual(chat(held));
     fresh.close();
     r.close();
     await again.kill();
