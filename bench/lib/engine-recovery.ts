@@ -53,6 +53,8 @@ export interface ReopenRun {
   retained: number[];
   staffJson: string;
   heapMB: number;
+  /** ArrayBuffer memory outside the heap (the dedupe table loaded from a snapshot lives there). */
+  arrayBuffersMB: number;
 }
 
 export interface ReopenFigures {
@@ -140,7 +142,7 @@ async function reopen(dir: string, writeSnapshots: boolean): Promise<ReopenRun> 
       await rt.snapshotNow();
     }
     gc();
-    return { ms, engineMs, serial: rt.serial, retained: rt.retainedSerials, staffJson: JSON.stringify(staffView(rt.currentState)), heapMB: process.memoryUsage().heapUsed / 2 ** 20 };
+    return { ms, engineMs, serial: rt.serial, retained: rt.retainedSerials, staffJson: JSON.stringify(staffView(rt.currentState)), heapMB: process.memoryUsage().heapUsed / 2 ** 20, arrayBuffersMB: process.memoryUsage().arrayBuffers / 2 ** 20 };
   } finally {
     await rt.close();
     await engine.close();
