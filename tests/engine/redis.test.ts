@@ -269,6 +269,30 @@ describe.skipIf(!hasRedis)('redis engine', () => {
     expect(serialsOf(t.got)).toEqual(range(1, 6));
   });
 
+  it('issue 18 a state snapshot is one key beside the stream: loaded while it matches the log, ignored when damaged, of another schema or the log was lost', async () => {
+    const e = track(await openEngine(server.url, { keyPrefix: 'state:' }));
+    const ev = newMeta();
+    await e.createEvent(ev);
+    await e.append(ev.eventId, range(1, 5).map((i) => entry('c', `m${i}`)));
+    expect(await e.loadState(ev.eventId, 7)).toBeNull(); // none yet
+    const payload = Buffer.from(JSON.stringify({ state: 'wörld', n: 3 }), 'utf8');
+    await e.saveState(ev.eventId, 3, 7, payload);
+    expect(await e.loadState(ev.eventId, 7)).toEqual({ serial: 3, payload });
+    expect(await e.loadState(ev.eventId, 8)).toBeNull(); // another schema
+    const raw = createClient({ url: server.url });
+    await raw.connect();
+    const k = (s: string): string => `state:{${ev.eventId}}:${s}`;
+    const good = (await raw.get(k('state'))) as string;
+    await raw.set(k('state'), good.replace('wörld', 'world'));
+    expect(await e.loadState(ev.eventId, 7)).toBeNull(); // checksum
+    await raw.set(k('state'), good);
+    expect(await e.loadState(ev.eventId, 7)).toEqual({ serial: 3, payload });
+    await raw.del([k('log'), k('seq')]); // the log lost: a new epoch, the state is not its
+    await raw.close();
+    await e.append(ev.eventId, range(1, 5).map((i) => entry('c', `n${i}`)));
+    expect(await e.loadState(ev.eventId, 7)).toBeNull();
+  });
+
   it('P16 Redis stopped (SIGTERM) and started again on its AOF: no acked entry lost, same epoch, dedupe kept, tails carry on', async () => {
     const s = await startRedis({ appendonly: true, appendfsync: 'always' });
     servers.push(s);

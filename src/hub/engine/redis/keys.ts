@@ -27,6 +27,8 @@ export interface EventKeys {
   committed: string;
   /** String: P15's epoch. */
   epoch: string;
+  /** String: issue 18's state snapshot, `<header JSON>\n<payload>` (redis-engine.ts saveState). */
+  state: string;
   /** Set of node names that reported presence (pruned when their sample expired). */
   nodes: string;
   /** Pub/Sub channel: "<epoch> <lastSerial>" after every append (a wake-up, not the data). */
@@ -47,6 +49,7 @@ export class KeySpace {
       seq: `${p}${tag}:seq`,
       dedupe: `${p}${tag}:dedupe`,
       epoch: `${p}${tag}:epoch`,
+      state: `${p}${tag}:state`,
       committed: `${p}${tag}:committed`,
       nodes: `${p}${tag}:nodes`,
       channel: `${p}${tag}:pub`,

@@ -26,6 +26,7 @@
  */
 import { parseEventMeta } from '../event-meta';
 import crypto from 'node:crypto';
+import { sha256HexOfBytes } from '../../../shared/node/sha256';
 import type { LogEntry } from '../../../shared/domain/types';
 import type { AppendInput, AppendOutcome, Engine, EventLogInfo, EventMeta, PresenceSample } from '../engine';
 import { EngineError, isEngineError } from '../engine-error';
@@ -417,6 +418,49 @@ export class RedisEngine implements Engine {
     if (now - this.lastWarning < 10_000) return;
     this.lastWarning = now;
     console.warn(`[redis engine ${this.node}] ${(err as Error)?.message ?? String(err)} (retrying)`);
+  }
+
+  /**
+   * Issue 18: the hub's state after `serial`, one key beside the stream, replaced by each save:
+   * a header line (schema, epoch, serial, the entry's clientId and id, sha256 of the payload),
+   * then the payload (JSON text, kept as a string). A reopen folds only the stream after it.
+   */
+  async saveState(eventId: string, serial: number, schema: number, payload: Uint8Array): Promise<void> {
+    const client = this.connected();
+    const [entry] = await this.read(eventId, serial, 1);
+    if (entry?.serial !== serial) throw new EngineError('unavailable', `serial ${serial} is not in the log`);
+    const { epoch } = await this.info(eventId);
+    const bytes = Buffer.from(payload);
+    const header = { schema, epoch, serial, clientId: entry.clientId, id: entry.id, sha256: sha256HexOfBytes([bytes]) };
+    await this.call(() => client.set(this.keys.event(eventId).state, `${JSON.stringify(header)}\n${bytes.toString('utf8')}`));
+  }
+
+  /** The stored state if its schema, epoch, checksum and entry at its serial match this log; else null (reason on stderr). */
+  async loadState(eventId: string, schema: number): Promise<{ serial: number; payload: Buffer } | null> {
+    const client = this.connected();
+    const text = await this.call(() => client.get(this.keys.event(eventId).state));
+    if (text === null) return null;
+    const why = await (async (): Promise<string | { serial: number; payload: Buffer }> => {
+      const nl = text.indexOf('\n');
+      let h: { schema?: unknown; epoch?: unknown; serial?: unknown; clientId?: unknown; id?: unknown; sha256?: unknown };
+      try {
+        h = JSON.parse(nl < 0 ? text : text.slice(0, nl)) as typeof h;
+      } catch {
+        return 'header is not JSON';
+      }
+      if (h.schema !== schema) return `schema ${String(h.schema)}, this hub reads ${schema}`;
+      const payload = Buffer.from(text.slice(nl + 1), 'utf8');
+      if (sha256HexOfBytes([payload]) !== h.sha256) return 'checksum mismatch';
+      const info = await this.info(eventId);
+      if (h.epoch !== info.epoch) return `epoch ${String(h.epoch)}, the log's is ${info.epoch}`;
+      if (typeof h.serial !== 'number' || !(h.serial > 0) || h.serial > info.lastSerial) return `covers serial ${String(h.serial)}, the log ends at ${info.lastSerial}`;
+      const [entry] = await this.read(eventId, h.serial, 1);
+      if (entry?.clientId !== h.clientId || entry?.id !== h.id) return `the entry of serial ${h.serial} changed`;
+      return { serial: h.serial, payload };
+    })();
+    if (typeof why !== 'string') return why;
+    console.warn(`[redis engine ${this.node}] event ${eventId}: state snapshot ignored, folding the whole log: ${why}`);
+    return null;
   }
 
   async tokenSecret(): Promise<string> {
