@@ -85,6 +85,17 @@ export default tseslint.config(
     rules: forbid([...nodeBuiltins, 'electron', 'electron/*', 'ws'], 'Browser code: no Node built-ins, no electron.'),
   },
   {
+    // The renderer validates nothing itself (the core does): a value import of a zod-carrying module
+    // would ship zod in the console's bundle (tests/console/renderer-bundle.test.ts). Types are free.
+    files: ['src/renderer/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['zod', 'zod/*', '**/shared/console-api', '**/shared/protocol/frames', '**/shared/protocol/messages', '**/shared/protocol/roles', '**/shared/protocol/decode'], allowTypeImports: true, message: 'Renderer: types only from zod-carrying modules (use a zod-free module such as shared/log-watch for values).' }] },
+      ],
+    },
+  },
+  {
     // GitHub Desktop's rule: raw IPC lives in one file per side (src/main/ipc.ts, src/preload).
     files: ['src/main/**'],
     ignores: ['src/main/ipc.ts', 'src/main/core/**'],

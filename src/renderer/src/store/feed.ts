@@ -6,7 +6,9 @@
  * arrives only while a screen holds a watch (`watchLog`): votes/s and sync lag come from the
  * view, teammates from a page of the log when the Q&A screen opens (`refreshTeam`).
  */
-import { LOG_WATCH_RENEW_MS, type ConsoleApi, type OutboxItem, type SessionInfo } from '../../../shared/console-api';
+import type { ConsoleApi, OutboxItem, SessionInfo } from '../../../shared/console-api';
+// From the zod-free module, not console-api's re-export: a value import of console-api bundles zod.
+import { LOG_WATCH_RENEW_MS } from '../../../shared/log-watch';
 import type { WireEntry } from '../../../shared/protocol/frames';
 import { coalesce } from './coalesce';
 import { ReachWatch } from './metrics/reach-watch';
