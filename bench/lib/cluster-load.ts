@@ -123,7 +123,9 @@ export async function redisCommandMeter(url: string): Promise<{ read(): Promise<
 export function startHub(dataDir: string, redisUrl: string | undefined, node: string): Promise<Child> {
   const args = ['--port', '0', '--data', dataDir, '--admin-key', BENCH_ADMIN_KEY, '--join-rate', '100000', '--max-connections-per-address', '0', '--node', node];
   if (redisUrl) args.push('--engine', 'redis', '--redis', redisUrl);
-  return startChild('src/hub/cli.ts', args, /Hub ready: (http:\/\/\S+)/);
+  // As startHubChild: STAGECALL_BENCH_HUB_CPU_PROF=<dir> profiles every hub node (node --cpu-prof).
+  const prof = process.env.STAGECALL_BENCH_HUB_CPU_PROF;
+  return startChild('src/hub/cli.ts', args, /Hub ready: (http:\/\/\S+)/, {}, prof ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(prof)}`] } : {});
 }
 
 

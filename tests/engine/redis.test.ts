@@ -186,6 +186,38 @@ describe.skipIf(!hasRedis)('redis engine', () => {
     tb.stop();
   });
 
+  it('a tail coalesces another node\'s wake-ups into one read per window, but reads at once for entries its own engine appended (P12)', async () => {
+    const a = track(await openEngine(server.url, { node: 'a', keyPrefix: 'window:', pollMs: 600_000, tailReadWindowMs: 60_000 }));
+    const b = track(await openEngine(server.url, { node: 'b', keyPrefix: 'window:', pollMs: 600_000, tailReadWindowMs: 400 }));
+    const ev = newMeta();
+    await a.createEvent(ev);
+    await a.append(ev.eventId, [entry('a', 'm1')]);
+    const tb = recordTail(b, ev.eventId, 1);
+    await waitUntil(() => tb.got.length === 1, 'b’s tail to read serial 1');
+    const reads0 = b.stats().tailReads;
+    // 20 batches, one after the other: 20 wake-ups (publishes) for b.
+    const t0 = performance.now();
+    for (const i of range(2, 21)) await a.append(ev.eventId, [entry('a', `m${i}`)]);
+    const appendMs = performance.now() - t0;
+    await waitUntil(() => tb.got.length === 21, 'b’s tail to read serials 2-21');
+    expect(serialsOf(tb.got)).toEqual(range(1, 21));
+    // A read at most per 400 ms window while they came (plus the one the window ends with).
+    expect(b.stats().tailReads - reads0).toBeLessThanOrEqual(2 + Math.floor(appendMs / 400));
+
+    // a's tail has just read (a 60 s window): b's entry waits for the window...
+    const ta = recordTail(a, ev.eventId, 1);
+    await waitUntil(() => ta.got.length === 21, 'a’s tail to catch up');
+    await b.append(ev.eventId, [entry('b', 'x22')]);
+    const readsA = a.stats().tailReads;
+    // ...but a's own entry after it (a gap its tail must read first) does not: its ack waits for the fold.
+    expect(await a.append(ev.eventId, [entry('a', 'm23')])).toEqual([{ serial: 23, dup: false }]);
+    await waitUntil(() => ta.got.length === 23, 'a’s tail to read 22 and take 23 without waiting 60 s', 10_000);
+    expect(serialsOf(ta.got)).toEqual(range(1, 23));
+    expect(a.stats().tailReads - readsA).toBe(1);
+    ta.stop();
+    tb.stop();
+  });
+
   it('P32 a revocation announced on one node reaches the other; one whose announcement was lost is replayed when Pub/Sub reconnects', async () => {
     const a = track(await openEngine(server.url, { node: 'a', keyPrefix: 'revoke:' }));
     const b = track(await openEngine(server.url, { node: 'b', keyPrefix: 'revoke:' }));

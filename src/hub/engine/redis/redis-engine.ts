@@ -36,7 +36,7 @@ import { FailoverRetry } from './failover-retry';
 import { createRedisLink, type Commands, type HostPort, type RedisLink, type RedisTarget } from './redis-link';
 import { appendReplicated, evalOn, isNoScript, parseAppendReply, type AppendReply } from './replicated-append';
 import { APPEND, CREATE, READ, READ_PRESENCE, RELEASE_CODE, REPORT_PRESENCE, type LuaScript } from './scripts';
-import { TailFeeds, type TailRead } from './tail-feeds';
+import { DEFAULT_READ_WINDOW_MS, TailFeeds, type TailRead } from './tail-feeds';
 import { RedisRevocations } from './revocation-store';
 import type { Revocation, RevocationListener } from '../revocations';
 
@@ -65,6 +65,11 @@ export interface RedisEngineOptions {
   presenceTtlMs?: number;
   /** Tails re-read the stream this often even without a wake-up (default 1 s). */
   pollMs?: number;
+  /**
+   * While wake-ups keep coming, a tail reads at most once per this many ms, taking everything
+   * appended meanwhile in one read (default 20; tail-feeds.ts). 0: a read per wake-up.
+   */
+  tailReadWindowMs?: number;
   /** open() gives up when Redis does not answer within this time (default 10 s). */
   connectTimeoutMs?: number;
   /**
@@ -82,6 +87,8 @@ export interface RedisEngineStats {
   duplicates: number;
   /** Tails stopped because their callback threw. */
   tailErrors: number;
+  /** Stream reads made by tails (entries another node appended, a catch-up, a poll). */
+  tailReads: number;
   /** Failed Redis calls (connection errors, failed tail reads). */
   redisErrors: number;
   /** What the server said about its durability settings at open ('?' if CONFIG is not allowed). */
@@ -102,6 +109,7 @@ export class RedisEngine implements Engine {
   private readonly keys: KeySpace;
   private readonly presenceTtlMs: number;
   private readonly pollMs: number;
+  private readonly tailReadWindowMs: number;
   private readonly connectTimeoutMs: number;
   private readonly commandTimeoutMs: number;
   private readonly reportError: (err: unknown) => void;
@@ -112,7 +120,7 @@ export class RedisEngine implements Engine {
   private state: 'new' | 'opening' | 'open' | 'closed' = 'new';
   private lastWarning = 0;
   private readonly counters: RedisEngineStats = {
-    appendCalls: 0, appended: 0, duplicates: 0, tailErrors: 0, redisErrors: 0, server: { appendonly: '?', appendfsync: '?', maxmemoryPolicy: '?' },
+    appendCalls: 0, appended: 0, duplicates: 0, tailErrors: 0, tailReads: 0, redisErrors: 0, server: { appendonly: '?', appendfsync: '?', maxmemoryPolicy: '?' },
   };
 
   constructor(opts: RedisEngineOptions) {
@@ -127,6 +135,7 @@ export class RedisEngine implements Engine {
     this.keys = new KeySpace(opts.keyPrefix ?? 'sc:');
     this.presenceTtlMs = opts.presenceTtlMs ?? 15_000;
     this.pollMs = opts.pollMs ?? 1_000;
+    this.tailReadWindowMs = Math.max(0, opts.tailReadWindowMs ?? DEFAULT_READ_WINDOW_MS);
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
     this.commandTimeoutMs = opts.commandTimeoutMs ?? 10_000;
     this.reportError = opts.onError ?? ((err) => this.warn(err));
@@ -163,7 +172,10 @@ export class RedisEngine implements Engine {
     await this.readServerSettings(link.commands);
     this.tails = new TailFeeds(
       {
-        read: (eventId, from, count) => this.readRaw(eventId, from, count),
+        read: (eventId, from, count) => {
+          this.counters.tailReads++;
+          return this.readRaw(eventId, from, count);
+        },
         subscribe: (eventId, onMessage) => this.subscribe(eventId, onMessage),
         unsubscribe: (eventId) => this.unsubscribe(eventId),
         onReadError: (err) => this.onRedisError(err),
@@ -173,6 +185,7 @@ export class RedisEngine implements Engine {
         },
       },
       this.pollMs,
+      this.tailReadWindowMs,
     );
     // Pub/Sub messages sent while the subscriber was reconnecting are lost: read again.
     link.onSubscriberReady(() => {

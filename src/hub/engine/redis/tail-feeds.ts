@@ -6,11 +6,23 @@
  * channel, from this engine's own appends (which hand their entries straight to a tail
  * waiting exactly for them, saving the acking node a round trip), from the subscriber
  * reconnecting, and from a poll every `pollMs` as a safety net.
+ *
+ * A wake-up after a quiet spell reads at once; while wake-ups keep coming, a tail reads at most
+ * once per `readWindowMs` and takes everything appended meanwhile in that one read (COUNT
+ * `PAGE`), with at most one read in flight. Each read and each wake-up costs the follower a
+ * Redis round trip, a RESP reply and an event-loop turn whatever it carries (capacity bench:
+ * ~1 ms of hub CPU per read on a shared 2-core box), so reading per append batch made a node's
+ * cost per remote entry grow with the other nodes' batch rate; the window bounds it. Views go
+ * out at most every sync tick (100 ms at 10 Hz), so a window well below that delays a remote
+ * change by at most the window under load and not at all after a quiet spell. Entries this
+ * engine appended skip the window (their acks wait for the fold: P12).
  */
 import type { LogEntry } from '../../../shared/domain/types';
 import { EngineError } from '../engine-error';
 
 const PAGE = 1000;
+/** Default least time between two reads of one tail while wake-ups keep coming (see above). */
+export const DEFAULT_READ_WINDOW_MS = 20;
 
 export type TailRead = { epoch: string; entries: LogEntry[] } | 'unknown_event';
 
@@ -30,8 +42,16 @@ interface Tail {
   next: number;
   /** The epoch of the log this tail follows; learnt at its first read. */
   epoch: string | null;
+  /** A read is in flight (or about to be). */
   busy: boolean;
+  /** Woken while busy: read again once the window allows. */
   again: boolean;
+  /** Woken for entries this engine appended: read again at once (an ack waits for them). */
+  urgent: boolean;
+  /** performance.now() when the last read started. */
+  lastReadAt: number;
+  /** The read deferred to the end of the window, if one is. */
+  timer: NodeJS.Timeout | null;
   stopped: boolean;
   onEntries: (entries: LogEntry[]) => void;
   onEnd: ((err: EngineError) => void) | undefined;
@@ -41,13 +61,19 @@ export class TailFeeds {
   private readonly byEvent = new Map<string, Set<Tail>>();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly deps: TailFeedDeps, pollMs: number) {
+  constructor(
+    private readonly deps: TailFeedDeps,
+    pollMs: number,
+    private readonly readWindowMs = DEFAULT_READ_WINDOW_MS,
+  ) {
     this.timer = setInterval(() => this.wakeAll(), pollMs);
     this.timer.unref();
   }
 
   add(eventId: string, fromSerial: number, onEntries: (entries: LogEntry[]) => void, onEnd?: (err: EngineError) => void): () => void {
-    const tail: Tail = { eventId, next: Math.max(1, Math.floor(fromSerial)), epoch: null, busy: false, again: false, stopped: false, onEntries, onEnd };
+    const tail: Tail = {
+      eventId, next: Math.max(1, Math.floor(fromSerial)), epoch: null, busy: false, again: false, urgent: false, lastReadAt: -Infinity, timer: null, stopped: false, onEntries, onEnd,
+    };
     let tails = this.byEvent.get(eventId);
     if (!tails) {
       this.byEvent.set(eventId, (tails = new Set()));
@@ -70,7 +96,7 @@ export class TailFeeds {
     for (const tail of this.byEvent.get(eventId) ?? []) {
       if (tail.stopped || tail.next > last) continue;
       if (!tail.busy && tail.epoch === epoch && tail.next === first) this.emit(tail, entries);
-      else void this.pump(tail);
+      else void this.pump(tail, true);
     }
   }
 
@@ -97,17 +123,36 @@ export class TailFeeds {
     }
   }
 
-  private async pump(tail: Tail): Promise<void> {
+  /** Reads now, or at the end of the read window (`urgent`: now, for this engine's own entries). */
+  private async pump(tail: Tail, urgent = false): Promise<void> {
     if (tail.stopped) return;
     if (tail.busy) {
       tail.again = true;
+      tail.urgent ||= urgent;
       return;
     }
+    const wait = urgent ? 0 : tail.lastReadAt + this.readWindowMs - performance.now();
+    if (wait > 0) {
+      // Coalesce: one read at the window's end takes whatever the wake-ups meanwhile announced.
+      tail.timer ??= setTimeout(() => {
+        tail.timer = null;
+        void this.pump(tail);
+      }, wait);
+      tail.timer.unref();
+      return;
+    }
+    if (tail.timer) {
+      clearTimeout(tail.timer);
+      tail.timer = null;
+    }
     tail.busy = true;
+    let more = false;
     try {
       do {
         tail.again = false;
+        tail.urgent = false;
         for (;;) {
+          tail.lastReadAt = performance.now();
           const r = await this.deps.read(tail.eventId, tail.next, PAGE);
           if (tail.stopped) return;
           if (r === 'unknown_event') return this.end(tail, new EngineError('unknown_event', `no event ${tail.eventId}`));
@@ -123,12 +168,15 @@ export class TailFeeds {
           this.emit(tail, fresh);
           if (r.entries.length < PAGE || tail.stopped) break;
         }
-      } while (tail.again && !tail.stopped);
+      } while (tail.urgent && !tail.stopped);
+      more = tail.again;
     } catch (err) {
       this.deps.onReadError(err); // the poll or the next wake-up retries
     } finally {
       tail.busy = false;
     }
+    // Woken during the read by another node's entries: read again once the window allows.
+    if (more) void this.pump(tail);
   }
 
   private emit(tail: Tail, entries: LogEntry[]): void {
@@ -150,6 +198,8 @@ export class TailFeeds {
   private stop(tail: Tail): void {
     if (tail.stopped) return;
     tail.stopped = true;
+    if (tail.timer) clearTimeout(tail.timer);
+    tail.timer = null;
     const tails = this.byEvent.get(tail.eventId);
     if (!tails) return;
     tails.delete(tail);
