@@ -46,9 +46,13 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   try {
     await (typeof data === 'string' ? handle.writeFile(data, 'utf8') : handle.writeFile(data));
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (err) {
+    // A full disk must not keep a half-written temp file (snapshots are tens of MB).
+    await handle.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true });
+    throw err;
   }
+  await handle.close();
   try {
     await renameWithRetry(tmp, file);
   } catch (err) {
