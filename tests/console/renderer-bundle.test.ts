@@ -35,7 +35,7 @@ describe('the built renderer', () => {
       expect(lines < 20 || f.text.length / lines > 400, `${f.name}: ${lines} lines`).toBe(true);
       expect(f.text, f.name).not.toMatch(/ZodError|\$ZodType|zod\.dev/);
     }
-    // recharts belongs to the Live screen only: the frame stays small.
+    // The frame stays small: each screen loads its own chunk.
     expect(entrySize).toBeLessThan(400 * 1024);
   });
 });
