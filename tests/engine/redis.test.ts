@@ -218,6 +218,38 @@ describe.skipIf(!hasRedis)('redis engine', () => {
     tb.stop();
   });
 
+  it('under sustained appends a tail leaves the Pub/Sub channel and reads every window; once quiet it listens again', async () => {
+    const a = track(await openEngine(server.url, { node: 'a', keyPrefix: 'hot:', pollMs: 600_000 }));
+    const b = track(await openEngine(server.url, { node: 'b', keyPrefix: 'hot:', pollMs: 600_000, tailReadWindowMs: 30 }));
+    const ev = newMeta();
+    await a.createEvent(ev);
+    const raw = createClient({ url: server.url });
+    await raw.connect();
+    const channel = `hot:{${ev.eventId}}:pub`;
+    const listeners = async (): Promise<number> => Number((await raw.pubSubNumSub(channel))[channel] ?? 0);
+    const tb = recordTail(b, ev.eventId, 1);
+    await waitUntil(async () => (await listeners()) === 1, 'b to subscribe');
+    let n = 0;
+    let going = true;
+    const load = (async () => {
+      while (going) await a.append(ev.eventId, [entry('a', `m${++n}`)]);
+    })();
+    try {
+      await waitUntil(async () => (await listeners()) === 0, 'b to stop listening while the appends keep coming');
+    } finally {
+      going = false;
+      await load;
+    }
+    await waitUntil(() => tb.got.length === n, 'b’s tail to read every entry by itself');
+    await waitUntil(async () => (await listeners()) === 1, 'b to listen again once a read found nothing');
+    // No poll (600 s): the next entry reaches b only through the channel.
+    await a.append(ev.eventId, [entry('a', 'last')]);
+    await waitUntil(() => tb.got.length === n + 1, 'b’s tail to be woken by Pub/Sub again', 10_000);
+    expect(serialsOf(tb.got)).toEqual(range(1, n + 1));
+    await raw.close();
+    tb.stop();
+  });
+
   it('P32 a revocation announced on one node reaches the other; one whose announcement was lost is replayed when Pub/Sub reconnects', async () => {
     const a = track(await openEngine(server.url, { node: 'a', keyPrefix: 'revoke:' }));
     const b = track(await openEngine(server.url, { node: 'b', keyPrefix: 'revoke:' }));

@@ -16,11 +16,20 @@
  * out at most every sync tick (100 ms at 10 Hz), so a window well below that delays a remote
  * change by at most the window under load and not at all after a quiet spell. Entries this
  * engine appended skip the window (their acks wait for the fold: P12).
+ *
+ * Under sustained load the wake-ups themselves cost more than the reads (one Pub/Sub message per
+ * append batch of every other node, each a socket read, a RESP decode and a turn of the loop).
+ * So once HOT_AFTER reads in a row were held back by the window and found entries, the event's
+ * channel is left and its tails read every window by themselves; the first read that finds
+ * nothing subscribes again, then reads once more (entries appended before the subscription took
+ * hold would have no wake-up). Either way every entry comes from the stream, in order.
  */
 import type { LogEntry } from '../../../shared/domain/types';
 import { EngineError } from '../engine-error';
 
 const PAGE = 1000;
+/** Reads in a row held back by the window that found entries, before a feed polls instead of listening. */
+const HOT_AFTER = 5;
 /** Default least time between two reads of one tail while wake-ups keep coming (see above). */
 export const DEFAULT_READ_WINDOW_MS = 20;
 
@@ -52,13 +61,24 @@ interface Tail {
   lastReadAt: number;
   /** The read deferred to the end of the window, if one is. */
   timer: NodeJS.Timeout | null;
+  /** The next read was deferred by the window (wake-ups came faster than it). */
+  held: boolean;
   stopped: boolean;
   onEntries: (entries: LogEntry[]) => void;
   onEnd: ((err: EngineError) => void) | undefined;
 }
 
+/** One event's tails and how they are woken. */
+interface Feed {
+  tails: Set<Tail>;
+  /** Listening on the event's channel (or about to: SUBSCRIBE sent). */
+  listening: boolean;
+  /** Reads in a row held back by the window that found entries. */
+  streak: number;
+}
+
 export class TailFeeds {
-  private readonly byEvent = new Map<string, Set<Tail>>();
+  private readonly byEvent = new Map<string, Feed>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -72,18 +92,14 @@ export class TailFeeds {
 
   add(eventId: string, fromSerial: number, onEntries: (entries: LogEntry[]) => void, onEnd?: (err: EngineError) => void): () => void {
     const tail: Tail = {
-      eventId, next: Math.max(1, Math.floor(fromSerial)), epoch: null, busy: false, again: false, urgent: false, lastReadAt: -Infinity, timer: null, stopped: false, onEntries, onEnd,
+      eventId, next: Math.max(1, Math.floor(fromSerial)), epoch: null, busy: false, again: false, urgent: false, lastReadAt: -Infinity, timer: null, held: false, stopped: false, onEntries, onEnd,
     };
-    let tails = this.byEvent.get(eventId);
-    if (!tails) {
-      this.byEvent.set(eventId, (tails = new Set()));
-      // Once subscribed, read again: a publish before the subscription took hold was missed.
-      this.deps.subscribe(eventId, (m) => this.onMessage(eventId, m)).then(
-        () => this.wake(eventId),
-        (err: unknown) => this.deps.onReadError(err),
-      );
+    let feed = this.byEvent.get(eventId);
+    if (!feed) {
+      this.byEvent.set(eventId, (feed = { tails: new Set(), listening: false, streak: 0 }));
+      this.listen(eventId, feed);
     }
-    tails.add(tail);
+    feed.tails.add(tail);
     void this.pump(tail);
     return () => this.stop(tail);
   }
@@ -93,7 +109,7 @@ export class TailFeeds {
     const first = entries[0]?.serial;
     const last = entries[entries.length - 1]?.serial;
     if (first === undefined || last === undefined) return;
-    for (const tail of this.byEvent.get(eventId) ?? []) {
+    for (const tail of this.byEvent.get(eventId)?.tails ?? []) {
       if (tail.stopped || tail.next > last) continue;
       if (!tail.busy && tail.epoch === epoch && tail.next === first) this.emit(tail, entries);
       else void this.pump(tail, true);
@@ -101,7 +117,19 @@ export class TailFeeds {
   }
 
   wake(eventId: string): void {
-    for (const tail of this.byEvent.get(eventId) ?? []) void this.pump(tail);
+    for (const tail of this.byEvent.get(eventId)?.tails ?? []) void this.pump(tail);
+  }
+
+  /** Subscribes to the event's channel; once subscribed, reads again: a publish before the subscription took hold was missed. */
+  private listen(eventId: string, feed: Feed): void {
+    feed.listening = true;
+    feed.streak = 0;
+    this.deps.subscribe(eventId, (m) => this.onMessage(eventId, m)).then(
+      () => {
+        if (this.byEvent.get(eventId) === feed) this.wake(eventId);
+      },
+      (err: unknown) => this.deps.onReadError(err),
+    );
   }
 
   wakeAll(): void {
@@ -110,14 +138,14 @@ export class TailFeeds {
 
   stopAll(): void {
     clearInterval(this.timer);
-    for (const tails of this.byEvent.values()) for (const t of tails) this.stop(t);
+    for (const feed of this.byEvent.values()) for (const t of feed.tails) this.stop(t);
   }
 
   /** Channel message "<epoch> <lastSerial>": skip the read only when it says nothing is new for us. */
   private onMessage(eventId: string, message: string): void {
     const [epoch, lastText] = message.split(' ');
     const last = Number(lastText);
-    for (const tail of this.byEvent.get(eventId) ?? []) {
+    for (const tail of this.byEvent.get(eventId)?.tails ?? []) {
       if (tail.epoch === epoch && tail.next > last) continue;
       void this.pump(tail);
     }
@@ -134,6 +162,7 @@ export class TailFeeds {
     const wait = urgent ? 0 : tail.lastReadAt + this.readWindowMs - performance.now();
     if (wait > 0) {
       // Coalesce: one read at the window's end takes whatever the wake-ups meanwhile announced.
+      tail.held = true;
       tail.timer ??= setTimeout(() => {
         tail.timer = null;
         void this.pump(tail);
@@ -146,7 +175,10 @@ export class TailFeeds {
       tail.timer = null;
     }
     tail.busy = true;
+    const held = tail.held;
+    tail.held = false;
     let more = false;
+    let found = false;
     try {
       do {
         tail.again = false;
@@ -165,6 +197,7 @@ export class TailFeeds {
           if (fresh[0]?.serial !== tail.next) {
             return this.end(tail, new EngineError('corrupt_log', `event ${tail.eventId}: expected serial ${tail.next}, the stream has ${fresh[0]?.serial}`));
           }
+          found = true;
           this.emit(tail, fresh);
           if (r.entries.length < PAGE || tail.stopped) break;
         }
@@ -175,8 +208,15 @@ export class TailFeeds {
     } finally {
       tail.busy = false;
     }
-    // Woken during the read by another node's entries: read again once the window allows.
-    if (more) void this.pump(tail);
+    if (tail.stopped) return;
+    const feed = this.byEvent.get(tail.eventId);
+    if (feed?.listening === false && !found) this.listen(tail.eventId, feed); // quiet again: wake-ups from Pub/Sub
+    else if (feed?.listening && found && held && ++feed.streak >= HOT_AFTER) {
+      feed.listening = false; // wake-ups faster than the window: read every window instead
+      this.deps.unsubscribe(tail.eventId).catch((err: unknown) => this.deps.onReadError(err));
+    } else if (feed?.listening && !(found && held)) feed.streak = 0;
+    // Woken during the read, or reading every window without wake-ups: read again once the window allows.
+    if (more || (feed?.listening === false && found)) void this.pump(tail);
   }
 
   private emit(tail: Tail, entries: LogEntry[]): void {
@@ -200,12 +240,12 @@ export class TailFeeds {
     tail.stopped = true;
     if (tail.timer) clearTimeout(tail.timer);
     tail.timer = null;
-    const tails = this.byEvent.get(tail.eventId);
-    if (!tails) return;
-    tails.delete(tail);
-    if (tails.size === 0) {
+    const feed = this.byEvent.get(tail.eventId);
+    if (!feed) return;
+    feed.tails.delete(tail);
+    if (feed.tails.size === 0) {
       this.byEvent.delete(tail.eventId);
-      this.deps.unsubscribe(tail.eventId).catch((err: unknown) => this.deps.onReadError(err));
+      if (feed.listening) this.deps.unsubscribe(tail.eventId).catch((err: unknown) => this.deps.onReadError(err));
     }
   }
 }
