@@ -28,6 +28,11 @@ export function declareDelta(base: object, next: object, keys: readonly string[]
   deltas.set(next, { base, keys });
 }
 
+/** The object `next` was declared to be derived from (declareDelta), if any: a hint, e.g. for P26's canonical JSON, which checks every key itself. */
+export function declaredBase(next: object): object | undefined {
+  return deltas.get(next)?.base;
+}
+
 /** A patch that turns `a` into `b`. Arrays diff by identity-aware prefix/suffix, so a shifting chat costs two ops. */
 export function diff(a: Json, b: Json): PatchOp[] {
   const ops: PatchOp[] = [];
