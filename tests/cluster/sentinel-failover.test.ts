@@ -111,7 +111,11 @@ describe.skipIf(!hasRedis || !redisSentinelPath)('hub cluster on Redis Sentinel:
     const promoted = await (failover as unknown as Promise<number>);
 
     expect(promoted).not.toBe(firstPrimary);
-    expect(await s.masterPort(), 'the promoted replica is the primary at the end').toBe(promoted);
+    // Sentinel may fail over once more to the restarted old primary (in sync, a replica of the
+    // promoted one, so it holds every acked write): the checks below hold either way.
+    const finalPrimary = await s.masterPort();
+    if (finalPrimary !== promoted) console.log(`[sentinel-failover] a second failover: the primary at the end is ${finalPrimary}`);
+    expect([promoted, firstPrimary], 'the primary at the end is one of the two servers').toContain(finalPrimary);
     expect(answers.every((f) => f.t === 'ack')).toBe(true);
     for (const c of clients) expect(c.ackMismatches).toEqual([]);
     const unavailable = clients.reduce((n, c) => n + c.unavailable, 0);

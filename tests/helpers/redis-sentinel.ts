@@ -71,7 +71,9 @@ async function startSentinel(masterPort: number, dir: string): Promise<SentinelP
       'logfile ""',
       `dir ${dir}`,
       `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${masterPort} 2`,
-      `sentinel down-after-milliseconds ${MASTER_NAME} 1000`,
+      // 3 s, not 1: on a loaded 2-core CI box a busy primary can miss 1 s of pings and be failed
+      // over for nothing (seen: a second failover back to the restarted old primary mid-test).
+      `sentinel down-after-milliseconds ${MASTER_NAME} 3000`,
       `sentinel failover-timeout ${MASTER_NAME} 5000`,
       `sentinel parallel-syncs ${MASTER_NAME} 1`,
       '',
