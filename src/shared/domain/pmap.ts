@@ -15,6 +15,7 @@
  * Leaves keep each key's hash so a lookup compares small integers, not strings.
  */
 import type { Owner } from './owner';
+import { fnv1aString } from '../fnv1a';
 
 export type PNode<V> = Array<number | string | V | PNode<V> | null>;
 export interface PMap<V> {
@@ -31,15 +32,8 @@ const LEAF_MAX = 32;
 /** Past this shift the 32-bit hash has no bits left: leaves there just grow (full collisions only). */
 const MAX_SHIFT = 32 - BITS;
 
-/** FNV-1a, 32 bits, as a signed int (a small integer in V8): deterministic on every platform. */
-export function hashKey(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h | 0;
-}
+/** Deterministic on every platform, so a trie's shape never depends on where it was built. */
+const hashKey = fnv1aString;
 
 export function emptyMap<V>(): PMap<V> {
   return { size: 0, root: [LEAF] };

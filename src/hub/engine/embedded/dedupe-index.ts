@@ -10,15 +10,10 @@
  * table, a slice at a time so appends keep flowing (KeyTable.merge).
  */
 
-/** FNV-1a over bytes, 32 bits unsigned. */
-export function hashBytes(buf: Uint8Array, start = 0, end = buf.length): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) {
-    h ^= buf[i] as number;
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+import { fnv1aBytes } from '../../../shared/fnv1a';
+
+/** Stored in the index snapshot: changing it is a snapshot format change. */
+const hashBytes = fnv1aBytes;
 
 const MAX_SERIAL = 0xffff_ffff;
 /** Keys handled between two yields while merging: a few milliseconds of work. */
