@@ -16,8 +16,9 @@ import { closeAll, joinMany } from './helpers/audience';
 import { startConsoleHost, type ConsoleHost } from './helpers/console-host';
 import { createOpenSingleChoicePoll, goTo, openConsole } from './helpers/console-page';
 import { heapUsedMB, installPerfProbe, pageTimes, readPerf, resetTimerLate, summariseProfile, type CpuProfile, type LongTask } from './helpers/page-perf';
+import { skipUnless } from './helpers/skip-unless';
 
-test.skip(!process.env.STAGECALL_UI_LOAD, 'set STAGECALL_UI_LOAD=1 to run the 5,000-person UI load test');
+skipUnless(Boolean(process.env.STAGECALL_UI_LOAD), 'console-load.spec', 'set STAGECALL_UI_LOAD=1 to run the 5,000-person UI load test');
 test.setTimeout(900_000);
 // No Playwright trace: its DOM snapshot on every action runs in the page and would count as the page's own work.
 test.use({ trace: 'off' });

@@ -11,8 +11,9 @@ import { startConsoleHost, type ConsoleHost } from './helpers/console-host';
 import { goTo, openConsole } from './helpers/console-page';
 import { keepBusy, seedShow } from './helpers/seed-show';
 import { joinAudience } from '../helpers/hub-process';
+import { skipUnless } from './helpers/skip-unless';
 
-test.skip(!process.env.STAGECALL_UI_SHOTS, 'set STAGECALL_UI_SHOTS=1 to refresh docs/screenshots');
+skipUnless(Boolean(process.env.STAGECALL_UI_SHOTS), 'console-screenshots.spec', 'set STAGECALL_UI_SHOTS=1 to refresh docs/screenshots');
 test.setTimeout(240_000);
 
 let hub: HubProcess | null = null;

@@ -11,14 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 import { buildNeeded, findElectronBinary } from '../../src/main/start-plan';
+import { skipUnless } from './helpers/skip-unless';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const binary = findElectronBinary(ROOT);
 const binaryPresent = binary.ok;
 const reason = binary.ok ? '' : `${binary.reason}; the Electron smoke test needs it`;
-if (!binaryPresent) console.log(`[electron.spec] skipped: ${reason}`);
-
-test.skip(!binaryPresent, reason);
+skipUnless(binaryPresent, 'electron.spec', reason);
 
 /** Linux without a display (CI): a private Xvfb for the window. */
 function startXvfb(): { display: string; proc: ChildProcess } | null {
