@@ -6,9 +6,7 @@
 import fs from 'node:fs/promises';
 import crypto from 'node:crypto';
 import path from 'node:path';
-
-const codeOf = (err: unknown): string | undefined =>
-  typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+import { errnoOf } from '../../../shared/node/errno';
 
 export async function fsyncDir(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
@@ -17,7 +15,7 @@ export async function fsyncDir(dir: string): Promise<void> {
     handle = await fs.open(dir, 'r');
     await handle.sync();
   } catch (err) {
-    const code = codeOf(err);
+    const code = errnoOf(err);
     if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF') throw err;
   } finally {
     await handle?.close();
@@ -31,7 +29,7 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
       await fs.rename(from, to);
       return;
     } catch (err) {
-      const code = codeOf(err);
+      const code = errnoOf(err);
       if (attempt >= 10 || (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES')) throw err;
       await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));
     }

@@ -15,6 +15,7 @@
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import { errnoOf } from '../../../shared/node/errno';
 import { sha256HexOfBytes } from '../../../shared/node/sha256';
 import { readEntryKey } from './entry-key';
 import { writeFileAtomic } from './fs-durable';
@@ -81,8 +82,9 @@ export async function readSnapshot(file: string, kind: string, schema: number, h
       size = buf.length;
     }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    return { ok: false, reason: `unreadable (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+    const code = errnoOf(err);
+    if (code === 'ENOENT') return null;
+    return { ok: false, reason: `unreadable (${code ?? String(err)})` };
   }
   const nl = buf.indexOf(0x0a);
   if (nl < 0) return { ok: false, reason: 'no header line' };

@@ -47,8 +47,11 @@ export interface CueChange {
  */
 export function cueChangeBetween(prev: StaffView, next: StaffView): string | null {
   let found: string | null = null;
-  for (const p of Object.values(next.polls)) {
+  // Runs on every sync: a patch shares what it did not touch (json-patch.ts), so an unchanged
+  // container or entry is skipped by identity (a chat message or a vote touches no quiz).
+  if (next.polls !== prev.polls) for (const p of Object.values(next.polls)) {
     const was = prev.polls[p.id];
+    if (was === p) continue;
     if (!was) {
       if (p.status === 'open') found = 'poll.open';
       continue;
@@ -56,9 +59,9 @@ export function cueChangeBetween(prev: StaffView, next: StaffView): string | nul
     if (was.status !== p.status) found = p.status === 'open' ? 'poll.open' : p.status === 'closed' ? 'poll.close' : found;
     else if (was.resultsVisible !== p.resultsVisible) found = 'poll.reveal';
   }
-  for (const q of Object.values(next.quizzes)) {
+  if (next.quizzes !== prev.quizzes) for (const q of Object.values(next.quizzes)) {
     const was = prev.quizzes[q.id];
-    if (!was) continue;
+    if (!was || was === q) continue;
     if (was.status !== q.status && q.status === 'ended') found = 'quiz.end';
     else if (q.current && (was.currentIndex !== q.currentIndex || was.current?.questionId !== q.current.questionId)) found = 'quiz.next';
     else if (q.current?.revealed && !was.current?.revealed) found = 'quiz.reveal';
