@@ -137,12 +137,13 @@ export class EventLog {
     private lastLineStart: number,
     snapSerial: number,
     private readonly counters: LogCounters,
-    opts: EventLogOptions,
+    /** `notice` resolved by open (its default names the event). */
+    opts: EventLogOptions & { notice: (message: string) => void },
   ) {
     this.assigned = durable;
     this.snapSerial = snapSerial;
     this.policy = opts.snapshots ?? DEFAULT_SNAPSHOTS;
-    this.notice = opts.notice ?? ((m) => console.warn(`event ${eventId}: ${m}`));
+    this.notice = opts.notice;
     const onOutage = opts.onOutage;
     this.tails = new TailSet(
       (from, limit) => this.read(from, limit),
