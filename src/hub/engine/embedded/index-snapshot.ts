@@ -44,8 +44,10 @@ export async function writeIndexSnapshot(dir: string, s: IndexSnapshot): Promise
   await writeSnapshot(path.join(dir, INDEX_SNAPSHOT_FILE), KIND, SCHEMA, s.at, meta, parts);
 }
 
-/** The log's index snapshot if it is whole and matches the log, else why not (null: none written). */
-/** `headerOnly`: checks the header and the log only; the result's offsets and table are empty. */
+/**
+ * The log's index snapshot if it is whole and matches the log, else why not (null: none written).
+ * `headerOnly`: checks the header and the log only; the result's offsets and table are empty.
+ */
 export async function readIndexSnapshot(dir: string, logFile: string, epoch: string, logBytes: number, sparseEvery: number, headerOnly = false): Promise<IndexSnapshot | { ignored: string } | null> {
   const r = await readSnapshot(path.join(dir, INDEX_SNAPSHOT_FILE), KIND, SCHEMA, headerOnly);
   if (r === null) return null;
