@@ -3,7 +3,7 @@
  * once a second, it is memoised on them, it is plain SVG (line-chart.tsx), and it redraws only
  * while it can be seen (scrolled into view, window not hidden).
  */
-import { memo, useDeferredValue, useRef, useState, type RefObject } from 'react';
+import { memo, useDeferredValue, useRef, type RefObject } from 'react';
 import { useOnScreen } from '../../lib/use-on-screen';
 import type { MetricRow } from '../../store/metrics/metric-row';
 import { LineChart, type SeriesDef } from './line-chart';
@@ -33,9 +33,10 @@ interface Props {
 function MetricChartImpl(props: Props) {
   const figRef = useRef<HTMLElement>(null);
   const onScreen = useOnScreen(figRef, !props.size);
-  const [drawn, setDrawn] = useState(props.rows);
-  if (onScreen && drawn !== props.rows) setDrawn(props.rows);
-  const rows = useDeferredValue(onScreen ? props.rows : drawn);
+  // The rows last drawn on screen: a ref, not state, so each new second is one render, not two.
+  const drawn = useRef(props.rows);
+  if (onScreen) drawn.current = props.rows;
+  const rows = useDeferredValue(drawn.current);
   return <ChartFigure {...props} rows={rows} figRef={figRef} />;
 }
 
