@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { LruMap } from '../shared/lru';
 import { Role } from '../shared/protocol';
 
 export interface TokenClaims {
@@ -70,11 +71,13 @@ export const DEFAULT_TOKEN_CACHE_SIZE = 20_000;
  * regardless (hub.ts), so a cached token of a revoked client is still refused.
  */
 export class VerifiedTokenCache {
-  private readonly byToken = new Map<string, TokenClaims>();
+  private readonly byToken: LruMap<string, TokenClaims>;
   hits = 0;
   misses = 0;
 
-  constructor(readonly maxEntries: number) {}
+  constructor(readonly maxEntries: number) {
+    this.byToken = new LruMap(maxEntries);
+  }
 
   get size(): number {
     return this.byToken.size;
@@ -87,22 +90,17 @@ export class VerifiedTokenCache {
       this.misses++;
       return undefined;
     }
-    this.byToken.delete(token);
     // jose's own rule (no clock tolerance): expired once exp <= now in whole seconds.
-    if (claims.exp <= Math.floor(nowMs / 1000)) return 'expired';
+    if (claims.exp <= Math.floor(nowMs / 1000)) {
+      this.byToken.delete(token);
+      return 'expired';
+    }
     this.hits++;
-    this.byToken.set(token, claims); // most recently used last
     return claims;
   }
 
   set(token: string, claims: TokenClaims): void {
-    if (this.maxEntries <= 0) return;
-    this.byToken.delete(token);
     this.byToken.set(token, Object.freeze({ ...claims })); // shared by every session of the token
-    while (this.byToken.size > this.maxEntries) {
-      const oldest = this.byToken.keys().next().value as string;
-      this.byToken.delete(oldest);
-    }
   }
 }
 

@@ -15,6 +15,7 @@
  * every key is checked by identity here) reuses the members that are the same value, without
  * sorting its keys again.
  */
+import { LruMap } from '../lru';
 import { declaredBase } from '../json-patch';
 
 const CACHE_MAX_CHARS = 16 * 1024;
@@ -27,14 +28,7 @@ interface Big {
   parts?: ReadonlyArray<string | undefined>;
 }
 const BIG_MAX = 16;
-/** Least recently used first. */
-const big = new Map<object, Big>();
-
-function remember(obj: object, entry: Big): void {
-  big.delete(obj);
-  big.set(obj, entry);
-  if (big.size > BIG_MAX) big.delete(big.keys().next().value as object);
-}
+const big = new LruMap<object, Big>(BIG_MAX);
 
 /** The canonical JSON text of `value`. Throws on what JSON cannot hold (NaN, Infinity, bigint, cycles). */
 export function canonicalJson(value: unknown): string {
@@ -68,23 +62,20 @@ function encode(value: unknown, depth: number): string | undefined {
   const hit = cache.get(obj);
   if (hit !== undefined) return hit;
   const held = big.get(obj);
-  if (held !== undefined) {
-    remember(obj, held);
-    return held.text;
-  }
+  if (held !== undefined) return held.text;
   if (depth > MAX_DEPTH) throw new TypeError('canonicalJson: nested too deep (a cycle?)');
   if (Array.isArray(obj)) {
     const parts: string[] = new Array<string>(obj.length);
     for (let i = 0; i < obj.length; i++) parts[i] = encode(obj[i], depth + 1) ?? 'null';
     const text = `[${parts.join(',')}]`;
     if (text.length <= CACHE_MAX_CHARS) cache.set(obj, text);
-    else if (depth > 0) remember(obj, { text });
+    else if (depth > 0) big.set(obj, { text });
     return text;
   }
   const rec = obj as Record<string, unknown>;
   const own = Object.keys(rec);
   const base = declaredBase(rec) as Record<string, unknown> | undefined;
-  const prev = base === undefined ? undefined : big.get(base);
+  const prev = base === undefined ? undefined : big.peek(base);
   let keys: readonly string[];
   const parts: Array<string | undefined> = new Array<string | undefined>(own.length);
   if (prev?.keys && prev.parts && sameKeys(own, base as object, prev.keys.length)) {
@@ -103,7 +94,7 @@ function encode(value: unknown, depth: number): string | undefined {
   for (const p of parts) if (p !== undefined) present.push(p);
   const text = `{${present.join(',')}}`;
   if (text.length <= CACHE_MAX_CHARS) cache.set(obj, text);
-  else if (depth > 0) remember(obj, { text, keys, parts });
+  else if (depth > 0) big.set(obj, { text, keys, parts });
   return text;
 }
 
