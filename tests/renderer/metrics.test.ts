@@ -64,6 +64,20 @@ describe('metrics', () => {
     expect('observeLog' in s).toBe(false);
   });
 
+  it('P27 audience lag p50/p99 and the share of phones reporting, from the delivery figures of a stats frame', () => {
+    const s = new MetricsSampler();
+    const base = { t: 'stats', ts: 0, node: 'n', nodes: [], connections: { audience: 200 }, audienceOnline: 200, framesInPerSec: 0, framesOutPerSec: 0, ackLatencyMs: { p50: 1, p99: 2 }, loopLagP99Ms: 1, heapMB: 1, rssMB: 1, cpuPct: 1, load: 0.1 };
+    // A busy view: no phone is at the current serial (atCurrent 0), yet they are 0.4 s behind.
+    const delivery = { audience: { subscribers: 200, reported: 150, current: 900, atCurrent: 0, lagMs: { p50: 420, p99: 980 }, cues: {} } };
+    s.observeStats({ ...base, delivery } as StatsFrame, 900);
+    const r = s.tick(1000);
+    expect(r).toMatchObject({ audienceLagP50Ms: 420, audienceLagP99Ms: 980, reportingPct: 75 });
+    expect('inSyncPct' in r).toBe(false);
+    // Nobody subscribed: no figure, not 0.
+    s.observeStats({ ...base, delivery: { audience: { ...delivery.audience, subscribers: 0, reported: 0 } } } as StatsFrame, 1900);
+    expect(s.tick(2000)).toMatchObject({ audienceLagP50Ms: null, reportingPct: null });
+  });
+
   it('UI-8 latency rows: RTT percentiles over the window, the hub’s ack latency and stats while fresh', () => {
     const s = new MetricsSampler();
     for (const [i, ms] of [10, 20, 30, 40, 200].entries()) s.observeRtt({ at: 500 + i, rttMs: ms });

@@ -29,8 +29,10 @@ const DELIVERY: SeriesDef[] = [
   { key: 'ackP99Ms', label: 'Ack p99' },
   { key: 'syncLagMs', label: 'Sync lag' },
 ];
-const IN_SYNC: SeriesDef[] = [{ key: 'inSyncPct', label: 'In sync' }];
-const AUDIENCE_LAG: SeriesDef[] = [{ key: 'audienceLagP99Ms', label: 'Lag p99' }];
+const AUDIENCE_LAG: SeriesDef[] = [
+  { key: 'audienceLagP50Ms', label: 'Lag p50' },
+  { key: 'audienceLagP99Ms', label: 'Lag p99' },
+];
 const LOAD: SeriesDef[] = [
   { key: 'loadPct', label: 'Load' },
   { key: 'cpuPct', label: 'CPU' },
@@ -63,7 +65,11 @@ export function LiveScreen() {
         <StatTile label="Questions/min" value={fmtInt(last.questionsPerMin)} />
         <StatTile label="RTT p50 / p99" value={`${fmtMs(last.rttP50)} / ${fmtMs(last.rttP99)}`} detail={`jitter ${fmtMs(last.jitterMs)}`} />
         <StatTile label="Ack latency p50 / p99" value={`${fmtMs(last.ackMs)} / ${fmtMs(last.ackP99Ms)}`} detail={`sync lag ${fmtMs(last.syncLagMs)}`} />
-        <StatTile label="Audience in sync" value={last.inSyncPct === null || last.inSyncPct === undefined ? '—' : `${Math.round(last.inSyncPct)}%`} detail={`lag p99 ${fmtMs(last.audienceLagP99Ms)}`} />
+        <StatTile
+          label="Audience lag p50 / p99"
+          value={`${fmtMs(last.audienceLagP50Ms)} / ${fmtMs(last.audienceLagP99Ms)}`}
+          detail={last.reportingPct === null || last.reportingPct === undefined ? 'no phone reports' : `${Math.round(last.reportingPct)}% of phones report`}
+        />
         <StatTile label="Hub load" value={last.loadPct === null || last.loadPct === undefined ? '—' : `${Math.round(last.loadPct)}%`} detail={`CPU ${last.cpuPct ?? '—'}% · lag ${fmtMs(last.loopLagMs)}`} />
         <StatTile label="Connections" value={fmtInt(last.connections)} detail={`${fmtInt(last.framesInPerSec)} in/s · ${fmtInt(last.framesOutPerSec)} out/s`} />
       </dl>
@@ -74,7 +80,6 @@ export function LiveScreen() {
         <MetricChart title="Questions" unit="per minute" series={QUESTIONS} rows={rows} theme={theme} />
         <MetricChart title="Round trip" unit="ms" series={RTT} rows={rows} theme={theme} />
         <MetricChart title="Delivery" unit="ms" series={DELIVERY} rows={rows} theme={theme} />
-        <MetricChart title="Audience in sync" unit="%" series={IN_SYNC} rows={rows} theme={theme} yMax={100} />
         <MetricChart title="Audience lag" unit="ms" series={AUDIENCE_LAG} rows={rows} theme={theme} />
         <MetricChart title="Hub load" unit="%" series={LOAD} rows={rows} theme={theme} />
         <MetricChart title="Hub event loop" unit="ms" series={LOOP} rows={rows} theme={theme} />

@@ -21,10 +21,11 @@ export interface MetricRow {
   cpuPct: number | null;
   loopLagMs: number | null;
   loadPct: number | null;
-  /** P27: audience connections showing the audience view's current serial, % of those subscribed. */
-  inSyncPct: number | null;
-  /** P27: how far behind the phones' reported states are, p99, ms. */
+  /** P27: how far behind the phones' reported states are, p50 / p99, ms. */
+  audienceLagP50Ms: number | null;
   audienceLagP99Ms: number | null;
+  /** P27: audience connections that report what they show (`at`), % of those subscribed. */
+  reportingPct: number | null;
 }
 
 /** Five minutes at one row a second. */
@@ -52,7 +53,8 @@ export function emptyMetricRow(t: number): MetricRow {
     cpuPct: null,
     loopLagMs: null,
     loadPct: null,
-    inSyncPct: null,
+    audienceLagP50Ms: null,
     audienceLagP99Ms: null,
+    reportingPct: null,
   };
 }

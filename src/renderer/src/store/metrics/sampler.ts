@@ -97,8 +97,11 @@ export class MetricsSampler {
       cpuPct: st ? round1(st.cpuPct) : null,
       loopLagMs: st ? round1(st.loopLagP99Ms) : null,
       loadPct: st ? round1(st.load * 100) : null,
-      inSyncPct: delivery && delivery.subscribers > 0 ? round1((100 * delivery.atCurrent) / delivery.subscribers) : null,
+      // Not atCurrent / subscribers: phones report once a second while a busy view moves ten
+      // times a second, so that share reads near 0% when delivery is perfect (protocol notes).
+      audienceLagP50Ms: delivery && delivery.subscribers > 0 ? delivery.lagMs.p50 : null,
       audienceLagP99Ms: delivery && delivery.subscribers > 0 ? delivery.lagMs.p99 : null,
+      reportingPct: delivery && delivery.subscribers > 0 ? round1((100 * delivery.reported) / delivery.subscribers) : null,
     };
     this.lags = [];
     this.rows.push(row);
