@@ -74,6 +74,8 @@ export class Connection implements Subscriber {
   /** P27: one `at` per view per second, with a burst of two for network jitter (note 53). */
   private readonly atBuckets = new Map<'staff' | 'audience', TokenBucket>();
   private pingSentAt = 0;
+  /** A heartbeat ping waiting to ride on the next sync frame (see heartbeat). */
+  private pingDue = false;
   lastHeard = Date.now();
 
   constructor(
@@ -127,7 +129,12 @@ export class Connection implements Subscriber {
   }
   sendPrepared(frame: PreparedFrame): boolean {
     if (this.phase === 'closed' || this.ws.readyState !== this.ws.OPEN) return false;
-    writePrepared(this.ws, frame);
+    const ping = this.pingDue;
+    if (ping) {
+      this.pingDue = false;
+      this.pingSentAt = performance.now();
+    }
+    writePrepared(this.ws, frame, ping);
     return true;
   }
   bufferedAmount(): number {
@@ -165,14 +172,33 @@ export class Connection implements Subscriber {
     this.close(CloseCode.unauthorized, 'token revoked');
   }
 
-  /** Hub-driven liveness (P10): a WebSocket ping; a peer silent for 45 s is dropped by the hub. */
-  heartbeat(now: number, silentMs: number): void {
+  /**
+   * Hub-driven liveness (P10): a WebSocket ping; a peer silent for 45 s is dropped by the hub.
+   * `ride`: the ping goes out with the next sync frame this socket is written (one write, not
+   * two: at 5,000 subscribers the heartbeat was 500 writes a second of its own), and
+   * `pingIfDue` sends any that found no frame to ride on.
+   */
+  heartbeat(now: number, silentMs: number, ride = false): void {
     if (this.phase === 'closed') return;
     if (now - this.lastHeard > silentMs) {
       this.ws.terminate();
       this.onClosed();
       return;
     }
+    if (ride) {
+      this.pingDue = true;
+      return;
+    }
+    this.ping();
+  }
+
+  /** The heartbeat's ping, sent alone if no sync frame took it since `heartbeat(…, ride)`. */
+  pingIfDue(): void {
+    if (this.pingDue && this.phase !== 'closed') this.ping();
+  }
+
+  private ping(): void {
+    this.pingDue = false;
     this.pingSentAt = performance.now();
     try {
       this.ws.ping();

@@ -40,13 +40,30 @@ export function prepareFrame(data: Buffer): PreparedFrame {
   return { data: wire.subarray(wire.length - data.length), wire };
 }
 
-export function writePrepared(ws: WebSocket, frame: PreparedFrame): void {
+/** An unmasked WebSocket ping with no payload, as `ws.ping()` frames it. */
+const PING_WIRE: Buffer | null = Sender ? Buffer.concat(Sender.frame(Buffer.alloc(0), { fin: true, rsv1: false, opcode: 0x9, mask: false, readOnly: false })) : null;
+/** Per frame, the ping + frame bytes in one buffer, built once for every socket whose ping rides on it. */
+const withPing = new WeakMap<PreparedFrame, Buffer>();
+
+/**
+ * Writes `frame`; with `ping`, a WebSocket ping first, in the same write (P10's heartbeat rides
+ * on a sync frame instead of costing a write of its own). Order is ws's either way: the direct
+ * write happens only while ws's sender has nothing queued, otherwise both go through ws.
+ */
+export function writePrepared(ws: WebSocket, frame: PreparedFrame, ping = false): void {
   const { _socket: socket, _sender: sender } = ws as unknown as WsInternals;
-  if (frame.wire === null || !socket || socket.destroyed || !sender || sender._state !== SENDER_IDLE || sender._queue.length > 0) {
+  if (frame.wire === null || PING_WIRE === null || !socket || socket.destroyed || !sender || sender._state !== SENDER_IDLE || sender._queue.length > 0) {
+    if (ping) ws.ping();
     ws.send(frame.data, { binary: false });
     return;
   }
-  socket.write(frame.wire);
+  if (!ping) {
+    socket.write(frame.wire);
+    return;
+  }
+  let both = withPing.get(frame);
+  if (!both) withPing.set(frame, (both = Buffer.concat([PING_WIRE, frame.wire])));
+  socket.write(both);
 }
 
 /**
