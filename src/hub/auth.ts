@@ -104,6 +104,47 @@ export class VerifiedTokenCache {
   }
 }
 
+/** The protected header `issue` writes: `{"alg":"HS256","typ":"JWT"}`, base64url. */
+const ISSUED_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+/** A claim jose checks the type of when present (`iat`, `nbf`, `exp`): absent, or a number. */
+const absentOrNumber = (v: unknown): boolean => v === undefined || typeof v === 'number';
+
+/**
+ * Issue 18: the signature check of a token in the shape `issue` writes (its header, canonical
+ * base64url, an ASCII payload), synchronous with node:crypto's HMAC-SHA256: jose's jwtVerify
+ * goes through WebCrypto, whose every verify is a promise job on the thread pool, and a restarted
+ * hub's empty cache meets a whole hall's hellos at once. It answers only where jose's answer is
+ * certain, with jose's rules for the claims (a JSON object; `iat`, `nbf`, `exp` numbers when
+ * present; `nbf` not in the future; expired once `exp` <= now in whole seconds, no tolerance);
+ * anything else (another header, a signature other than the one expected however encoded, a
+ * non-canonical payload) returns undefined, and jose decides as before.
+ */
+export function verifyIssuedShape(token: string, secret: Uint8Array, nowMs: number): { payload: Record<string, unknown> } | 'expired' | 'invalid' | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  const [header, body, signature] = parts as [string, string, string];
+  if (header !== ISSUED_HEADER || !/^[A-Za-z0-9_-]*$/.test(body)) return undefined;
+  const expected = crypto.createHmac('sha256', secret).update(`${header}.${body}`, 'latin1').digest('base64url');
+  if (signature.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(signature, 'latin1'), Buffer.from(expected, 'latin1'))) return undefined;
+  const bytes = Buffer.from(body, 'base64url');
+  if (bytes.toString('base64url') !== body) return undefined;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(utf8Strict.decode(bytes));
+  } catch {
+    return 'invalid';
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return 'invalid';
+  const claims = payload as Record<string, unknown>;
+  const now = Math.floor(nowMs / 1000);
+  if (!absentOrNumber(claims.iat) || !absentOrNumber(claims.nbf)) return 'invalid';
+  if (typeof claims.nbf === 'number' && claims.nbf > now) return 'invalid';
+  if (!absentOrNumber(claims.exp)) return 'invalid';
+  if (typeof claims.exp === 'number' && claims.exp <= now) return 'expired';
+  return { payload: claims };
+}
+
 export class TokenAuthority {
   private readonly secret: Uint8Array;
   /** Imported once: jose re-imports a raw secret on every call, about half of a verify's cost. */
@@ -154,16 +195,23 @@ export class TokenAuthority {
   }
 
   private async verifySignature(token: string): Promise<VerifyResult> {
+    const fast = verifyIssuedShape(token, this.secret, Date.now());
+    if (fast === 'expired' || fast === 'invalid') return { ok: false, reason: fast };
+    if (fast) return claimsOf(fast.payload);
     try {
       const { payload } = await jwtVerify(token, await this.hmacKey(), { algorithms: ['HS256'] });
-      const role = Role.safeParse(payload.role);
-      if (typeof payload.sub !== 'string' || typeof payload.evt !== 'string' || !role.success || typeof payload.exp !== 'number')
-        return { ok: false, reason: 'invalid' };
-      const name = typeof payload.name === 'string' ? payload.name : null;
-      const watching = payload.wat === 'stream' && role.data === 'audience' ? 'stream' : 'room';
-      return { ok: true, claims: { clientId: payload.sub, eventId: payload.evt, role: role.data, name, exp: payload.exp, watching } };
+      return claimsOf(payload);
     } catch (err) {
       return { ok: false, reason: err instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
     }
   }
+}
+
+/** A verified payload's claims as the hub uses them; invalid when one it needs is missing. */
+function claimsOf(payload: Record<string, unknown>): VerifyResult {
+  const role = Role.safeParse(payload.role);
+  if (typeof payload.sub !== 'string' || typeof payload.evt !== 'string' || !role.success || typeof payload.exp !== 'number') return { ok: false, reason: 'invalid' };
+  const name = typeof payload.name === 'string' ? payload.name : null;
+  const watching = payload.wat === 'stream' && role.data === 'audience' ? 'stream' : 'room';
+  return { ok: true, claims: { clientId: payload.sub, eventId: payload.evt, role: role.data, name, exp: payload.exp, watching } };
 }
