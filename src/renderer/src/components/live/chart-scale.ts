@@ -1,5 +1,6 @@
 /** The line chart's arithmetic, apart from React: round ticks for time and value, one SVG path per series, tooltip text. */
 import type { MetricRow } from '../../store/metrics/metric-row';
+import { round1 } from '../../store/metrics/percentiles';
 
 const TICK_STEPS = [1_000, 2_000, 5_000, 10_000, 20_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000];
 
@@ -35,7 +36,6 @@ export function withUnit(v: unknown, unit: string): string {
   return `${n}${SHORT[unit] ?? ` ${unit}`}`;
 }
 
-export const r1 = (x: number): number => Math.round(x * 10) / 10;
 
 /** One SVG path per series over the plot area: `M` after every gap, `L` (linear) or `H…V…` (step) between points. */
 export function seriesPath(rows: readonly MetricRow[], key: keyof MetricRow, x: (t: number) => number, y: (v: number) => number, curve: 'linear' | 'step'): string {
@@ -47,8 +47,8 @@ export function seriesPath(rows: readonly MetricRow[], key: keyof MetricRow, x: 
       open = false;
       continue;
     }
-    const px = r1(x(row.t));
-    const py = r1(y(v));
+    const px = round1(x(row.t));
+    const py = round1(y(v));
     if (!open) d += `M${px},${py}`;
     else d += curve === 'step' ? `H${px}V${py}` : `L${px},${py}`;
     open = true;

@@ -9,7 +9,8 @@ import { memo, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type
 import { fmtClock } from '../../lib/format';
 import type { MetricRow } from '../../store/metrics/metric-row';
 import { AXIS, DASHES, PALETTE } from './chart-colors';
-import { fmtTick, r1, seriesPath, timeTicks, valueTicks, withUnit } from './chart-scale';
+import { round1 } from '../../store/metrics/percentiles';
+import { fmtTick, seriesPath, timeTicks, valueTicks, withUnit } from './chart-scale';
 
 export interface SeriesDef {
   key: keyof MetricRow;
@@ -79,8 +80,8 @@ export const LineChart = memo(function LineChart({ unit, series, rows, theme, yM
       x,
       first,
       last,
-      xt: timeTicks(first, last).map((t) => ({ t, px: r1(x(t)) })),
-      yt: yt.map((v) => ({ v, py: r1(y(v)) })),
+      xt: timeTicks(first, last).map((t) => ({ t, px: round1(x(t)) })),
+      yt: yt.map((v) => ({ v, py: round1(y(v)) })),
       paths: series.map((s) => seriesPath(rows, s.key, x, y, curve)),
     };
   }, [rows, series, width, height, unit, yMax, curve]);
@@ -137,7 +138,7 @@ export const LineChart = memo(function LineChart({ unit, series, rows, theme, yM
       {series.map((s, i) => (
         <path key={String(s.key)} className="chart-line" data-series={String(s.key)} d={plot.paths[i]} fill="none" stroke={colors[i % colors.length]} strokeDasharray={DASHES[i % DASHES.length] || undefined} strokeWidth={2} strokeLinejoin="round" />
       ))}
-      {hovered && <line x1={r1(plot.x(hovered.t))} x2={r1(plot.x(hovered.t))} y1={PAD.top} y2={height - PAD.bottom} stroke={axis.text} strokeWidth={1} />}
+      {hovered && <line x1={round1(plot.x(hovered.t))} x2={round1(plot.x(hovered.t))} y1={PAD.top} y2={height - PAD.bottom} stroke={axis.text} strokeWidth={1} />}
     </svg>
   );
 

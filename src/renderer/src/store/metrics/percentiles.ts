@@ -16,4 +16,9 @@ export function jitter(values: readonly number[]): number | null {
   return sum / (values.length - 1);
 }
 
-export const round1 = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
+/** One decimal: figures in rows and tooltips, and chart coordinates (shorter SVG paths). */
+export function round1(v: number): number;
+export function round1(v: number | null): number | null;
+export function round1(v: number | null): number | null {
+  return v === null ? null : Math.round(v * 10) / 10;
+}
