@@ -11,6 +11,7 @@ import type { ConsoleApi, OutboxItem, SessionInfo } from '../../../shared/consol
 import { LOG_WATCH_RENEW_MS } from '../../../shared/log-watch';
 import type { WireEntry } from '../../../shared/protocol/frames';
 import { coalesce } from './coalesce';
+import { tailPage } from './log-page';
 import { ReachWatch } from './metrics/reach-watch';
 import { MetricsSampler } from './metrics/sampler';
 import { addNotice } from './notices';
@@ -226,7 +227,8 @@ export function startFeed(api: ConsoleApi, store: ConsoleStore = useConsole): Fe
     const upTo = held?.serial ?? 0;
     const [tokens, page] = await Promise.all([
       api.request('team/list', {}),
-      upTo > teamScanned ? api.request('log/read', { from: Math.max(teamScanned + 1, upTo - TEAM_SCAN + 1, 1), limit: TEAM_SCAN }) : Promise.resolve(null),
+      // The page starts where the newest TEAM_SCAN up to the held view do, and reads on past it (newer staff too).
+      upTo > teamScanned ? api.request('log/read', { from: tailPage(teamScanned, upTo, TEAM_SCAN).from, limit: TEAM_SCAN }) : Promise.resolve(null),
     ]);
     if (forEvent !== eventId) return;
     if (page?.ok) teamScanned = Math.max(teamScanned, page.value.at(-1)?.serial ?? upTo);

@@ -7,6 +7,7 @@
 import { MAX_STREAM_DELAY_MS } from '../../../shared/protocol/limits';
 import type { StaffView } from '../../../shared/domain/types';
 import type { WireEntry } from '../../../shared/protocol/frames';
+import { tailPage } from './log-page';
 
 /** Entries that change what a viewer sees of a cue (what a stream visibly shows). */
 const CUE_CHANGES = new Set(['poll.open', 'poll.close', 'poll.reveal', 'quiz.next', 'quiz.reveal', 'quiz.end']);
@@ -71,6 +72,5 @@ export function cueChangeBetween(prev: StaffView, next: StaffView): string | nul
 
 /** The log page that holds a change's entry: at most `limit` entries, ending at the view that showed it. */
 export function cueChangePage(c: CueChange, limit = 1_000): { from: number; limit: number } {
-  const from = Math.max(c.after + 1, c.serial - limit + 1, 1);
-  return { from, limit: Math.max(1, c.serial - from + 1) };
+  return tailPage(c.after, c.serial, limit);
 }
