@@ -7,6 +7,7 @@
  * and a resume pays at most CHECKPOINT_EVERY entries of folding, once per serial.
  */
 import { foldBatch, type EventState, type LogEntry } from '../shared/domain';
+import { LruMap } from '../shared/lru';
 
 /**
  * A checkpoint is published at least every this many entries: a resume's fold is at most this
@@ -23,7 +24,8 @@ export class RecentStates {
   private readonly checkpoints: Array<{ serial: number; state: EventState }> = [];
   /** The entries after the oldest checkpoint, in serial order (consecutive serials). */
   private entries: LogEntry[] = [];
-  private readonly cache = new Map<number, EventState>();
+  /** Resume states folded on demand: a storm asks for a few serials many times, so the least recently asked goes first. */
+  private readonly cache = new LruMap<number, EventState>(CACHED);
   private newest = 0;
 
   /** `window`: how many of the newest serials have a state (those after `newest - window`). */
@@ -69,7 +71,6 @@ export class RecentStates {
     if (cp.serial === serial) return cp.state;
     const first = (this.checkpoints[0] as { serial: number }).serial;
     const state = foldBatch(cp.state, this.entries.slice(cp.serial - first, serial - first));
-    if (this.cache.size >= CACHED) this.cache.delete(this.cache.keys().next().value as number);
     this.cache.set(serial, state);
     return state;
   }

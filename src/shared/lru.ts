@@ -38,4 +38,9 @@ export class LruMap<K, V> {
   delete(key: K): boolean {
     return this.map.delete(key);
   }
+
+  /** Keys, least recently used first (deleting while iterating is safe, as with a Map). */
+  keys(): IterableIterator<K> {
+    return this.map.keys();
+  }
 }

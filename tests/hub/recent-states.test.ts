@@ -41,4 +41,18 @@ describe('RecentStates', () => {
       { numRuns: 100 },
     );
   });
+  it('keeps the serial a storm keeps asking for: the least recently asked state goes first, not the oldest folded', () => {
+    const log = fc.sample(arbLog(120), { numRuns: 50, seed: 18 }).find((l) => l.length >= 40);
+    if (!log) throw new Error('no sample log of 40 entries');
+    const recent = new RecentStates(log.length);
+    recent.checkpoint(0, new BatchFold(foldLog([])[0] as EventState).publish());
+    recent.add(log);
+    const hot = recent.at(1) as EventState;
+    // 20 other serials (more than the cache holds), each followed by the hot one again.
+    for (let serial = 2; serial < 22; serial++) {
+      recent.at(serial);
+      expect(recent.at(1), `after serial ${serial}`).toBe(hot); // the same object: not folded again
+    }
+    expect(recent.at(21)).toEqual(foldLog(log)[21]);
+  });
 });
