@@ -104,8 +104,9 @@ export class VerifiedTokenCache {
   }
 }
 
-/** The protected header `issue` writes: `{"alg":"HS256","typ":"JWT"}`, base64url. */
-const ISSUED_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+/** The protected header `issue` writes, and the same as base64url for the synchronous check. */
+const ISSUED_PROTECTED_HEADER = { alg: 'HS256', typ: 'JWT' } as const;
+const ISSUED_HEADER = Buffer.from(JSON.stringify(ISSUED_PROTECTED_HEADER)).toString('base64url');
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 /** A claim jose checks the type of when present (`iat`, `nbf`, `exp`): absent, or a number. */
 const absentOrNumber = (v: unknown): boolean => v === undefined || typeof v === 'number';
@@ -177,7 +178,7 @@ export class TokenAuthority {
     const exp = Math.floor(Date.now() / 1000) + ttlSec;
     const wat = claims.watching === 'stream' && claims.role === 'audience' ? 'stream' : undefined;
     const token = await new SignJWT({ evt: claims.eventId, role: claims.role, name: claims.name ?? undefined, wat })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setProtectedHeader(ISSUED_PROTECTED_HEADER)
       .setSubject(claims.clientId)
       .setIssuedAt()
       .setExpirationTime(exp)

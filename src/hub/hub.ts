@@ -323,7 +323,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   let pingsAlone: NodeJS.Timeout | null = null;
   const heartbeat = setInterval(() => {
     const now = Date.now();
-    for (const c of connections) c.heartbeat(now, SILENT_PEER_MS, true);
+    for (const c of connections) c.heartbeat(now, SILENT_PEER_MS);
     if (pingsAlone) clearTimeout(pingsAlone);
     pingsAlone = setTimeout(() => {
       pingsAlone = null;

@@ -173,26 +173,22 @@ export class Connection implements Subscriber {
   }
 
   /**
-   * Hub-driven liveness (P10): a WebSocket ping; a peer silent for 45 s is dropped by the hub.
-   * `ride`: the ping goes out with the next sync frame this socket is written (one write, not
-   * two: at 5,000 subscribers the heartbeat was 500 writes a second of its own), and
-   * `pingIfDue` sends any that found no frame to ride on.
+   * Hub-driven liveness (P10): a peer silent for `silentMs` is dropped; otherwise a WebSocket
+   * ping is due, and goes out with the next sync frame this socket is written (one write, not
+   * two: at 5,000 subscribers the heartbeat was 500 writes a second of its own), or alone from
+   * `pingIfDue` if no frame took it.
    */
-  heartbeat(now: number, silentMs: number, ride = false): void {
+  heartbeat(now: number, silentMs: number): void {
     if (this.phase === 'closed') return;
     if (now - this.lastHeard > silentMs) {
       this.ws.terminate();
       this.onClosed();
       return;
     }
-    if (ride) {
-      this.pingDue = true;
-      return;
-    }
-    this.ping();
+    this.pingDue = true;
   }
 
-  /** The heartbeat's ping, sent alone if no sync frame took it since `heartbeat(…, ride)`. */
+  /** The heartbeat's ping, sent alone if no sync frame took it since `heartbeat`. */
   pingIfDue(): void {
     if (this.pingDue && this.phase !== 'closed') this.ping();
   }
@@ -366,7 +362,7 @@ export class Connection implements Subscriber {
       // A moderator or producer joined by token never saw the code the host shares (notes 46).
       ...(isStaff(claims.role) ? { joinCode: runtime.meta.joinCode } : {}),
     });
-    this.heartbeat(Date.now(), Infinity); // first RTT sample right away, for quiz fairness
+    this.ping(); // first RTT sample right away, for quiz fairness
   }
 
   private dispatch(frame: ClientFrame): void {
