@@ -2,9 +2,9 @@
  * The hub's own numbers: Prometheus metrics for /metrics (P7) and the per-second `stats`
  * frame (P23). One Registry per hub so several hubs can live in one process (tests, console).
  */
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import client from 'prom-client';
 import { Histogram } from '../shared/histogram';
+import { LoopDelay } from '../shared/node/loop-delay';
 import type { Role } from '../shared/protocol';
 import type { EventTrouble } from './engine/engine';
 
@@ -42,7 +42,7 @@ export class HubMetrics {
   private fanoutPerSec = 0;
   private lagP99Ms = 0;
   private load = 0;
-  private readonly loop: IntervalHistogram;
+  private readonly loop: LoopDelay;
   private readonly connections: Record<Role, number> = { host: 0, moderator: 0, producer: 0, audience: 0 };
   private inCount = 0;
   private outCount = 0;
@@ -117,8 +117,7 @@ export class HubMetrics {
     });
     this.divergences.inc({ view: 'staff' }, 0);
     this.divergences.inc({ view: 'audience' }, 0);
-    this.loop = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
-    this.loop.enable();
+    this.loop = new LoopDelay(LOOP_SAMPLE_MS);
   }
 
   /** Event runtimes loaded on this node (idle ones are unloaded), read at every scrape. */
@@ -274,7 +273,7 @@ export class HubMetrics {
     this.lastIn = this.inCount;
     this.lastOut = this.outCount;
     // Lag and load are computed here, once a second, so /metrics and stats frames agree.
-    this.lagP99Ms = this.loop.percentile(99) / 1e6;
+    this.lagP99Ms = this.loop.percentileMs(99);
     this.loop.reset();
     // Load: the largest of connection use, CPU use and loop lag, each against what this node was sized for.
     this.load = round(Math.min(1, Math.max(this.totalConnections / this.capacity, this.rates.cpuPct / 100, this.lagP99Ms / 200)), 3);
@@ -305,7 +304,7 @@ export class HubMetrics {
   }
 
   close(): void {
-    this.loop.disable();
+    this.loop.stop();
     this.registry.clear();
   }
 }

@@ -3,10 +3,10 @@
  * at once), reports counters twice a second, and on `stop` lets in-flight pubs settle before
  * closing and sending its final figures.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Attendee, type WorkerContext } from './attendee';
 import { HubClock } from '../shared/client';
+import { LoopDelay } from '../shared/node/loop-delay';
 import { PROFILES, rng } from './profiles';
 import { StatsBag } from './stats';
 import { DocCache, FrameCache, HashCache } from './view-cache';
@@ -36,8 +36,7 @@ function main(): void {
   const attendees = Array.from({ length: cfg.count }, (_, i) => new Attendee(cfg.first + i, ctx));
   let peak = 0;
   let stopping = false;
-  const lag = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
+  const lag = new LoopDelay(10);
 
   const gauges = (): Gauges => {
     let connected = 0;
@@ -49,7 +48,7 @@ function main(): void {
       pendingPubs += a.pendingCount;
     }
     peak = Math.max(peak, connected);
-    const loopLagP99Ms = lag.count ? lag.percentile(99) / 1e6 : 0;
+    const loopLagP99Ms = lag.percentileMs(99);
     lag.reset();
     return { connected, failed, pendingPubs, clockOffsetMs: ctx.clock.offset ?? 0, loopLagP99Ms };
   };
