@@ -293,6 +293,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     noServer: true,
     maxPayload: MAX_FRAME_BYTES, // P2: ws closes with 1009 above it
     perMessageDeflate: false, // per-socket compression would defeat send-once fan-out
+    autoPong: false, // Connection answers pings within P24's rate and P33's bound (note 56)
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
 

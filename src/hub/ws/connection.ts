@@ -86,6 +86,7 @@ export class Connection implements Subscriber {
   ) {
     this.helloTimer = setTimeout(() => this.close(CloseCode.noHello, 'no hello within 5 s'), HELLO_TIMEOUT_MS);
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('ping', (data) => this.onPing(data));
     ws.on('pong', () => this.onPong());
     ws.on('close', () => this.onClosed());
     ws.on('error', () => this.onClosed());
@@ -203,6 +204,26 @@ export class Connection implements Subscriber {
     }
   }
 
+  /**
+   * The hub answers WebSocket pings itself (the server runs with autoPong off): a control frame
+   * never reaches the decoder, so without this a peer could have every ping answered at any rate
+   * for ever, outside P24 (note 56). Pings take from the same buckets as every frame: over them
+   * the pong is left out, and five times over for 10 s closes 4008. A pong is queued like any
+   * frame (P33): past the bound the socket is closed 4009 instead.
+   */
+  private onPing(data: Buffer): void {
+    if (this.phase === 'closed') return;
+    this.lastHeard = Date.now();
+    if (this.takeRate() !== 'ok') return;
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > HIGH_WATER_BYTES) return this.closeSlow(`more than ${HIGH_WATER_BYTES} bytes queued`);
+    try {
+      this.ws.pong(data);
+    } catch {
+      /* socket already closing */
+    }
+  }
+
   private onPong(): void {
     this.lastHeard = Date.now();
     if (this.pingSentAt) {
@@ -244,17 +265,9 @@ export class Connection implements Subscriber {
     // Frames racing the token check are dropped, and before any decoding: without a bucket yet,
     // they would cost a JSON parse each (up to 64 KiB) at whatever rate the peer sends.
     if (this.phase === 'authenticating') return;
-    const now = Date.now();
-    if (this.bucket && this.flood) {
-      if (this.flood.offer(now)) {
-        this.close(CloseCode.rateLimited, 'rate limit exceeded five times over for 10 s');
-        return;
-      }
-      if (!this.bucket.take(now) || !this.host.takeClientRate(this, now)) {
-        this.refuseRateLimited(data);
-        return;
-      }
-    }
+    const rate = this.takeRate();
+    if (rate === 'closed') return;
+    if (rate === 'over') return this.refuseRateLimited(data);
     if (isBinary) return this.malformedFrame('frames are UTF-8 text, not binary');
     const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
     const decoded = decodeFrame(text);
@@ -282,6 +295,20 @@ export class Connection implements Subscriber {
     // A sub's answer and the self frame after it leave in one write.
     if (frame.t === 'sub') corked(this.ws, () => this.dispatch(frame));
     else this.dispatch(frame);
+  }
+
+  /**
+   * P24 for one inbound frame, text or ping: a token from the connection's and the client's
+   * buckets (none before hello), or `closed` once the flood has lasted 10 s (closed 4008 here).
+   */
+  private takeRate(): 'ok' | 'over' | 'closed' {
+    if (!this.bucket || !this.flood) return 'ok';
+    const now = Date.now();
+    if (this.flood.offer(now)) {
+      this.close(CloseCode.rateLimited, 'rate limit exceeded five times over for 10 s');
+      return 'closed';
+    }
+    return this.bucket.take(now) && this.host.takeClientRate(this, now) ? 'ok' : 'over';
   }
 
   /** Over the limit: a pub gets its nack (P24); anything else an error frame. Parses minimally. */

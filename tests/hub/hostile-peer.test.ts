@@ -1,0 +1,79 @@
+/**
+ * A hostile network peer against the real hub process: WebSocket control frames (RFC 6455 5.5),
+ * which never reach the frame decoder, must not escape P24's flood bound nor P33's queue bound.
+ * Each case fails on a hub without the defence it names (docs/protocol-notes.md note 56).
+ */
+import fs from 'node:fs';
+import type net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEvent, joinAudience, startHubProcess, type HubProcess } from '../helpers/hub-process';
+import { OPCODE, RawWsPeer, encodeFrame } from '../helpers/raw-ws';
+import { TestClient } from '../helpers/test-client';
+
+let hub: HubProcess;
+let ev: { eventId: string; joinCode: string };
+let bystander: TestClient;
+
+beforeAll(async () => {
+  hub = await startHubProcess();
+  ev = await createEvent(hub.url, 'Hostile peer');
+  bystander = await TestClient.connect(hub.url, (await joinAudience(hub.url, ev.joinCode)).token);
+});
+afterAll(async () => {
+  bystander.close();
+  await hub.kill();
+});
+
+describe('hostile peer: control frames', () => {
+  it('P24 P25 a ping-frame flood from a peer that reads every pong is closed 4008, like a text flood, while a bystander is served', async () => {
+    const a = await TestClient.connect(hub.url, (await joinAudience(hub.url, ev.joinCode)).token);
+    let pongs = 0;
+    a.ws.on('pong', () => pongs++);
+    // 40 pings every 5 ms, thousands a second, whether answered or not; never 60 unanswered at
+    // once on loopback, where ws alone would cut the peer.
+    const t0 = Date.now();
+    const timer = setInterval(() => {
+      if (!a.closed) for (let i = 0; i < 40; i++) a.ws.ping();
+    }, 5);
+    const answered: number[] = [];
+    const probe = setInterval(() => {
+      const id = `probe-${answered.length}-${Date.now()}`;
+      bystander.send({ t: 'ping', id, ts: 1 });
+      void bystander.waitFor((f) => f.t === 'pong' && f.id === id).then(() => answered.push(Date.now()));
+    }, 250);
+    try {
+      // Without the bound the hub answered every ping for as long as the peer cared to send them.
+      expect((await a.waitClosed(40_000)).code).toBe(4008);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(8_000); // "five times over for 10 s", as for text frames
+    } finally {
+      clearInterval(timer);
+      clearInterval(probe);
+    }
+    expect(pongs).toBeGreaterThan(0); // pings within the rate are still answered
+    expect(answered.length).toBeGreaterThan(10);
+  }, 60_000);
+
+  it('P33 a peer that sends 2 million pings (250 MB of pongs owed) and never reads costs the hub no more than a bound; the hub keeps serving', async () => {
+    const rssMB = (): number => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${hub.child.pid}/status`, 'utf8'))?.[1]) / 1024;
+    const { token } = await joinAudience(hub.url, ev.joinCode);
+    const peer = await RawWsPeer.connect(hub.port, token);
+    const sock = (peer as unknown as { socket: net.Socket }).socket;
+    sock.pause(); // reads nothing more: every pong the hub answers piles up
+    sock.on('error', () => undefined);
+    const before = rssMB();
+    const ping = encodeFrame({ opcode: OPCODE.ping, payload: Buffer.alloc(125, 0x78) });
+    const batch = Buffer.concat(Array.from({ length: 1_000 }, () => ping));
+    let peak = before;
+    for (let sent = 0; !sock.destroyed && sent < 2_000_000; sent += 1_000) {
+      if (!sock.write(batch)) await new Promise((resolve) => (sock.once('drain', resolve), sock.once('close', resolve)));
+      if (sent % 100_000 === 0) peak = Math.max(peak, rssMB());
+    }
+    peak = Math.max(peak, rssMB());
+    console.log(`[hostile-peer] hub RSS ${before.toFixed(0)} MB before the ping flood, peak ${peak.toFixed(0)} MB; peer ${sock.destroyed ? 'dropped' : 'still connected'}`);
+    expect(peak - before).toBeLessThan(64);
+    const id = `after-${Date.now()}`;
+    bystander.send({ t: 'ping', id, ts: 1 });
+    await bystander.waitFor((f) => f.t === 'pong' && f.id === id);
+    sock.destroy();
+  });
+});
