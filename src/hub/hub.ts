@@ -95,6 +95,9 @@ const PING_RIDE_MS = 250;
 const LISTEN_BACKLOG = 8_192;
 const DEFAULT_CAPACITY = 5_000;
 const HEADERS_TIMEOUT_MS = 10_000;
+/** Note 57: frames one message may come in, and TCP reads one unfinished frame may take. */
+const MAX_MESSAGE_FRAGMENTS = 64;
+const MAX_BUFFERED_READS = 1_024;
 const REQUEST_TIMEOUT_MS = 30_000;
 
 export async function startHub(opts: HubOptions): Promise<Hub> {
@@ -294,6 +297,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     maxPayload: MAX_FRAME_BYTES, // P2: ws closes with 1009 above it
     perMessageDeflate: false, // per-socket compression would defeat send-once fan-out
     autoPong: false, // Connection answers pings within P24's rate and P33's bound (note 56)
+    // Note 57: a message still arriving is held whole, each fragment and each TCP read as an
+    // object of its own (~130 B and ~250 B for one byte sent); ws allows 16,384 and 262,144, so a
+    // message that never ends cost 2-15 MB a connection. Clients send a message as one frame.
+    maxFragments: MAX_MESSAGE_FRAGMENTS,
+    maxBufferedChunks: MAX_BUFFERED_READS,
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
 

@@ -24,6 +24,14 @@ afterAll(async () => {
   await hub.kill();
 });
 
+const rssMB = (): number => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${hub.child.pid}/status`, 'utf8'))?.[1]) / 1024;
+
+async function bystanderServed(): Promise<void> {
+  const id = `alive-${Date.now()}-${Math.random()}`;
+  bystander.send({ t: 'ping', id, ts: 1 });
+  await bystander.waitFor((f) => f.t === 'pong' && f.id === id);
+}
+
 describe('hostile peer: control frames', () => {
   it('P24 P25 a ping-frame flood from a peer that reads every pong is closed 4008, like a text flood, while a bystander is served', async () => {
     const a = await TestClient.connect(hub.url, (await joinAudience(hub.url, ev.joinCode)).token);
@@ -54,7 +62,6 @@ describe('hostile peer: control frames', () => {
   }, 60_000);
 
   it('P33 a peer that sends 2 million pings (250 MB of pongs owed) and never reads costs the hub no more than a bound; the hub keeps serving', async () => {
-    const rssMB = (): number => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${hub.child.pid}/status`, 'utf8'))?.[1]) / 1024;
     const { token } = await joinAudience(hub.url, ev.joinCode);
     const peer = await RawWsPeer.connect(hub.port, token);
     const sock = (peer as unknown as { socket: net.Socket }).socket;
@@ -71,9 +78,57 @@ describe('hostile peer: control frames', () => {
     peak = Math.max(peak, rssMB());
     console.log(`[hostile-peer] hub RSS ${before.toFixed(0)} MB before the ping flood, peak ${peak.toFixed(0)} MB; peer ${sock.destroyed ? 'dropped' : 'still connected'}`);
     expect(peak - before).toBeLessThan(64);
-    const id = `after-${Date.now()}`;
-    bystander.send({ t: 'ping', id, ts: 1 });
-    await bystander.waitFor((f) => f.t === 'pong' && f.id === id);
+    await bystanderServed();
     sock.destroy();
+  });
+});
+
+describe('hostile peer: messages that never end (note 57)', () => {
+  // Each case holds its sockets open without ever completing a message: what the hub keeps for
+  // them is only ever freed when they go. Before the bounds, ~2 MB and ~15 MB a connection.
+  it('a message sent as 16,000 one-byte fragments, on 40 connections, is refused 1008; the hub holds no more than a bound', async () => {
+    const first = encodeFrame({ opcode: OPCODE.text, payload: Buffer.from('{'), fin: false });
+    const more = encodeFrame({ opcode: OPCODE.continuation, payload: Buffer.from(' '), fin: false });
+    const body = Buffer.concat([first, ...Array.from({ length: 16_000 }, () => more)]); // 112 KB, never finished
+    const before = rssMB();
+    const peers: RawWsPeer[] = [];
+    try {
+      for (let k = 0; k < 40; k++) {
+        const peer = await RawWsPeer.connect(hub.port, (await joinAudience(hub.url, ev.joinCode)).token);
+        peers.push(peer);
+        peer.write(body);
+      }
+      await bystanderServed(); // the hub has read what came before
+      const grown = rssMB() - before;
+      console.log(`[hostile-peer] 40 x 16,000 fragments: hub RSS +${grown.toFixed(0)} MB; closes ${[...new Set(peers.map((p) => p.closeCode))].join(',')}`);
+      expect(grown).toBeLessThan(32);
+      for (const p of peers) await p.until(() => p.closeCode ?? undefined, 30_000, 'close');
+      expect(new Set(peers.map((p) => p.closeCode))).toEqual(new Set([1008]));
+    } finally {
+      for (const p of peers) p.destroy();
+    }
+  });
+
+  it('a 60 KB frame trickled a byte per TCP segment, on 4 connections, holds no more than a bound in the hub', async () => {
+    const frame = encodeFrame({ opcode: OPCODE.text, payload: Buffer.alloc(60_000, 0x20) });
+    const before = rssMB();
+    const peers: RawWsPeer[] = [];
+    try {
+      for (let k = 0; k < 4; k++) {
+        const peer = await RawWsPeer.connect(hub.port, (await joinAudience(hub.url, ev.joinCode)).token);
+        (peer as unknown as { socket: net.Socket }).socket.setNoDelay(true);
+        peers.push(peer);
+      }
+      for (let i = 0; i < frame.length - 10 && peers.some((p) => p.open); i++) {
+        for (const p of peers) p.write(frame.subarray(i, i + 1));
+        if (i % 4 === 0) await new Promise((resolve) => setImmediate(resolve)); // separate segments
+      }
+      await bystanderServed();
+      const grown = rssMB() - before;
+      console.log(`[hostile-peer] 4 x 60 KB frame a byte at a time: hub RSS +${grown.toFixed(0)} MB; closes ${peers.map((p) => p.closeCode).join(',')}`);
+      expect(grown).toBeLessThan(32);
+    } finally {
+      for (const p of peers) p.destroy();
+    }
   });
 });
