@@ -1,5 +1,6 @@
 /** Rate limits (P6 per address, P24 per connection): the one token bucket (src/shared/client/token-bucket.ts). Time is passed in. */
 import { TokenBucket } from '../shared/client/token-bucket';
+import { LruMap } from '../shared/lru';
 
 export { TokenBucket };
 
@@ -33,27 +34,31 @@ export class FloodDetector {
   }
 }
 
-/** Per-key buckets (join per remote address), forgetting idle keys so memory stays bounded. */
+/**
+ * Per-key buckets (P6 join per remote address, P24 per clientId), at most `maxKeys` of them: the
+ * least recently used key is forgotten first (it starts again with a full bucket, as an idle one
+ * did). The sweep this replaced ran over every key on each new one once 50,000 were less than a
+ * minute old, so a peer with many addresses (an IPv6 /64) made every join cost 50,000 steps and
+ * the map grow past any bound (note 58).
+ */
 export class KeyedLimiter {
-  private buckets = new Map<string, { bucket: TokenBucket; seen: number }>();
+  private readonly buckets: LruMap<string, TokenBucket>;
 
   constructor(
     private readonly perSec: number,
     private readonly burst: number,
-  ) {}
-
-  take(key: string, now: number): boolean {
-    let e = this.buckets.get(key);
-    if (!e) {
-      if (this.buckets.size > 50_000) this.sweep(now);
-      e = { bucket: new TokenBucket(this.perSec, this.burst, now), seen: now };
-      this.buckets.set(key, e);
-    }
-    e.seen = now;
-    return e.bucket.take(now);
+    maxKeys = 50_000,
+  ) {
+    this.buckets = new LruMap(maxKeys);
   }
 
-  private sweep(now: number): void {
-    for (const [k, e] of this.buckets) if (now - e.seen > 60_000) this.buckets.delete(k);
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  take(key: string, now: number): boolean {
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(this.perSec, this.burst, now)));
+    return bucket.take(now);
   }
 }

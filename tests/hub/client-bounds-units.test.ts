@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClientRegistry, MAX_AUDIENCE_CONNECTIONS_PER_CLIENT } from '../../src/hub/client-registry';
 import { overBudget } from '../../src/hub/queue-budget';
+import { KeyedLimiter } from '../../src/hub/rate-limit';
 import { RATE } from '../../src/shared/protocol';
 
 const conn = (clientId: string, role: 'audience' | 'host' = 'audience', eventId = 'e') => ({ clientId, role, eventId });
@@ -38,5 +39,18 @@ describe('queue budget (P33)', () => {
     expect(overBudget(conns, 1_010)).toEqual([]);
     expect(overBudget(conns, 1_000).map((c) => c.n)).toEqual([500]);
     expect(overBudget(conns, 300).map((c) => c.n)).toEqual([500, 300]); // 210 left: within budget
+  });
+});
+
+describe('keyed limiter (P6 per address, P24 per client; note 58)', () => {
+  it('a flood of new keys all within the same minute (an IPv6 /64 joining) keeps at most the bound; a key still in use keeps its bucket', () => {
+    const limiter = new KeyedLimiter(50, 200, 50_000);
+    for (let i = 0; i < 200; i++) limiter.take('venue-nat', 1_000);
+    expect(limiter.take('venue-nat', 1_000)).toBe(false); // burst spent
+    for (let i = 0; i < 60_000; i++) {
+      limiter.take(`2001:db8::${i.toString(16)}`, 1_000); // all within the same millisecond: none is idle
+      if (i % 1_000 === 0) expect(limiter.take('venue-nat', 1_000)).toBe(false); // still limited, not forgotten
+    }
+    expect(limiter.size).toBeLessThanOrEqual(50_000);
   });
 });
