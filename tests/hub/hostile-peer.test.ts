@@ -4,6 +4,7 @@
  * Each case fails on a hub without the defence it names (docs/protocol-notes.md note 56).
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, joinAudience, startHubProcess, type HubProcess } from '../helpers/hub-process';
@@ -130,5 +131,47 @@ describe('hostile peer: messages that never end (note 57)', () => {
     } finally {
       for (const p of peers) p.destroy();
     }
+  });
+});
+
+describe('hostile peer: compression and join codes', () => {
+  it('permessage-deflate is never negotiated, and a compressed (RSV1) frame is refused 1002: no inflate bomb reaches the hub', async () => {
+    const c = await TestClient.connect(hub.url, (await joinAudience(hub.url, ev.joinCode)).token); // ws offers permessage-deflate by default
+    expect(c.ws.extensions).toBe('');
+    c.close();
+    const peer = await RawWsPeer.connect(hub.port, (await joinAudience(hub.url, ev.joinCode)).token);
+    peer.write(encodeFrame({ opcode: OPCODE.text, payload: Buffer.from([0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00]), rsv: 4 })); // "Hello", deflated
+    expect(await peer.until(() => peer.closeCode ?? undefined, 30_000, 'close')).toBe(1002);
+    peer.destroy();
+    await bystanderServed();
+  });
+
+  it('P6 guessing join codes from one address is refused 429 past the burst, whether the guesses exist or not; another address still joins', async () => {
+    const join = (code: string, localAddress: string): Promise<{ status: number; body: string }> =>
+      new Promise((resolve, reject) => {
+        const body = JSON.stringify({ code });
+        const req = http.request(
+          { host: '127.0.0.1', port: hub.port, path: '/v1/join', method: 'POST', localAddress, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+          (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    const guesses: Array<{ status: number; body: string }> = [];
+    const t0 = Date.now();
+    for (let round = 0; round < 10; round++) guesses.push(...(await Promise.all(Array.from({ length: 40 }, (_, i) => join(`ZZ${round}${i}`.slice(0, 6), '127.0.0.3')))));
+    const seconds = (Date.now() - t0) / 1000;
+    const misses = guesses.filter((g) => g.status === 404).length;
+    const refused = guesses.filter((g) => g.status === 429);
+    // Burst 200 plus 50/s (note 21): at most that many guesses were even looked up.
+    expect(misses).toBeLessThanOrEqual(200 + Math.ceil(50 * seconds));
+    expect(misses + refused.length).toBe(guesses.length);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(JSON.parse(refused[0]?.body ?? '{}')).toMatchObject({ error: { code: 'rate_limited' } });
+    expect((await join(ev.joinCode, '127.0.0.4')).status).toBe(200); // another address is not held back
   });
 });
