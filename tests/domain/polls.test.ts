@@ -174,6 +174,21 @@ describe('polls', () => {
     expect(staffView(f.state).polls.p?.tallies).toEqual({ blue: 2, green: 1 });
   });
 
+  it('one phone recasting 1,000 different flagged words leaves one flagged word in the staff view, not 1,000 (flaggedWords lists only words that have a tally)', () => {
+    const { f, log } = pollWith('wordcloud');
+    expect(f.push(log.aud('cid-aud-bob', 'vote.cast', { pollId: 'p', text: 'Sh1t' }))).toBe(true);
+    // Before: every flagged word ever cast stayed listed, so one attendee grew the staff view (and
+    // the audience view's filter, a scan of the list per word) by a word per recast, for ever.
+    for (let i = 0; i < 1_000; i++) expect(f.push(log.aud('cid-aud-ann', 'vote.cast', { pollId: 'p', text: `shit ${i}` }))).toBe(true);
+    const staff = staffView(f.state).polls.p;
+    expect(staff?.tallies).toEqual({ sh1t: 1, 'shit 999': 1 });
+    expect(staff?.flaggedWords).toEqual(['sh1t', 'shit 999']);
+    expect(f.push(log.aud('cid-aud-bob', 'vote.cast', { pollId: 'p', text: 'blue' }))).toBe(true);
+    expect(staffView(f.state).polls.p?.flaggedWords).toEqual(['shit 999']);
+    f.push(log.host('poll.reveal', { pollId: 'p', visible: true }));
+    expect(audienceView(f.state).polls.p?.tallies).toEqual({ blue: 1 });
+  });
+
   it('poll.reveal shows or hides tallies for the audience; staff always see them', () => {
     const { f, log } = pollWith('single');
     f.push(log.aud('cid-aud-ann', 'vote.cast', { pollId: 'p', optionIds: ['o2'] }));

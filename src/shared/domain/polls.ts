@@ -197,12 +197,15 @@ function recastWord(s: EventState, e: LogEntry, poll: PollState, text: unknown, 
   const previous = psetPrevious();
   if (previous === word) return ok(s);
   let words = poll.words;
+  const next = writableBy(owner, poll, copyObject);
   if (typeof previous === 'string') {
     const n = (pget(words, previous) ?? 0) - 1;
     words = n > 0 ? pset(words, previous, n, owner) : pdelete(words, previous, owner);
+    // Only words with a tally are listed: else one phone recasting new flagged words grew the
+    // list (and the staff view) by one a recast for the life of the poll.
+    if (n <= 0 && next.flaggedWords.includes(previous)) next.flaggedWords = next.flaggedWords.filter((w) => w !== previous);
   }
   words = pset(words, word, (pget(words, word) ?? 0) + 1, owner);
-  const next = writableBy(owner, poll, copyObject);
   const { wordFilter, filterWords } = s.event.settings;
   if (wordFilter === 'flag' && !next.flaggedWords.includes(word) && isFlagged(word, filterWords)) next.flaggedWords = [...next.flaggedWords, word];
   next.words = words;

@@ -20,7 +20,8 @@ import type {
 import { emptyMap, type PMap } from './pmap';
 import { DEFAULT_REACTIONS } from './reaction-palette';
 
-export const STATE_VERSION = 2;
+/** 3: a word cloud's flaggedWords lists only words with a tally (a version 2 snapshot may list more, so it is folded again). */
+export const STATE_VERSION = 3;
 
 /** The clientId the hub writes its own entries with (`hub.*`, and P28's timed closes and reveals). */
 export const HUB_CLIENT_ID = 'hub';

@@ -148,8 +148,9 @@ function audienceTallies(p: PollState): Record<string, number> | null {
   if (!p.resultsVisible) return null;
   const all = tallyRecord(p);
   if (p.flaggedWords.length === 0) return all;
+  const flagged = new Set(p.flaggedWords);
   const out: Record<string, number> = {};
-  for (const [word, n] of Object.entries(all)) if (!p.flaggedWords.includes(word)) setOwn(out, word, n);
+  for (const [word, n] of Object.entries(all)) if (!flagged.has(word)) setOwn(out, word, n);
   return out;
 }
 
