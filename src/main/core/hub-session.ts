@@ -7,7 +7,7 @@
 import WebSocket from 'ws';
 import { createClient, hashCheck, type Clock, type ConnectionOptions, type StagecallClient, type StateChange, type ViewMeta, type WebSocketConstructor } from '../../shared/client';
 import type { EventName, Events, LinkStatus as ApiLinkStatus, SyncEvent } from '../../shared/console-api';
-import { decodeHubFrame, type ErrorFrame, type HistoryFrame, type HubFrame, type StatsFrame, type WireEntry } from '../../shared/protocol';
+import { MAX_HUB_FRAME_BYTES, decodeHubFrame, type ErrorFrame, type HistoryFrame, type HubFrame, type StatsFrame, type WireEntry } from '../../shared/protocol';
 import { nodeSha256Hex } from '../../shared/node/sha256';
 import type { Journal } from './journal';
 import { JournalOutbox } from './journal-outbox';
@@ -47,6 +47,19 @@ export interface HubSessionOptions {
   link?: LinkTuning;
   clock?: Clock;
   WebSocket?: WebSocketConstructor;
+}
+
+/**
+ * `ws` as the console's hub socket, bounded like what the hub accepts (note 60): whoever answers
+ * at a hub URL (a MITM on a venue's ws:// network, a wrong address) could otherwise have it
+ * negotiate permessage-deflate (on by default in `ws`) and inflate 60 MB messages from 60 KB each
+ * in the console's main process, and send frames up to `ws`'s 100 MiB default. The hub never
+ * compresses (per-socket compression would defeat its send-once fan-out).
+ */
+export class HubSocket extends WebSocket {
+  constructor(url: string, protocols?: string | string[]) {
+    super(url, protocols, { perMessageDeflate: false, maxPayload: MAX_HUB_FRAME_BYTES });
+  }
 }
 
 /** Log entries kept for `log/recent` (and asked for on subscribe). */
@@ -108,7 +121,7 @@ export class HubSession {
     this.client = createClient({
       urls: this.hubUrls,
       token: () => opts.token,
-      WebSocket: opts.WebSocket ?? WebSocket,
+      WebSocket: opts.WebSocket ?? HubSocket,
       // Node bundles zod anyway: the full schema gives the sharper error messages.
       decode: decodeHubFrame,
       ...(opts.clock ? { clock: opts.clock } : {}),

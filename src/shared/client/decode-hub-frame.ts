@@ -7,11 +7,11 @@
  */
 import type { Decoded } from '../protocol/decode';
 import type { HubFrame } from '../protocol/frames';
+import { MAX_HUB_FRAME_BYTES } from '../protocol/limits';
 
 type Rec = Record<string, unknown>;
 type Check = (f: Rec) => string | null;
 
-const MAX_HUB_FRAME_BYTES = 64 * 1024 * 1024;
 const isRec = (v: unknown): v is Rec => v !== null && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown): boolean => typeof v === 'string';
 const num = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);

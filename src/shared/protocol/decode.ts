@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import { ClientFrame, CLIENT_FRAME_TYPES, HubFrame } from './frames';
 import { CLIENT_JSON_BOUNDS, HUB_JSON_BOUNDS, checkJsonBounds, type JsonBounds } from './json-bounds';
-import { MAX_FRAME_BYTES } from './limits';
+import { MAX_FRAME_BYTES, MAX_HUB_FRAME_BYTES } from './limits';
 import { summariseIssues } from './messages';
 
 export type DecodeError = {
@@ -18,8 +18,6 @@ export type Decoded<T> = { ok: true; frame: T } | DecodeError;
 // Only called when the cheap bound (a UTF-16 unit is at most 3 UTF-8 bytes) cannot decide.
 const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
 
-/** P2 limits what clients send; what the hub sends (a large staff snapshot) may be bigger. */
-const MAX_HUB_FRAME_BYTES = 64 * 1024 * 1024;
 
 function parseObject(text: unknown, maxBytes: number, bounds: JsonBounds): { ok: true; value: Record<string, unknown> } | DecodeError {
   if (typeof text !== 'string') return { ok: false, code: 'malformed', message: 'frames are UTF-8 text holding one JSON object' };

@@ -2,6 +2,8 @@
 export const PROTOCOL_VERSION = 1;
 export const SUBPROTOCOL = 'stagecall.v1';
 export const MAX_FRAME_BYTES = 64 * 1024; // P2
+/** P2 limits what clients send; what the hub sends (a large staff snapshot) may be bigger, up to this. */
+export const MAX_HUB_FRAME_BYTES = 64 * 1024 * 1024;
 export const HELLO_TIMEOUT_MS = 5_000; // P3
 export const MALFORMED_LIMIT = 20; // P2: more than this many in the window closes 4400
 export const MALFORMED_WINDOW_MS = 10_000;
