@@ -10,7 +10,27 @@
  *   seconds of the original (docs/protocol-notes.md).
  */
 import { foldBatch, type EventState } from '../shared/domain';
+import { LruMap } from '../shared/lru';
 import type { LogEntry } from '../shared/domain/types';
+
+/** Outcomes old folds found, remembered (note 61): a client resending old ids is answered without folding again. */
+export const REFOLD_ANSWERS = 10_000;
+/** Between two folds for old duplicates, rest 9x the last fold's time and at least 1 s: at most a tenth of the hub (note 61). */
+const REFOLD_REST_FACTOR = 9;
+const REFOLD_MIN_REST_MS = 1_000;
+
+export interface RefoldClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realClock: RefoldClock = {
+  now: () => performance.now(),
+  sleep: (ms) =>
+    new Promise((resolve) => {
+      setTimeout(resolve, ms).unref();
+    }),
+};
 
 /** Reasons of the last 10,000 entries: as many as the embedded engine keeps in memory. */
 export const NOT_APPLIED_WINDOW = 10_000;
@@ -73,32 +93,53 @@ interface Question {
 export class Refolder {
   private queue: Question[] = [];
   private running = false;
+  /** serial → its reason, or null when it was applied. */
+  private readonly answered = new LruMap<number, string | null>(REFOLD_ANSWERS);
+  private restUntil = 0;
 
   constructor(
     private readonly read: (fromSerial: number, limit: number) => Promise<LogEntry[]>,
     private readonly initial: () => EventState,
+    private readonly clock: RefoldClock = realClock,
   ) {}
 
   /** Why entry `serial` was not applied (undefined if it was), from the log itself. */
   reasonOf(serial: number): Promise<string | undefined> {
+    const known = this.answered.get(serial);
+    if (known !== undefined) return Promise.resolve(known ?? undefined);
     return new Promise((resolve, reject) => {
       this.queue.push({ serial, resolve, reject });
       if (!this.running) void this.run();
     });
   }
 
+  /**
+   * One fold at a time, answering every question queued meanwhile. A fold reads and folds the
+   * log from serial 1 (seconds for a million entries) for one frame from any client that resends
+   * an id older than the window, so folds rest between them: a client sending such ids without
+   * end gets its answers late, and the hub spends at most a tenth of its time on them.
+   */
   private async run(): Promise<void> {
     this.running = true;
     try {
       while (this.queue.length) {
+        // Also lets every question of the same append batch join this fold.
+        await this.clock.sleep(Math.max(0, this.restUntil - this.clock.now()));
         const asked = this.queue;
         this.queue = [];
+        const started = this.clock.now();
         try {
           const answers = await this.fold(new Set(asked.map((q) => q.serial)));
-          for (const q of asked) q.resolve(answers.get(q.serial));
+          for (const q of asked) {
+            const reason = answers.get(q.serial);
+            this.answered.set(q.serial, reason ?? null);
+            q.resolve(reason);
+          }
         } catch (err) {
           for (const q of asked) q.reject(err);
         }
+        const took = this.clock.now() - started;
+        this.restUntil = this.clock.now() + Math.max(REFOLD_MIN_REST_MS, REFOLD_REST_FACTOR * took);
       }
     } finally {
       this.running = false;
