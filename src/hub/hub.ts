@@ -22,6 +22,7 @@ import { AddressConnections } from './address-connections';
 import { ClientRegistry } from './client-registry';
 import { newConnectionId } from './ids';
 import { HubMetrics } from './metrics';
+import { HIGH_WATER_BYTES } from './view-channel';
 import { DEFAULT_QUEUE_BUDGET_BYTES, overBudget } from './queue-budget';
 import { Connection, type SessionHost } from './ws/connection';
 
@@ -95,6 +96,8 @@ const PING_RIDE_MS = 250;
 const LISTEN_BACKLOG = 8_192;
 const DEFAULT_CAPACITY = 5_000;
 const HEADERS_TIMEOUT_MS = 10_000;
+/** Note 62: requests one HTTP socket may have waiting for their answers (browsers send one at a time). */
+const MAX_PIPELINED_REQUESTS = 16;
 /** Note 57: frames one message may come in, and TCP reads one unfinished frame may take. */
 const MAX_MESSAGE_FRAGMENTS = 64;
 const MAX_BUFFERED_READS = 1_024;
@@ -258,7 +261,18 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   // refuses it itself, in PROTOCOL.md's error shape like every other refusal.
   // Note 54: a request must have sent its headers within 10 s and all of itself within 30 s
   // (Node: 60 s and 300 s, checked every 30 s), so half-sent requests cannot pile up.
+  // Note 62: HTTP/1.1 lets a peer pipeline requests on one socket without reading a single answer,
+  // and Node queues every answer for it: bounded here like a WebSocket's queue (P33).
+  const answering = new WeakMap<net.Socket, number>();
   const server = http.createServer({ requireHostHeader: false, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000 }, (req, res) => {
+    const socket = req.socket;
+    const inFlight = (answering.get(socket) ?? 0) + 1;
+    if (inFlight > MAX_PIPELINED_REQUESTS || socket.writableLength > HIGH_WATER_BYTES) {
+      metrics.connectionRefused('pipelined');
+      return void socket.destroy();
+    }
+    answering.set(socket, inFlight);
+    res.once('close', () => answering.set(socket, (answering.get(socket) ?? 1) - 1));
     if (req.headers.host === undefined && req.httpVersion === '1.1') return sendError(res, new HttpError(400, 'bad_request', 'an HTTP/1.1 request needs a Host header'));
     const target = parseRequestTarget(req.url);
     if (!target.ok) return sendError(res, new HttpError(target.status, target.code, target.message));

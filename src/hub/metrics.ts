@@ -248,7 +248,7 @@ export class HubMetrics {
   divergence(view: 'staff' | 'audience'): void {
     this.divergences.inc({ view });
   }
-  connectionRefused(reason: 'per_address'): void {
+  connectionRefused(reason: 'per_address' | 'pipelined'): void {
     this.refused.inc({ reason });
   }
   atReportDropped(): void {

@@ -5,11 +5,12 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import type net from 'node:net';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, joinAudience, startHubProcess, type HubProcess } from '../helpers/hub-process';
 import { OPCODE, RawWsPeer, encodeFrame } from '../helpers/raw-ws';
 import { TestClient } from '../helpers/test-client';
+import { waitUntil } from '../helpers/wait';
 
 let hub: HubProcess;
 let ev: { eventId: string; joinCode: string };
@@ -24,6 +25,13 @@ afterAll(async () => {
   bystander.close();
   await hub.kill();
 });
+
+/** A raw TCP socket to the hub that notices the hub ending it. */
+function netConnect(port: number): net.Socket {
+  const sock = net.connect(port, '127.0.0.1');
+  sock.on('error', () => undefined);
+  return sock;
+}
 
 const rssMB = (): number => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${hub.child.pid}/status`, 'utf8'))?.[1]) / 1024;
 
@@ -173,5 +181,36 @@ describe('hostile peer: compression and join codes', () => {
     expect(refused.length).toBeGreaterThan(0);
     expect(JSON.parse(refused[0]?.body ?? '{}')).toMatchObject({ error: { code: 'rate_limited' } });
     expect((await join(ev.joinCode, '127.0.0.4')).status).toBe(200); // another address is not held back
+  });
+});
+
+describe('hostile peer: HTTP pipelining (note 62)', () => {
+  it('4 sockets pipelining 20,000 GET /metrics each and reading nothing are dropped; the hub holds no more than a bound and answers others', async () => {
+    const before = rssMB();
+    let peak = before;
+    const socks: net.Socket[] = [];
+    const request = Buffer.from('GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'); // each answer ~12 KB
+    const batch = Buffer.concat(Array.from({ length: 5_000 }, () => request));
+    try {
+      for (let k = 0; k < 4; k++) {
+        const sock = netConnect(hub.port);
+        sock.pause(); // never reads an answer
+        socks.push(sock);
+        for (let i = 0; i < 4; i++) sock.write(batch);
+      }
+      // Before the bound the hub queued every answer (+670 MB); with it each socket is dropped.
+      const dropped = async (): Promise<number> => {
+        peak = Math.max(peak, rssMB());
+        const text = await (await fetch(`${hub.url}/metrics`)).text();
+        return Number(/^stagecall_connections_refused_total\{reason="pipelined"\} (\d+)/m.exec(text)?.[1] ?? 0);
+      };
+      await waitUntil(async () => ((await dropped()) >= 4 ? true : undefined), 'the hub dropping the 4 pipelining sockets', 30_000);
+      peak = Math.max(peak, rssMB());
+      console.log(`[hostile-peer] 4 x 20,000 pipelined GET /metrics: hub RSS +${(peak - before).toFixed(0)} MB at peak`);
+      expect(peak - before).toBeLessThan(64);
+      expect((await fetch(`${hub.url}/v1/health`)).status).toBe(200);
+    } finally {
+      for (const s of socks) s.destroy();
+    }
   });
 });
