@@ -8,6 +8,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, joinAudience, startHubProcess, type HubProcess } from '../helpers/hub-process';
+import { WS_UPGRADE_HEADERS, rawRequest } from '../helpers/raw-http';
 import { OPCODE, RawWsPeer, encodeFrame } from '../helpers/raw-ws';
 import { TestClient } from '../helpers/test-client';
 import { waitUntil } from '../helpers/wait';
@@ -213,4 +214,27 @@ describe('hostile peer: HTTP pipelining (note 62)', () => {
       for (const s of socks) s.destroy();
     }
   });
+});
+
+describe('hostile peer: oversized and unfinished request heads', () => {
+  it('a 20 KB header, on a plain request or a WebSocket upgrade, answers 431 JSON; an upgrade whose head never ends answers 408 within seconds', async () => {
+    for (const extra of ['', `\r\n${WS_UPGRADE_HEADERS}`]) {
+      const r = await rawRequest(hub.port, `GET ${extra ? '/v1/ws' : '/v1/health'} HTTP/1.1\r\nHost: 127.0.0.1${extra}\r\nX-Big: ${'a'.repeat(20_000)}`);
+      expect(r.status).toBe(431);
+      expect(JSON.parse(r.body)).toMatchObject({ error: { code: 'headers_too_large' } });
+    }
+    const sock = netConnect(hub.port);
+    let answer = '';
+    sock.on('data', (d: Buffer) => (answer += d.toString()));
+    sock.write(`GET /v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\n${WS_UPGRADE_HEADERS}\r\nX-Slow: `);
+    const trickle = setInterval(() => sock.write('a'), 1_000);
+    try {
+      await waitUntil(() => (answer.includes('\r\n\r\n') ? true : undefined), 'an answer to the unfinished upgrade', 20_000);
+    } finally {
+      clearInterval(trickle);
+      sock.destroy();
+    }
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    await bystanderServed();
+  }, 30_000);
 });
