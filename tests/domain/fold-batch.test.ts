@@ -206,6 +206,46 @@ describe('BatchFold: a batch across calls, published states never written again'
   });
 });
 
+describe('BatchFold: two live batches from one state', () => {
+  // Ownership is a tag naming the batch on each object it made (owner.ts): two batches folding on
+  // from the same published state at once (a resume fold beside the live one) must each copy the
+  // shared objects, and never write into what the other made or into the state they share.
+  it('interleaved folds from one published state each equal apply() one by one, and leave it as it was', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ c: fc.nat(200), p: fc.constantFrom('p1', 'p2'), o: fc.constantFrom(...OPTION_IDS) }), { minLength: 1, maxLength: 600 }),
+        fc.array(fc.record({ c: fc.nat(200), p: fc.constantFrom('p1', 'p2'), o: fc.constantFrom(...OPTION_IDS) }), { minLength: 1, maxLength: 600 }),
+        fc.integer({ min: 1, max: 50 }),
+        (left, right, step) => {
+          const log = new LogBuilder();
+          const options = OPTION_IDS.map((id) => ({ id, label: id }));
+          const setup = [
+            log.host('event.update', { status: 'live' }),
+            ...['p1', 'p2'].map((pollId) => log.host('poll.create', { pollId, question: 'Pick', kind: 'single', options })),
+            ...['p1', 'p2'].map((pollId) => log.host('poll.open', { pollId })),
+            ...Array.from({ length: 300 }, (_, c) => log.aud(`cid-aud-${c}`, 'vote.cast', { pollId: c % 2 ? 'p1' : 'p2', optionIds: [OPTION_IDS[c % OPTION_IDS.length]] })),
+          ];
+          // The shared state comes out of a batch of votes, so its polls and trie nodes carry that batch's tag.
+          const shared = foldBatch(freshState(), setup);
+          const json = JSON.stringify(shared);
+          const votes = (xs: typeof left) => xs.map(({ c, p, o }) => log.aud(`cid-aud-${c}`, 'vote.cast', { pollId: p, optionIds: [o] }));
+          const [a, b] = [votes(left), votes(right)];
+          const foldA = new BatchFold(shared);
+          const foldB = new BatchFold(shared);
+          for (let i = 0; i < Math.max(a.length, b.length); i += step) {
+            foldA.fold(a.slice(i, i + step));
+            foldB.fold(b.slice(i, i + step));
+          }
+          expect(foldA.publish()).toEqual(oneByOne(shared, a).state);
+          expect(foldB.publish()).toEqual(oneByOne(shared, b).state);
+          expect(JSON.stringify(shared)).toBe(json);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('pmap with an owner', () => {
   it('gives the same map as the persistent path and never changes a map from before the batch', () => {
     const op = fc.record({ del: fc.boolean(), k: fc.nat(300).map((n) => `k${n}`), v: fc.integer({ min: 0, max: 3 }) });

@@ -6,17 +6,25 @@
  * The owner is dropped when the batch ends, which freezes everything it created: the next batch
  * starts with an empty owner and copies again. A null owner means the plain persistent path.
  */
-export class Owner {
-  private readonly owned = new Set<object>();
+/**
+ * The tag is a non-enumerable symbol property on the object itself, not a Set of the batch's
+ * objects: a property read is one inline-cached load where Set.has hashed every node on every
+ * vote's path (~9% of a vote fold). Non-enumerable and symbol-keyed, it is invisible to
+ * JSON.stringify (snapshots), to spreads and slice (a copy starts unowned) and to deep equality.
+ * A tag outlives its batch, but it names that batch's Owner, which never folds again.
+ */
+const OWNED_BY = Symbol('ownedBy');
+type Tagged = { [OWNED_BY]?: Owner };
 
+export class Owner {
   /** Whether this batch created `o` (so no state outside the batch can hold it). */
   owns(o: object): boolean {
-    return this.owned.has(o);
+    return (o as Tagged)[OWNED_BY] === this;
   }
 
   /** Marks a fresh copy as this batch's own; returns it. Only ever pass an object nobody else holds. */
   claim<T extends object>(o: T): T {
-    this.owned.add(o);
+    Object.defineProperty(o, OWNED_BY, { value: this, writable: true });
     return o;
   }
 }
