@@ -57,7 +57,10 @@ describe('fold', () => {
 
   it('entries that are not entries at all are refused as invalid', () => {
     const s = freshState();
-    const odd: unknown[] = [null, 42, 'vote.cast', [], {}, { name: 'vote.cast' }, { serial: 1, ts: NaN, clientId: 'c', role: 'audience', name: 'vote.cast', id: 'x', data: {} }];
+    const entry = { serial: 1, ts: 1, clientId: 'c', name: 'vote.cast', id: 'x', data: {} };
+    // A hand-edited log's roles: none of the four, nor a key every object has.
+    const badRoles = ['admin', 'Audience', '', 'toString', '__proto__'].map((role) => ({ ...entry, role }));
+    const odd: unknown[] = [null, 42, 'vote.cast', [], {}, { name: 'vote.cast' }, { ...entry, role: 'audience', ts: NaN }, ...badRoles];
     for (const e of odd) expect(apply(s, e as LogEntry)).toEqual({ state: s, applied: false, reason: 'invalid' });
   });
 
