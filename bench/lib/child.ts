@@ -55,13 +55,15 @@ export type HubFrom = 'built' | 'tsx';
 /**
  * The real hub on loopback, by default as `npm run hub` starts it; joins unthrottled unless
  * `joinRate` is given. `root`: another checkout's hub (a before/after comparison; from tsx, as
- * that checkout may predate the build, and without the flags it may predate). STAGECALL_BENCH_HUB_CPU_PROF=<dir>
+ * that checkout may predate the build, and without the flags it may predate; `from: 'built'`
+ * runs its build instead, with every flag, for an A/B of two trees that both have one). STAGECALL_BENCH_HUB_CPU_PROF=<dir>
  * writes a V8 CPU profile of every hub process there (node --cpu-prof), to see what a benchmark costs the hub.
  */
 export function startHubChild(dataDir: string, o: { port?: number; joinRate?: number; from?: HubFrom; root?: string } = {}): Promise<Child> {
-  const args = ['--port', String(o.port ?? 0), '--data', dataDir, '--admin-key', BENCH_ADMIN_KEY, '--join-rate', String(o.joinRate ?? 100_000), ...(o.root ? [] : ['--max-connections-per-address', '0'])];
+  const builtRoot = o.root !== undefined && o.from === 'built';
+  const args = ['--port', String(o.port ?? 0), '--data', dataDir, '--admin-key', BENCH_ADMIN_KEY, '--join-rate', String(o.joinRate ?? 100_000), ...(o.root && !builtRoot ? [] : ['--max-connections-per-address', '0'])];
   const ready = /Hub ready: (http:\/\/\S+)/;
   const prof = process.env.STAGECALL_BENCH_HUB_CPU_PROF;
   const run = { ...(o.root ? { root: o.root } : {}), ...(prof ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(prof)}`] } : {}) };
-  return o.from === 'tsx' || o.root ? startChild('src/hub/cli.ts', args, ready, {}, run) : startChild('src/main/launch.cjs', ['hub', ...args], ready, {}, run);
+  return o.from === 'tsx' || (o.root && !builtRoot) ? startChild('src/hub/cli.ts', args, ready, {}, run) : startChild('src/main/launch.cjs', ['hub', ...args], ready, {}, run);
 }

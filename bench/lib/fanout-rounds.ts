@@ -5,6 +5,8 @@
  * 15% or more. With `--syscalls` it counts the server child's write, writev and read calls over
  * 10 s of each window (perf stat on tracepoints, which costs the child little).
  *   npx tsx bench/lib/fanout-rounds.ts --clients 5000 --rate 4 --rounds 2 [--kinds hub,ws,ws-prebuilt] [--syscalls]
+ * A kind `hub@/other/checkout` runs that checkout's built hub in the same rounds (an A/B of a
+ * change: build both, then e.g. `--kinds hub@/tmp/before,hub,ws,ws-prebuilt`).
  * Run it under the bench lock at 1,000+ subscribers.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -16,7 +18,12 @@ const opt = (k: string, d: string): string => {
   const i = args.indexOf(`--${k}`);
   return i >= 0 ? (args[i + 1] ?? d) : d;
 };
-const kinds = opt('kinds', 'hub,ws,ws-prebuilt').split(',') as ServerKind[];
+const kinds = opt('kinds', 'hub,ws,ws-prebuilt').split(',');
+/** `hub@root`: the hub built in another checkout. */
+const kindOf = (k: string): { kind: ServerKind; hubRoot?: string } => {
+  const [kind, hubRoot] = k.split('@') as [ServerKind, string | undefined];
+  return hubRoot ? { kind, hubRoot } : { kind };
+};
 const clients = Number(opt('clients', '5000'));
 const rateHz = Number(opt('rate', '4'));
 const rounds = Number(opt('rounds', '2'));
@@ -58,18 +65,20 @@ const median = (xs: number[]): number => {
 
 async function main(): Promise<void> {
   console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  const ratios = new Map<ServerKind, number[]>();
+  const ratios = new Map<string, number[]>();
   for (let r = 1; r <= rounds; r++) {
-    const figs = new Map<ServerKind, FanoutFigures>();
+    const figs = new Map<string, FanoutFigures>();
     let frameBytes = 0;
     let relayHz = rateHz;
     for (const kind of kinds) {
       let counted: Promise<string> | null = null;
+      const { kind: server, hubRoot } = kindOf(kind);
       const f = await measureFanout({
-        kind,
+        kind: server,
+        ...(hubRoot ? { hubRoot } : {}),
         clients,
-        rateHz: kind === 'hub' ? rateHz : relayHz,
-        ...(kind === 'hub' ? {} : { frameBytes }),
+        rateHz: server === 'hub' ? rateHz : relayHz,
+        ...(server === 'hub' ? {} : { frameBytes }),
         warmupS,
         measureS,
         workers: 2,
@@ -80,7 +89,8 @@ async function main(): Promise<void> {
           }
         },
       });
-      if (kind === 'hub') {
+      // The relays follow this tree's hub (or the first hub of the round when none is this tree's).
+      if (server === 'hub' && (kind === 'hub' || frameBytes === 0)) {
         frameBytes = Math.round(f.avgFrameBytes);
         relayHz = f.framesPerSec / Math.max(1, f.connected);
       }

@@ -32,6 +32,8 @@ export interface FanoutOptions {
   workers: number;
   /** hub only: each subscriber votes every this many ms (0: no votes). */
   voteEveryMs?: number;
+  /** hub only: run another checkout's built hub (an A/B in the same run). */
+  hubRoot?: string;
   log: (line: string) => void;
 }
 
@@ -158,15 +160,15 @@ async function sioPublisher(url: string, rateHz: number, frameBytes: number): Pr
   };
 }
 
-async function startServer(kind: ServerKind, dataDir: string): Promise<Child> {
-  if (kind === 'hub') return startHubChild(dataDir);
+async function startServer(kind: ServerKind, dataDir: string, hubRoot?: string): Promise<Child> {
+  if (kind === 'hub') return startHubChild(dataDir, hubRoot ? { root: hubRoot, from: 'built' } : {});
   if (kind === 'sio') return startChild('bench/lib/socketio-server.ts', [], /Ready: (\S+)/);
   return startChild('bench/lib/bare-ws-server.ts', kind === 'ws-prebuilt' ? ['--mode', 'prebuilt'] : [], /Ready: (\S+)/);
 }
 
 export async function measureFanout(o: FanoutOptions): Promise<FanoutFigures> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagecall-bench-'));
-  const server = await startServer(o.kind, dataDir);
+  const server = await startServer(o.kind, dataDir, o.hubRoot);
   let pool: LoadPool | null = null;
   let host: StaffClient | null = null;
   let closePublisher = (): void => undefined;
