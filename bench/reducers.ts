@@ -12,17 +12,8 @@ import { nodeSha256Hex } from '../src/shared/node/sha256';
 import { stateHash } from '../src/shared/integrity';
 import { diff } from '../src/shared/json-patch';
 import type { BenchContext, BenchModule, BenchTable } from './lib/report';
+import { ballotPool, clientIds, createPolls, Log, options, rng } from './lib/vote-log';
 
-/** xorshift32: the same workload on every run. */
-function rng(seed: number): (n: number) => number {
-  let x = seed | 0 || 1;
-  return (n) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
-}
 
 /**
  * CPU seconds of this (main) thread so far, from /proc on Linux (null elsewhere). On a shared
@@ -40,35 +31,9 @@ function threadCpuSeconds(): number | null {
 
 const loadAvg = (): string => (fs.existsSync('/proc/loadavg') ? (fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0] ?? '?') : '?');
 
-class Log {
-  serial = 0;
-  entry(name: string, data: unknown, clientId = 'host-1', role: LogEntry['role'] = 'host', author: string | null = 'Host'): LogEntry {
-    this.serial++;
-    return { serial: this.serial, ts: 1_700_000_000_000 + this.serial * 10, clientId, role, author, name, id: `m${this.serial}`, data };
-  }
-}
 
-const clientIds = (n: number): string[] => Array.from({ length: n }, (_, i) => `aud-${i.toString(36).padStart(5, '0')}-${(i * 7919) % 1000}`);
-const options = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `o${i + 1}`, label: `Option ${i + 1}` }));
-const KINDS = ['single', 'multiple', 'rating'] as const;
 
-function createPolls(log: Log, s: EventState, count: number): EventState {
-  for (let p = 0; p < count; p++) {
-    s = reduce(s, log.entry('poll.create', { pollId: `poll-${p}`, question: `Poll ${p}?`, kind: KINDS[p % 3], options: options(p % 3 === 1 ? 5 : 4) }));
-    s = reduce(s, log.entry('poll.open', { pollId: `poll-${p}` }));
-  }
-  return s;
-}
 
-/** The data of a random valid ballot on poll `p` (shared objects: the reducer copies nothing from them). */
-function ballotPool(polls: number): unknown[][] {
-  return Array.from({ length: polls }, (_, p) => {
-    const n = p % 3 === 1 ? 5 : 4;
-    const singles = Array.from({ length: n }, (_, i) => ({ pollId: `poll-${p}`, optionIds: [`o${i + 1}`] }));
-    if (p % 3 !== 1) return singles;
-    return [...singles, ...Array.from({ length: n - 1 }, (_, i) => ({ pollId: `poll-${p}`, optionIds: [`o${i + 1}`, `o${i + 2}`] }))];
-  });
-}
 
 /** One way of folding a batch, timed per batch (wall histogram, and this thread's CPU time). */
 class FoldPath {
@@ -106,7 +71,7 @@ async function voteThroughput(ctx: BenchContext): Promise<BenchTable> {
   const BATCH = 10_000;
   const POLLS = 10;
   const log = new Log();
-  const start = createPolls(log, initialState({ eventId: 'bench', title: 'Bench', createdAt: 0 }), POLLS);
+  const start = createPolls(log, initialState({ eventId: 'bench', title: 'Bench', createdAt: 0 }), POLLS, reduce);
   const pool = ballotPool(POLLS);
   const r = rng(42);
   const counting = (onApplied: () => void) => (_e: LogEntry, reason: string | null) => {
@@ -205,7 +170,7 @@ function bigEvent(scale: number): { s: EventState; log: Log; clients: string[] }
   const log = new Log();
   let s = initialState({ eventId: 'big', title: 'Big event', createdAt: 0 });
   s = reduce(s, log.entry('event.update', { status: 'live', settings: { moderation: 'post' } }));
-  s = createPolls(log, s, 50);
+  s = createPolls(log, s, 50, reduce);
   const r = rng(7);
   const pool = ballotPool(50);
   for (let p = 0; p < 50; p++)

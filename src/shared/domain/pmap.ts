@@ -4,9 +4,9 @@
  * question, quiz answers and scores. An update copies only the path to the touched bucket
  * (two 33-slot branches and one leaf at 20,000 keys), so a million votes never copy a
  * 20,000-entry map. Each extra level is a likely cache miss, and that costs more than scanning
- * a longer leaf: in batch folds, leaves of up to 64 folded 1.36-1.67x the votes per CPU-second
- * of leaves of up to 32 at 2,000-50,000 clients (fewer full leaves to split or copy whole, fewer
- * sparse third-level branches; A/B in one process, 2026-12-02).
+ * a longer leaf: in batch folds, leaves of up to 64 folded 1.52x, 1.18x and 1.69x the votes per
+ * CPU-second of leaves of up to 32 at 2,000, 20,000 and 50,000 clients (fewer full leaves to split
+ * or copy whole, fewer sparse third-level branches; bench/lib/reducer-ab.ts, 2026-12-02).
  * It is plain JSON (arrays of numbers, strings and values): a snapshot of the state is
  * `JSON.stringify(state)`, and a parsed snapshot works as is.
  *
