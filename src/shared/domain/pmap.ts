@@ -117,36 +117,6 @@ function setNode<V>(node: PNode<V>, h: number, shift: number, key: string, value
   return setNode(branch, h, shift, key, value, owner);
 }
 
-/**
- * The batch's common case, without recursion or copies: the map and every node down to the key's
- * leaf are the batch's own, so the value is written (or appended to a leaf with room) in place.
- * False, having changed nothing, when any of them is not, or the leaf is full: then setNode.
- */
-function setOwnedPath<V>(map: PMap<V>, h: number, key: string, value: V, owner: Owner): boolean {
-  if (!owner.owns(map)) return false;
-  let node = map.root;
-  let shift = 0;
-  while (node[0] === BRANCH) {
-    if (!owner.owns(node)) return false;
-    const child = childAt(node, h, shift);
-    if (!child) return false;
-    node = child;
-    shift += BITS;
-  }
-  if (!owner.owns(node)) return false;
-  for (let i = 1; i < node.length; i += 3) {
-    if (node[i] !== h || node[i + 1] !== key) continue;
-    replaced = node[i + 2];
-    node[i + 2] = value;
-    return true;
-  }
-  if ((node.length - 1) / 3 >= LEAF_MAX && shift <= MAX_SHIFT) return false;
-  added = true;
-  node.push(h, key, value);
-  map.size++;
-  return true;
-}
-
 /** A map with `root` and `size`: `map` itself, updated in place, when the batch owns it. */
 function withRoot<V>(map: PMap<V>, root: PNode<V>, size: number, owner: Owner | null): PMap<V> {
   if (owner !== null && owner.owns(map)) {
@@ -166,9 +136,7 @@ function withRoot<V>(map: PMap<V>, root: PNode<V>, size: number, owner: Owner | 
 export function pset<V>(map: PMap<V>, key: string, value: V, owner: Owner | null = null): PMap<V> {
   added = false;
   replaced = undefined;
-  const h = hashKey(key);
-  if (owner !== null && setOwnedPath(map, h, key, value, owner)) return map;
-  const root = setNode(map.root, h, 0, key, value, owner);
+  const root = setNode(map.root, hashKey(key), 0, key, value, owner);
   // Unchanged, or changed in place by the batch that owns the whole path (`map` is then its own too).
   if (!added && (replaced === value || root === map.root)) return map;
   return withRoot(map, root, added ? map.size + 1 : map.size, owner);
