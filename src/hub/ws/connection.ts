@@ -117,13 +117,7 @@ export class Connection implements Subscriber {
 
   // ---- Subscriber ----------------------------------------------------------------------
   sendRaw(frame: Buffer, kind: string): boolean {
-    if (this.phase === 'closed' || this.ws.readyState !== this.ws.OPEN) return false;
-    // P33: nothing is queued past the bound (answers, history, errors alike); a peer that does
-    // not read holds at most HIGH_WATER_BYTES plus one frame (docs/protocol-notes.md).
-    if (this.ws.bufferedAmount > HIGH_WATER_BYTES) {
-      this.closeSlow(`more than ${HIGH_WATER_BYTES} bytes queued`);
-      return false;
-    }
+    if (!this.mayQueue()) return false;
     this.ws.send(frame, { binary: false });
     this.host.framesSent(kind, 1);
     return true;
@@ -140,6 +134,17 @@ export class Connection implements Subscriber {
   }
   bufferedAmount(): number {
     return this.ws.bufferedAmount;
+  }
+  /**
+   * P33: nothing is queued past the bound (answers, history, errors, pongs alike); a peer that
+   * does not read holds at most HIGH_WATER_BYTES plus one frame (docs/protocol-notes.md). Past it
+   * the socket is closed as a slow consumer.
+   */
+  private mayQueue(): boolean {
+    if (this.phase === 'closed' || this.ws.readyState !== this.ws.OPEN) return false;
+    if (this.ws.bufferedAmount <= HIGH_WATER_BYTES) return true;
+    this.closeSlow(`more than ${HIGH_WATER_BYTES} bytes queued`);
+    return false;
   }
   /** P33's hub-wide budget: drop at once, without waiting for the peer to read a close frame. */
   shed(reason: string): void {
@@ -214,9 +219,7 @@ export class Connection implements Subscriber {
   private onPing(data: Buffer): void {
     if (this.phase === 'closed') return;
     this.lastHeard = Date.now();
-    if (this.takeRate() !== 'ok') return;
-    if (this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > HIGH_WATER_BYTES) return this.closeSlow(`more than ${HIGH_WATER_BYTES} bytes queued`);
+    if (this.takeRate() !== 'ok' || !this.mayQueue()) return;
     try {
       this.ws.pong(data);
     } catch {

@@ -18,7 +18,6 @@ export type Decoded<T> = { ok: true; frame: T } | DecodeError;
 // Only called when the cheap bound (a UTF-16 unit is at most 3 UTF-8 bytes) cannot decide.
 const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
 
-
 function parseObject(text: unknown, maxBytes: number, bounds: JsonBounds): { ok: true; value: Record<string, unknown> } | DecodeError {
   if (typeof text !== 'string') return { ok: false, code: 'malformed', message: 'frames are UTF-8 text holding one JSON object' };
   if (text.length > maxBytes / 3 && utf8Length(text) > maxBytes) return { ok: false, code: 'too_large', message: `frame exceeds ${maxBytes} bytes` };
