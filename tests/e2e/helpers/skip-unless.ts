@@ -5,6 +5,7 @@
 import { test } from '@playwright/test';
 
 export function skipUnless(ready: boolean, spec: string, reason: string): void {
-  if (!ready) console.log(`[${spec}] skipped: ${reason}`);
+  if (ready) return;
+  console.log(`[${spec}] skipped: ${reason}`);
   test.skip(!ready, reason);
 }
