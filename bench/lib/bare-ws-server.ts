@@ -5,6 +5,9 @@
  * `send`: one `ws.send(sameBuffer)` per socket, as the hub's sendRaw does.
  * `prebuilt`: the WebSocket frame built once (`WebSocket.Sender.frame`) and the same bytes
  * written to every socket: the change proposed for the hub's fan-out, measured here.
+ * A storm's reconnecting clients (load-clients.ts WsSub) send `{"t":"hello"}` and then
+ * `{"t":"sub"}`; each is answered with one frame the size of the hub's answer (its welcome, and
+ * a sync patch from a recent base), so a reconnect costs the two round trips a hub client makes.
  * Prints `Ready: ws://127.0.0.1:PORT`.
  */
 import type net from 'node:net';
@@ -26,6 +29,13 @@ const Sender = (WebSocket as unknown as { Sender: { frame(data: Buffer, o: Frame
 /** ws keeps the TCP socket in a private field; the prebuilt path writes to it directly. */
 const rawSocket = (ws: WebSocket): net.Socket => (ws as unknown as { _socket: net.Socket })._socket;
 
+/** The hub's welcome (267 B) and its resume answer (a 240 B patch and the 104 B self frame, one write) in the storm benchmark. */
+const WELCOME_BYTES = 267;
+const SYNC_BYTES = 344;
+const padded = (head: string, bytes: number): Buffer => Buffer.from(`${head},"pad":"${'x'.repeat(Math.max(0, bytes - head.length - 10))}"}`);
+const WELCOME = padded('{"t":"welcome"', WELCOME_BYTES);
+const SYNC = padded('{"t":"sync"', SYNC_BYTES);
+
 function broadcast(from: WebSocket, data: Buffer): void {
   if (mode === 'send') {
     for (const c of wss.clients) if (c !== from && c.readyState === WebSocket.OPEN) c.send(data, { binary: false });
@@ -37,7 +47,11 @@ function broadcast(from: WebSocket, data: Buffer): void {
 
 wss.on('connection', (ws) => {
   ws.on('message', (data: Buffer, isBinary) => {
-    if (!isBinary && data.length > 9 && data.toString('latin1', 0, 10) === '{"t":"pub"') broadcast(ws, data);
+    if (isBinary || data.length < 10) return;
+    const head = data.toString('latin1', 0, 10);
+    if (head === '{"t":"pub"') broadcast(ws, data);
+    else if (head === '{"t":"hell') ws.send(WELCOME);
+    else if (head === '{"t":"sub"') ws.send(SYNC);
   });
   ws.on('error', () => undefined);
 });

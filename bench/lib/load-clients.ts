@@ -33,6 +33,18 @@ export class LoadCtx {
 
   constructor(public reconnectJitterMs: number | null) {}
 
+  /** A client of the storm under way holds the view again: its time since the cut. */
+  recordResumed(): true {
+    const storm = this.storm;
+    if (storm) {
+      const ms = Date.now() - storm.cutAt;
+      storm.times.record(ms);
+      storm.resumed++;
+      storm.maxMs = Math.max(storm.maxMs, ms);
+    }
+    return true;
+  }
+
   reset(): void {
     this.frames = 0;
     this.bytes = 0;
@@ -59,6 +71,56 @@ export interface LoadClient {
   arm(): void;
 }
 
+/**
+ * A load client's socket and when it reconnects after a close: as the shared client does
+ * (retryDelay: a handover within 1 s, a cut with full jitter from 500 ms) or, with a fixed
+ * jitter, the first attempt within 0..jitter ms and then capped backoff. One policy for every
+ * server kind, so a storm against the bare relay retries exactly as one against the hub.
+ */
+abstract class ReconnectingSub {
+  protected ws: WebSocket | null = null;
+  /** The current connection was welcomed. */
+  protected ready = false;
+  private attempt = 0;
+  /** Attempts failed since the last welcome, as the shared client counts them. */
+  private failures = 0;
+  private handoverAt: number | null = null;
+
+  constructor(protected readonly ctx: LoadCtx) {}
+
+  /** Makes `ws` the client's socket; its close is counted and then `reopen()` (if it names one) runs after the policy's delay. */
+  protected track(ws: WebSocket, reopen: () => (() => void) | null): void {
+    this.ws = ws;
+    ws.on('error', () => undefined);
+    ws.on('close', (code) => {
+      if (this.ws !== ws) return;
+      const wasReady = this.ready;
+      this.ws = null;
+      this.ready = false;
+      if (this.ctx.stopping) return;
+      this.ctx.closes[code] = (this.ctx.closes[code] ?? 0) + 1;
+      const next = reopen();
+      if (next) setTimeout(next, this.delayAfterClose(code, wasReady));
+    });
+  }
+
+  private delayAfterClose(code: number, wasReady: boolean): number {
+    const handover = wasReady && (code === 1001 || code === 1012);
+    if (!handover) this.failures++;
+    else this.handoverAt = Date.now();
+    const jitterMs = this.ctx.reconnectJitterMs;
+    if (jitterMs !== null) return this.attempt++ === 0 ? Math.random() * jitterMs : fullJitterDelay(this.attempt, Math.random, { baseMs: 100, capMs: 2_000 });
+    return retryDelay({ handover, sinceHandoverMs: this.handoverAt === null ? null : Date.now() - this.handoverAt, failures: this.failures, random: Math.random });
+  }
+
+  protected welcomed(): void {
+    this.ready = true;
+    this.attempt = 0;
+    this.failures = 0;
+    this.handoverAt = null;
+  }
+}
+
 /** Chat texts the benchmark host sends: `bench <seq> <epoch ms>`. */
 const chatStamps = new WeakMap<object, Array<[number, number]>>();
 function stampsOf(doc: unknown): Array<[number, number]> {
@@ -75,29 +137,24 @@ function stampsOf(doc: unknown): Array<[number, number]> {
   return s;
 }
 
-export class HubSub implements LoadClient {
-  private ws: WebSocket | null = null;
+export class HubSub extends ReconnectingSub implements LoadClient {
   private token = '';
   private readonly mirror: ViewMirror;
   private lastSeq = -1;
   private voteTimer: NodeJS.Timeout | null = null;
   private readonly votes = new Map<string, number>();
   private n = 0;
-  private attempt = 0;
-  /** Attempts failed since the last welcome, as the shared client counts them. */
-  private failures = 0;
-  private handoverAt: number | null = null;
-  private ready = false;
   private onFirstView: (() => void) | null = null;
   private freshSinceArm = false;
   resumed = false;
 
   constructor(
-    private readonly ctx: LoadCtx,
+    ctx: LoadCtx,
     private readonly url: string,
     private readonly code: string,
     private readonly index: number,
   ) {
+    super(ctx);
     this.mirror = new ViewMirror('audience', { patch: (doc, f) => ctx.docs.apply(doc, f.epoch, f.base, f.serial, f.patch) });
   }
 
@@ -129,29 +186,9 @@ export class HubSub implements LoadClient {
   private connect(): void {
     if (this.ctx.stopping) return;
     const ws = new WebSocket(`${this.url.replace(/^http/, 'ws')}/v1/ws`, SUBPROTOCOL, { perMessageDeflate: false, handshakeTimeout: 30_000 });
-    this.ws = ws;
+    this.track(ws, () => () => this.connect());
     ws.on('open', () => ws.send(JSON.stringify({ t: 'hello', token: this.token })));
     ws.on('message', (data: Buffer) => this.onMessage(data));
-    ws.on('error', () => undefined);
-    ws.on('close', (code) => {
-      if (this.ws !== ws) return;
-      const wasReady = this.ready;
-      this.ws = null;
-      this.ready = false;
-      if (this.ctx.stopping) return;
-      this.ctx.closes[code] = (this.ctx.closes[code] ?? 0) + 1;
-      const jitter = this.ctx.reconnectJitterMs;
-      const handover = wasReady && (code === 1001 || code === 1012);
-      if (!handover) this.failures++;
-      else this.handoverAt = Date.now();
-      const delay =
-        jitter === null
-          ? retryDelay({ handover, sinceHandoverMs: this.handoverAt === null ? null : Date.now() - this.handoverAt, failures: this.failures, random: Math.random })
-          : this.attempt++ === 0
-            ? Math.random() * jitter
-            : fullJitterDelay(this.attempt, Math.random, { baseMs: 100, capMs: 2_000 });
-      setTimeout(() => this.connect(), delay);
-    });
   }
 
   private onMessage(data: Buffer): void {
@@ -164,11 +201,8 @@ export class HubSub implements LoadClient {
       this.ctx.otherBytes += data.length;
     }
     if (f.t === 'welcome') {
-      this.ready = true;
+      this.welcomed();
       this.freshSinceArm = true;
-      this.attempt = 0;
-      this.failures = 0;
-      this.handoverAt = null;
       this.subscribe(this.mirror.cursor());
       return;
     }
@@ -207,13 +241,7 @@ export class HubSub implements LoadClient {
       }
       this.lastSeq = Math.max(this.lastSeq, s[s.length - 1]?.[0] ?? -1);
     }
-    if (storm && this.freshSinceArm && !this.resumed && this.serial >= storm.target) {
-      this.resumed = true;
-      const ms = Date.now() - storm.cutAt;
-      storm.times.record(ms);
-      storm.resumed++;
-      storm.maxMs = Math.max(storm.maxMs, ms);
-    }
+    if (storm && this.freshSinceArm && !this.resumed && this.serial >= storm.target) this.resumed = this.ctx.recordResumed();
     if (this.onFirstView) {
       this.onFirstView();
       this.onFirstView = null;
@@ -257,16 +285,26 @@ export class HubSub implements LoadClient {
   }
 }
 
-export class WsSub implements LoadClient {
-  private ws: WebSocket | null = null;
+/**
+ * A bare relay's subscriber (bench/lib/bare-ws-server.ts). In a storm it stands for the floor
+ * of a reconnect: after its socket is cut it reconnects on the hub clients' policy and makes
+ * the same two round trips a hub client makes (hello, answered by a welcome-sized frame; sub,
+ * answered by a sync-sized frame), with no token, state or validation behind them.
+ */
+export class WsSub extends ReconnectingSub implements LoadClient {
   private static last: { text: string; ts: number } = { text: '', ts: 0 };
+  /** Set by a cut: from then on a close reconnects and each connection says hello. */
+  private storming = false;
+  private freshSinceArm = false;
   resumed = false;
   readonly serial = 0;
 
   constructor(
-    private readonly ctx: LoadCtx,
+    ctx: LoadCtx,
     private readonly url: string,
-  ) {}
+  ) {
+    super(ctx);
+  }
 
   get connected(): boolean {
     return this.ws?.readyState === WebSocket.OPEN;
@@ -274,29 +312,46 @@ export class WsSub implements LoadClient {
 
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(this.url, { perMessageDeflate: false, handshakeTimeout: 30_000 });
-      this.ws = ws;
+      const ws = this.open();
       ws.once('open', () => resolve());
       ws.once('error', reject);
-      ws.on('close', (code) => {
-        if (!this.ctx.stopping) this.ctx.closes[code] = (this.ctx.closes[code] ?? 0) + 1;
-      });
-      ws.on('message', (data: Buffer) => {
-        const now = nowMs();
-        const text = data.toString('utf8');
-        // Every client parses; the same bytes in a row are parsed once per worker.
-        if (text !== WsSub.last.text) WsSub.last = { text, ts: (JSON.parse(text) as { ts: number }).ts };
-        this.ctx.frames++;
-        this.ctx.bytes += data.length;
-        this.ctx.latency.record(Math.max(0, now - WsSub.last.ts));
-      });
     });
+  }
+
+  private open(): WebSocket {
+    const ws = new WebSocket(this.url, { perMessageDeflate: false, handshakeTimeout: 30_000 });
+    this.track(ws, () => (this.storming ? () => void this.open() : null));
+    if (this.storming) ws.on('open', () => ws.send('{"t":"hello"}'));
+    ws.on('message', (data: Buffer) => this.onMessage(ws, data));
+    return ws;
+  }
+
+  private onMessage(ws: WebSocket, data: Buffer): void {
+    const now = nowMs();
+    const text = data.toString('utf8');
+    if (text.startsWith('{"t":"welcome"')) {
+      this.welcomed();
+      this.freshSinceArm = true;
+      ws.send('{"t":"sub"}');
+      return;
+    }
+    if (text.startsWith('{"t":"sync"')) {
+      if (this.ctx.storm && this.freshSinceArm && !this.resumed) this.resumed = this.ctx.recordResumed();
+      return;
+    }
+    // Every client parses; the same bytes in a row are parsed once per worker.
+    if (text !== WsSub.last.text) WsSub.last = { text, ts: (JSON.parse(text) as { ts: number }).ts };
+    this.ctx.frames++;
+    this.ctx.bytes += data.length;
+    this.ctx.latency.record(Math.max(0, now - WsSub.last.ts));
   }
 
   arm(): void {
     this.resumed = false;
+    this.freshSinceArm = false;
   }
   cut(): void {
+    this.storming = true;
     this.ws?.terminate();
   }
   close(): void {

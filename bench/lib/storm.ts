@@ -3,12 +3,15 @@
  * the time until each one holds the view again at (at least) the serial current at the cut,
  * having resumed with since+epoch. Cuts: the clients terminate their sockets (with or without
  * reconnect jitter), or the hub is restarted (graceful 1001, a new process on the same port).
+ * A `bare` storm is the floor of the first kind in the same run: as many clients of a bare `ws`
+ * server (bench/lib/bare-ws-server.ts) cut their sockets and reconnect on the same policy, each
+ * resumed when its second round trip (hello, sub) is answered.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Histogram } from '../../src/shared/histogram';
-import { BENCH_ADMIN_KEY, startHubChild, type Child, type HubFrom } from './child';
+import { BENCH_ADMIN_KEY, startChild, startHubChild, type Child, type HubFrom } from './child';
 import { LoadPool } from './load-pool';
 import { CpuMeter, cpuMs } from './proc-stats';
 import { createEventWithHost, StaffClient } from './staff-client';
@@ -37,7 +40,8 @@ export interface StormRow {
 }
 
 export interface StormPlan {
-  how: 'clients' | 'restart';
+  /** `bare`: the clients of a bare ws relay cut their sockets (the floor of `clients`). */
+  how: 'clients' | 'restart' | 'bare';
   /** The first reconnect within 0..this ms, then backoff capped at 2 s; unset: the shared client's policy (retryDelay). */
   jitterMs?: number;
   /** restart: start the new hub as built JavaScript (default) or from TypeScript through tsx. */
@@ -55,6 +59,7 @@ export async function measureStorms(o: { clients: number; workers: number; plans
   let hub: Child = await startHubChild(dataDir);
   const port = Number(new URL(hub.url).port);
   let pool: LoadPool | null = null;
+  let bare: { server: Child; pool: LoadPool } | null = null;
   const rows: StormRow[] = [];
   try {
     const ev = await createEventWithHost(hub.url, BENCH_ADMIN_KEY, 'Storm');
@@ -68,12 +73,18 @@ export async function measureStorms(o: { clients: number; workers: number; plans
     pool = await LoadPool.start({ kind: 'hub', url: hub.url, code: ev.joinCode, clients: o.clients, workers: o.workers });
     o.log(`storm: ${pool.connected}/${o.clients} subscribed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     for (const plan of o.plans) {
+      if (plan.how === 'bare' && !bare) {
+        const server = await startChild('bench/lib/bare-ws-server.ts', [], /Ready: (\S+)/);
+        bare = { server, pool: await LoadPool.start({ kind: 'ws', url: server.url, clients: o.clients, workers: o.workers, reconnectJitterMs: null }) };
+        o.log(`storm: ${bare.pool.connected}/${o.clients} bare ws clients connected`);
+      }
       await sleep(2_000); // presence settles into the log; every client catches up
       const target = (await pool.collect()).maxSerial;
       const cutAt = Date.now() + 100;
-      const cpu = new CpuMeter(hub.pid);
+      const storming = plan.how === 'bare' && bare ? bare : { server: hub, pool };
+      const cpu = new CpuMeter(storming.server.pid);
       const own = process.cpuUsage();
-      const done = pool.storm({ target, cutAt, terminate: plan.how === 'clients', timeoutMs: o.timeoutMs, jitterMs: plan.jitterMs ?? null });
+      const done = storming.pool.storm({ target: plan.how === 'bare' ? 0 : target, cutAt, terminate: plan.how !== 'restart', timeoutMs: o.timeoutMs, jitterMs: plan.jitterMs ?? null });
       let hubCpuMs = 0;
       let hubDownMs: number | null = null;
       let stoppedMs: number | null = null;
@@ -91,7 +102,7 @@ export async function measureStorms(o: { clients: number; workers: number; plans
       const ownCpu = process.cpuUsage(own);
       const row: StormRow = {
         clients: r.clients,
-        cut: plan.how === 'clients' ? 'clients terminate' : 'hub restart',
+        cut: plan.how === 'clients' ? 'clients terminate' : plan.how === 'bare' ? 'bare ws clients terminate' : 'hub restart',
         jitterMs: plan.jitterMs ?? null,
         resumed: r.resumed,
         p50: r.times.quantile(0.5),
@@ -112,6 +123,8 @@ export async function measureStorms(o: { clients: number; workers: number; plans
     }
     return rows;
   } finally {
+    await bare?.pool.stop();
+    await bare?.server.kill();
     await pool?.stop();
     await hub.kill();
     fs.rmSync(dataDir, { recursive: true, force: true });
