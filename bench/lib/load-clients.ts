@@ -34,15 +34,13 @@ export class LoadCtx {
   constructor(public reconnectJitterMs: number | null) {}
 
   /** A client of the storm under way holds the view again: its time since the cut. */
-  recordResumed(): true {
+  recordResumed(): void {
     const storm = this.storm;
-    if (storm) {
-      const ms = Date.now() - storm.cutAt;
-      storm.times.record(ms);
-      storm.resumed++;
-      storm.maxMs = Math.max(storm.maxMs, ms);
-    }
-    return true;
+    if (!storm) return;
+    const ms = Date.now() - storm.cutAt;
+    storm.times.record(ms);
+    storm.resumed++;
+    storm.maxMs = Math.max(storm.maxMs, ms);
   }
 
   reset(): void {
@@ -241,7 +239,10 @@ export class HubSub extends ReconnectingSub implements LoadClient {
       }
       this.lastSeq = Math.max(this.lastSeq, s[s.length - 1]?.[0] ?? -1);
     }
-    if (storm && this.freshSinceArm && !this.resumed && this.serial >= storm.target) this.resumed = this.ctx.recordResumed();
+    if (storm && this.freshSinceArm && !this.resumed && this.serial >= storm.target) {
+      this.resumed = true;
+      this.ctx.recordResumed();
+    }
     if (this.onFirstView) {
       this.onFirstView();
       this.onFirstView = null;
@@ -336,7 +337,10 @@ export class WsSub extends ReconnectingSub implements LoadClient {
       return;
     }
     if (text.startsWith('{"t":"sync"')) {
-      if (this.ctx.storm && this.freshSinceArm && !this.resumed) this.resumed = this.ctx.recordResumed();
+      if (this.ctx.storm && this.freshSinceArm && !this.resumed) {
+        this.resumed = true;
+        this.ctx.recordResumed();
+      }
       return;
     }
     // Every client parses; the same bytes in a row are parsed once per worker.
