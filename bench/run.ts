@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { machineLine, toMarkdown, type BenchModule, type BenchTable } from './lib/report';
 
-const ALL = ['reducers', 'hub', 'journal', 'cluster', 'peers', 'latency', 'simulator', 'startup', 'capacity', 'storm', 'rolling', 'wait', 'idle', 'console', 'recovery'] as const;
+const ALL = ['reducers', 'hub', 'journal', 'cluster', 'peers', 'latency', 'simulator', 'startup', 'capacity', 'storm', 'rolling', 'wait', 'idle', 'console', 'recovery', 'tokens'] as const;
 
 async function load(name: string): Promise<BenchModule | null> {
   const file = path.join(__dirname, `${name}.ts`);

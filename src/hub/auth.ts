@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { jwtVerify, errors as joseErrors } from 'jose';
 import { LruMap } from '../shared/lru';
 import { Role } from '../shared/protocol';
 
@@ -104,9 +104,8 @@ export class VerifiedTokenCache {
   }
 }
 
-/** The protected header `issue` writes, and the same as base64url for the synchronous check. */
-const ISSUED_PROTECTED_HEADER = { alg: 'HS256', typ: 'JWT' } as const;
-const ISSUED_HEADER = Buffer.from(JSON.stringify(ISSUED_PROTECTED_HEADER)).toString('base64url');
+/** The protected header `issue` writes (as base64url), which the synchronous check expects. */
+const ISSUED_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 /** A claim jose checks the type of when present (`iat`, `nbf`, `exp`): absent, or a number. */
 const absentOrNumber = (v: unknown): boolean => v === undefined || typeof v === 'number';
@@ -146,6 +145,29 @@ export function verifyIssuedShape(token: string, secret: Uint8Array, nowMs: numb
   return { payload: claims };
 }
 
+/** The claims `issue` signs, in the order jose's SignJWT writes them (payload, then sub, iat, exp). */
+interface IssuedPayload {
+  evt: string;
+  role: Role;
+  name: string | undefined;
+  wat: 'stream' | undefined;
+  sub: string;
+  iat: number;
+  exp: number;
+}
+
+/**
+ * The token `issue` writes, signed synchronously with node:crypto's HMAC-SHA256: byte for byte
+ * what jose's SignJWT makes of the same claims (tests/hub/token-verify.test.ts checks it), without
+ * WebCrypto's promise job on the thread pool for every join (about 280 µs a token there, and the
+ * thread pool is also where the log's appends wait for their fsync).
+ */
+export function signIssued(payload: IssuedPayload, secret: Uint8Array): string {
+  const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  const signature = crypto.createHmac('sha256', secret).update(`${ISSUED_HEADER}.${body}`, 'latin1').digest('base64url');
+  return `${ISSUED_HEADER}.${body}.${signature}`;
+}
+
 export class TokenAuthority {
   private readonly secret: Uint8Array;
   /** Imported once: jose re-imports a raw secret on every call, about half of a verify's cost. */
@@ -166,7 +188,7 @@ export class TokenAuthority {
   }
 
   private hmacKey(): Promise<crypto.webcrypto.CryptoKey> {
-    this.key ??= crypto.webcrypto.subtle.importKey('raw', this.secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    this.key ??= crypto.webcrypto.subtle.importKey('raw', this.secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
     return this.key;
   }
 
@@ -174,16 +196,12 @@ export class TokenAuthority {
     return typeof bearer === 'string' && safeEqual(bearer, this.adminKey);
   }
 
-  async issue(claims: Omit<TokenClaims, 'exp' | 'watching'> & { watching?: 'room' | 'stream' }, ttlSec: number): Promise<{ token: string; expiresAt: number }> {
-    const exp = Math.floor(Date.now() / 1000) + ttlSec;
+  issue(claims: Omit<TokenClaims, 'exp' | 'watching'> & { watching?: 'room' | 'stream' }, ttlSec: number): Promise<{ token: string; expiresAt: number }> {
+    const iat = Math.floor(Date.now() / 1000);
+    const exp = iat + ttlSec;
     const wat = claims.watching === 'stream' && claims.role === 'audience' ? 'stream' : undefined;
-    const token = await new SignJWT({ evt: claims.eventId, role: claims.role, name: claims.name ?? undefined, wat })
-      .setProtectedHeader(ISSUED_PROTECTED_HEADER)
-      .setSubject(claims.clientId)
-      .setIssuedAt()
-      .setExpirationTime(exp)
-      .sign(await this.hmacKey());
-    return { token, expiresAt: exp * 1000 };
+    const token = signIssued({ evt: claims.eventId, role: claims.role, name: claims.name ?? undefined, wat, sub: claims.clientId, iat, exp }, this.secret);
+    return Promise.resolve({ token, expiresAt: exp * 1000 });
   }
 
   async verify(token: string): Promise<VerifyResult> {

@@ -6,8 +6,8 @@
  */
 import crypto from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import { describe, expect, it } from 'vitest';
-import { TokenAuthority, verifyIssuedShape } from '../../src/hub/auth';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { signIssued, TokenAuthority, verifyIssuedShape } from '../../src/hub/auth';
 
 const SECRET = 'a-token-signing-secret-of-32-chars-or-more';
 const KEY = new TextEncoder().encode(SECRET);
@@ -94,5 +94,41 @@ describe('the synchronous HS256 check answers as jose does (issue 18)', () => {
     const t = await new SignJWT({ evt: 'e_1', role: 'host' }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject('c_2').setExpirationTime(now + 60).sign(KEY);
     expect(verifyIssuedShape(t, KEY, Date.now())).toEqual({ payload: { evt: 'e_1', role: 'host', sub: 'c_2', exp: now + 60 } });
     expect(verifyIssuedShape(t, KEY, (now + 60) * 1000)).toBe('expired');
+  });
+});
+
+describe('the synchronous signer writes what jose wrote (issue 18)', () => {
+  afterEach(() => vi.useRealTimers());
+
+  // What TokenAuthority.issue signed with jose before: the same claims, the same calls, in order.
+  const joseIssue = (c: { evt: string; role: string; name?: string; wat?: 'stream'; sub: string; exp: number }): Promise<string> =>
+    new SignJWT({ evt: c.evt, role: c.role, name: c.name, wat: c.wat }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(c.sub).setIssuedAt().setExpirationTime(c.exp).sign(KEY);
+
+  it('byte for byte, for every kind of token the hub issues', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-03T12:00:00.700Z'));
+    const iat = Math.floor(Date.now() / 1000);
+    const cases = [
+      { evt: 'e_1', role: 'audience' as const, name: 'Ana', wat: undefined, sub: 'c_1' },
+      { evt: 'e_1', role: 'audience' as const, name: undefined, wat: 'stream' as const, sub: 'c_2' },
+      { evt: 'e_2', role: 'host' as const, name: 'Zoë 🎤 "the host" \\ </script>', wat: undefined, sub: 'c_3' },
+      { evt: 'e_2', role: 'moderator' as const, name: undefined, wat: undefined, sub: 'c_4' },
+    ];
+    for (const c of cases) {
+      const exp = iat + 3600;
+      const ours = signIssued({ ...c, iat, exp }, KEY);
+      expect(ours).toBe(await joseIssue({ ...c, ...(c.name === undefined ? {} : { name: c.name }), ...(c.wat ? { wat: c.wat } : {}), exp }));
+      expect((await jwtVerify(ours, KEY, { algorithms: ['HS256'] })).payload).toEqual({ evt: c.evt, role: c.role, ...(c.name === undefined ? {} : { name: c.name }), ...(c.wat ? { wat: c.wat } : {}), sub: c.sub, iat, exp });
+    }
+  });
+
+  it('TokenAuthority.issue signs with the synchronous signer, and its tokens verify (with jose, and the fast way)', async () => {
+    const auth = new TokenAuthority(ADMIN, SECRET, { cacheSize: 0 });
+    const t = await auth.issue({ clientId: 'c_7', eventId: 'e_7', role: 'producer', name: 'Pat' }, 120);
+    const exp = Math.floor(t.expiresAt / 1000);
+    const { payload } = await jwtVerify(t.token, KEY, { algorithms: ['HS256'] });
+    expect(payload).toEqual({ evt: 'e_7', role: 'producer', name: 'Pat', sub: 'c_7', iat: exp - 120, exp });
+    expect(t.token).toBe(signIssued({ evt: 'e_7', role: 'producer', name: 'Pat', wat: undefined, sub: 'c_7', iat: exp - 120, exp }, KEY));
+    expect(verifyIssuedShape(t.token, KEY, Date.now())).toEqual({ payload });
   });
 });
