@@ -5,7 +5,6 @@
 import { test } from '@playwright/test';
 
 export function skipUnless(ready: boolean, spec: string, reason: string): void {
-  if (ready) return;
-  console.log(`[${spec}] skipped: ${reason}`);
+  if (!ready) console.log(`[${spec}] skipped: ${reason}`);
   test.skip(!ready, reason);
 }
