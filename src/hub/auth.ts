@@ -107,6 +107,8 @@ export class VerifiedTokenCache {
 /** The protected header `issue` writes (as base64url), which the synchronous check expects. */
 const ISSUED_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+/** HS256 over a token's `header.payload` (both base64url, so ASCII): its signature, as base64url. */
+const hs256 = (header: string, body: string, secret: Uint8Array): string => crypto.createHmac('sha256', secret).update(`${header}.${body}`, 'latin1').digest('base64url');
 /** A claim jose checks the type of when present (`iat`, `nbf`, `exp`): absent, or a number. */
 const absentOrNumber = (v: unknown): boolean => v === undefined || typeof v === 'number';
 
@@ -125,7 +127,7 @@ export function verifyIssuedShape(token: string, secret: Uint8Array, nowMs: numb
   if (parts.length !== 3) return undefined;
   const [header, body, signature] = parts as [string, string, string];
   if (header !== ISSUED_HEADER || !/^[A-Za-z0-9_-]*$/.test(body)) return undefined;
-  const expected = crypto.createHmac('sha256', secret).update(`${header}.${body}`, 'latin1').digest('base64url');
+  const expected = hs256(header, body, secret);
   if (signature.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(signature, 'latin1'), Buffer.from(expected, 'latin1'))) return undefined;
   const bytes = Buffer.from(body, 'base64url');
   if (bytes.toString('base64url') !== body) return undefined;
@@ -164,8 +166,7 @@ interface IssuedPayload {
  */
 export function signIssued(payload: IssuedPayload, secret: Uint8Array): string {
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  const signature = crypto.createHmac('sha256', secret).update(`${ISSUED_HEADER}.${body}`, 'latin1').digest('base64url');
-  return `${ISSUED_HEADER}.${body}.${signature}`;
+  return `${ISSUED_HEADER}.${body}.${hs256(ISSUED_HEADER, body, secret)}`;
 }
 
 export class TokenAuthority {
