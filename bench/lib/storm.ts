@@ -18,6 +18,8 @@ import { createEventWithHost, StaffClient } from './staff-client';
 
 export interface StormRow {
   clients: number;
+  /** The plan's kind, and `cut` says it in words. */
+  how: StormPlan['how'];
   cut: string;
   /** null: the shared client's reconnect policy. */
   jitterMs: number | null;
@@ -79,12 +81,13 @@ export async function measureStorms(o: { clients: number; workers: number; plans
         o.log(`storm: ${bare.pool.connected}/${o.clients} bare ws clients connected`);
       }
       await sleep(2_000); // presence settles into the log; every client catches up
-      const target = (await pool.collect()).maxSerial;
+      const storming = bare && plan.how === 'bare' ? bare : { server: hub, pool };
+      // A bare client is resumed by its answer; a hub client once it holds the serial of the cut.
+      const target = plan.how === 'bare' ? 0 : (await pool.collect()).maxSerial;
       const cutAt = Date.now() + 100;
-      const storming = plan.how === 'bare' && bare ? bare : { server: hub, pool };
       const cpu = new CpuMeter(storming.server.pid);
       const own = process.cpuUsage();
-      const done = storming.pool.storm({ target: plan.how === 'bare' ? 0 : target, cutAt, terminate: plan.how !== 'restart', timeoutMs: o.timeoutMs, jitterMs: plan.jitterMs ?? null });
+      const done = storming.pool.storm({ target, cutAt, terminate: plan.how !== 'restart', timeoutMs: o.timeoutMs, jitterMs: plan.jitterMs ?? null });
       let hubCpuMs = 0;
       let hubDownMs: number | null = null;
       let stoppedMs: number | null = null;
@@ -102,6 +105,7 @@ export async function measureStorms(o: { clients: number; workers: number; plans
       const ownCpu = process.cpuUsage(own);
       const row: StormRow = {
         clients: r.clients,
+        how: plan.how,
         cut: plan.how === 'clients' ? 'clients terminate' : plan.how === 'bare' ? 'bare ws clients terminate' : 'hub restart',
         jitterMs: plan.jitterMs ?? null,
         resumed: r.resumed,
